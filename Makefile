@@ -1,0 +1,51 @@
+# Pink Breast — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format lock clean venv
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  Variables: HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) PYTHON=$(PYTHON)"
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP) ## Create .venv and install pinned dependencies (runtime + dev)
+
+run: $(STAMP) ## Migrate the database, load the reference data, serve on http://$(HOST):$(PORT)
+	$(BIN)/pinkbreast prepare
+	$(BIN)/pinkbreast serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: $(STAMP) ## Lint, check formatting and run every test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/pytest
+
+lint: $(STAMP) ## Lint and check formatting only
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: $(STAMP) ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
+
+lock: ## Re-resolve dependencies from pyproject.toml into requirements/constraints.txt
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/python -m pip install --quiet --upgrade pip==26.3
+	.lockvenv/bin/python -m pip install --quiet '.[dev]'
+	.lockvenv/bin/python -m pip freeze --exclude pinkbreast | sort > requirements/constraints.txt
+	rm -rf .lockvenv build
+
+clean: ## Remove the virtual environment and caches (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info

@@ -1,0 +1,67 @@
+"""Engines and sessions that survive a database restart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str) -> sa.Engine:
+    """An engine that checks connections before use (and recycles them on MySQL/MariaDB)."""
+    options: dict = {"pool_pre_ping": True}
+    backend = sa.make_url(url).get_backend_name()
+    if backend in ("mysql", "mariadb"):
+        options["pool_recycle"] = 3600
+    if backend == "sqlite":
+        options["connect_args"] = {"timeout": 30}
+    engine = sa.create_engine(url, **options)
+    if backend == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> sa.Engine:
+    """One engine (and pool) per database URL per process."""
+    return make_engine(url)
+
+
+def session_factory(url: str) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine_for(url), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """A session for command-line work; the caller commits, anything unfinished is rolled back."""
+    session = session_factory(url)()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def ping(engine: sa.Engine) -> None:
+    """Raise if the database cannot answer a trivial query."""
+    with engine.connect() as connection:
+        connection.execute(sa.select(1))
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """Commit what the block did, or roll all of it back if it raised."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,96 @@
+"""Reference/training cases: import (all-or-nothing, idempotent by id), export, loading."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from pinkbreast.db.models import Case, utcnow
+from pinkbreast.db.session import transaction
+from pinkbreast.features import FEATURE_NAMES
+
+COLUMNS = ("id", "diagnosis", *FEATURE_NAMES)
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    new: int
+    unchanged: int
+    updated: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.unchanged + self.updated
+
+
+def import_cases(
+    *,
+    session: Session,
+    frame: pd.DataFrame,
+    source: str,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Insert new ids, update changed ones, leave identical ones; one transaction for all."""
+    records = frame[list(COLUMNS)].to_dict("records")
+    new = unchanged = updated = 0
+    now = utcnow()
+    with transaction(session):
+        for chunk in _chunks(records, _CHUNK):
+            ids = [int(r["id"]) for r in chunk]
+            existing = {c.id: c for c in session.scalars(sa.select(Case).where(Case.id.in_(ids)))}
+            for record in chunk:
+                case = existing.get(int(record["id"]))
+                if case is None:
+                    session.add(_new_case(record, source, now))
+                    new += 1
+                elif _same(case, record):
+                    unchanged += 1
+                else:
+                    _update(case, record, source, now)
+                    updated += 1
+            session.flush()
+            if progress:
+                progress(len(chunk))
+    return ImportReport(new, unchanged, updated)
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _new_case(record: dict, source: str, now) -> Case:
+    case = Case(id=int(record["id"]), source=source, imported_at=now)
+    _update(case, record, source, now)
+    return case
+
+
+def _same(case: Case, record: dict) -> bool:
+    return case.diagnosis == record["diagnosis"] and all(
+        getattr(case, name) == float(record[name]) for name in FEATURE_NAMES
+    )
+
+
+def _update(case: Case, record: dict, source: str, now) -> None:
+    case.diagnosis = record["diagnosis"]
+    case.source = source
+    case.imported_at = now
+    for name in FEATURE_NAMES:
+        setattr(case, name, float(record[name]))
+
+
+def count_cases(*, session: Session) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(Case)) or 0
+
+
+def load_frame(session: Session) -> pd.DataFrame:
+    """All cases ordered by id: ``id``, ``diagnosis`` ("M"/"B"), then the 30 features."""
+    columns = [getattr(Case, name) for name in COLUMNS]
+    rows = session.execute(sa.select(*columns).order_by(Case.id)).all()
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    return frame.astype({"id": "int64", **{name: "float64" for name in FEATURE_NAMES}})

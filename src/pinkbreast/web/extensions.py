@@ -1,0 +1,36 @@
+"""Extensions, created unbound here and bound to an app with ``init_app``."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from pinkbreast.db.session import engine_for, session_factory
+
+
+class Database:
+    """One engine per app; one session per request, closed when the request ends."""
+
+    def init_app(self, app: Flask, url: str) -> None:
+        app.extensions["pinkbreast.db"] = (engine_for(url), session_factory(url))
+        app.teardown_appcontext(self._close)
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["pinkbreast.db"][0]
+
+    @property
+    def session(self) -> Session:
+        if "db_session" not in g:
+            g.db_session = current_app.extensions["pinkbreast.db"][1]()
+        return g.db_session
+
+    @staticmethod
+    def _close(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+database = Database()

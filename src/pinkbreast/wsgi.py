@@ -1,0 +1,5 @@
+"""WSGI entry point for servers started by hand: ``gunicorn pinkbreast.wsgi:app``."""
+
+from pinkbreast.web import create_app
+
+app = create_app()

@@ -1,0 +1,39 @@
+"""``pinkbreast prepare`` (what ``make run`` does first) and the CLI's error behaviour."""
+
+from click.testing import CliRunner
+
+from pinkbreast.cli import cli
+from pinkbreast.db.session import session_scope
+from pinkbreast.services.cases import count_cases
+
+
+def test_prepare_migrates_and_loads_reference_data_once(env, empty_database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    runner = CliRunner()
+    first = runner.invoke(cli, ["prepare"])
+    assert first.exit_code == 0, first.output
+    assert "Loaded 569 reference cases." in first.output
+    second = runner.invoke(cli, ["prepare"])
+    assert second.exit_code == 0 and "Cases table holds 569 rows." in second.output
+    with session_scope(empty_database_url) as session:
+        assert count_cases(session=session) == 569
+
+
+def test_production_without_settings_exits_with_one_line(env, monkeypatch):
+    monkeypatch.setenv("PINKBREAST_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///x.db")
+    result = CliRunner().invoke(cli, ["prepare"])
+    assert result.exit_code == 1
+    assert result.output == "Error: Production mode needs SECRET_KEY set in the environment.\n"
+
+
+def test_help_lists_the_command_groups():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for command in ("data", "db", "prepare", "serve"):
+        assert f"  {command} " in result.output
+
+
+def test_import_of_a_missing_file_is_a_usage_error(env, tmp_path):
+    result = CliRunner().invoke(cli, ["data", "import", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 2 and "does not exist" in result.output
