@@ -1,0 +1,23 @@
+"""The home page in a real browser: renders with vendored assets, no accessibility blockers."""
+
+import pytest
+
+from tests.e2e.conftest import axe_violations, screenshot
+
+
+@pytest.fixture(params=["sqlite"])
+def empty_database_url(request, tmp_path):
+    """Browser checks of pages need one database, not the whole matrix."""
+    return f"sqlite:///{tmp_path / 'browser.db'}"
+
+
+def test_home_page_renders_with_bootstrap_and_passes_axe(page, live_server):
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(live_server + "/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Decision support")
+    navbar_colour = page.eval_on_selector(".navbar", "e => getComputedStyle(e).backgroundColor")
+    assert navbar_colour == "rgb(176, 36, 93)"  # app.css loaded after vendored Bootstrap
+    assert failed == []
+    assert axe_violations(page) == []
+    screenshot(page, "home")
