@@ -9,7 +9,13 @@ import click
 
 from pinkbreast.config import load_settings
 from pinkbreast.db.session import session_scope
-from pinkbreast.ml.data import REFERENCE_SOURCE, FileRejected, load_reference, read_cases, to_csv
+from pinkbreast.ml.data import (
+    REFERENCE_SOURCE,
+    FileRejected,
+    load_reference,
+    read_cases,
+    write_cases,
+)
 from pinkbreast.services.cases import count_cases, import_cases, load_frame
 
 
@@ -73,4 +79,4 @@ def _import(frame, source: str) -> None:
 def export_command(output) -> None:
     """Write every case as CSV (id, diagnosis, then the 30 canonical feature columns)."""
     with session_scope(load_settings().database_url) as session:
-        to_csv(load_frame(session), output)
+        write_cases(load_frame(session), output)
