@@ -1,0 +1,92 @@
+"""Per-fold metrics and their summaries.
+
+Interval: the Nadeau–Bengio corrected resampled t-interval over the ``J = repeats x folds``
+outer-fold values, ``mean ± t(0.975, J-1) * sd * sqrt(1/J + n_test/n_train)``. Plain t-intervals
+over CV folds are too narrow because folds share training cases; the correction widens them to
+account for that overlap (Nadeau & Bengio 2003; Bouckaert & Frank 2004). Bounds are clipped
+to [0, 1], the range of every metric here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+from sklearn.metrics import roc_auc_score
+
+from pinkbreast.ml.operating import BENIGN, INDETERMINATE, MALIGNANT
+
+METRICS = (
+    "roc_auc",
+    "sensitivity",
+    "specificity",
+    "precision",
+    "f1",
+    "accuracy",
+    "brier",
+    "brier_raw",
+    "brier_calibrated",
+)
+INTERVAL = "95% Nadeau-Bengio corrected t-interval over outer folds"
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num / den) if den else float("nan")
+
+
+def confusion(y: np.ndarray, pred: np.ndarray) -> tuple[int, int, int, int]:
+    """``(tn, fp, fn, tp)`` with malignant = 1."""
+    y, pred = np.asarray(y), np.asarray(pred)
+    tp = int(np.sum((y == 1) & (pred == 1)))
+    tn = int(np.sum((y == 0) & (pred == 0)))
+    return tn, int(np.sum((y == 0) & (pred == 1))), int(np.sum((y == 1) & (pred == 0))), tp
+
+
+def threshold_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    tn, fp, fn, tp = confusion(y, pred)
+    precision = _ratio(tp, tp + fp)
+    sensitivity = _ratio(tp, tp + fn)
+    return {
+        "sensitivity": sensitivity,
+        "specificity": _ratio(tn, tn + fp),
+        "precision": precision,
+        "f1": _ratio(2 * tp, 2 * tp + fp + fn),
+        "accuracy": _ratio(tp + tn, len(y)),
+    }
+
+
+def fold_metrics(y, p_raw, p_cal, pred) -> dict[str, float]:
+    """Every metric of one outer fold (AUC and Brier from probabilities, others at threshold)."""
+    return {
+        "roc_auc": float(roc_auc_score(y, p_cal)),
+        **threshold_metrics(y, pred),
+        "brier_raw": float(np.mean((p_raw - y) ** 2)),
+        "brier_calibrated": float(np.mean((p_cal - y) ** 2)),
+    }
+
+
+def corrected_interval(values: list[float], test_train_ratio: float) -> tuple[float, float, float]:
+    """``(mean, low, high)`` by the Nadeau–Bengio corrected t-interval."""
+    values = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, mean, mean
+    scale = values.std(ddof=1) * math.sqrt(1 / len(values) + test_train_ratio)
+    half = float(stats.t.ppf(0.975, len(values) - 1) * scale)
+    return mean, max(mean - half, 0.0), min(mean + half, 1.0)  # every metric lies in [0, 1]
+
+
+def zone_metrics(y: np.ndarray, zone: np.ndarray) -> dict[str, float]:
+    """Share referred, and sensitivity/specificity among the definite calls."""
+    y, zone = np.asarray(y), np.asarray(zone)
+    definite = zone != INDETERMINATE
+    return {
+        "indeterminate_share": float(np.mean(~definite)),
+        "definite_sensitivity": _ratio(
+            np.sum((y == 1) & (zone == MALIGNANT)), np.sum((y == 1) & definite)
+        ),
+        "definite_specificity": _ratio(
+            np.sum((y == 0) & (zone == BENIGN)), np.sum((y == 0) & definite)
+        ),
+    }

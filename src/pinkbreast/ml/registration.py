@@ -1,0 +1,113 @@
+"""Package the refit winner as the served pyfunc model and make it the ``champion``."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import joblib
+import mlflow
+import pandas as pd
+from mlflow import MlflowClient
+from mlflow.models import infer_signature
+
+from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.ml.explain import background_sample
+from pinkbreast.ml.operating import OperatingPoint, Platt
+from pinkbreast.ml.protocol import Fitted
+
+MODEL_NAME = "pinkbreast"
+ALIAS = "champion"
+SERVED_CODE = Path(__file__).with_name("served_model.py")
+REQUIREMENTS = (
+    "mlflow",
+    "scikit-learn",
+    "imbalanced-learn",
+    "lightgbm",
+    "pandas",
+    "numpy",
+    "scipy",
+    "joblib",
+)
+
+
+@dataclass(frozen=True)
+class ServedPoint:
+    """Operating point and calibration on the served probability scale."""
+
+    point: OperatingPoint
+    calibration: Platt | None
+
+    @classmethod
+    def of(cls, fitted: Fitted, calibrated: bool) -> ServedPoint:
+        if calibrated:
+            return cls(fitted.point.mapped(fitted.platt), fitted.platt)
+        return cls(fitted.point, None)
+
+
+def operating_document(served: ServedPoint, *, candidate: str, params: dict, settings) -> dict:
+    calibration = served.calibration
+    return {
+        "features": list(FEATURE_NAMES),
+        **served.point.to_dict(),
+        "calibration": None
+        if calibration is None
+        else {"method": "platt", "slope": calibration.slope, "intercept": calibration.intercept},
+        "target_sensitivity": settings.target_sensitivity,
+        "coverage": settings.coverage,
+        "candidate": candidate,
+        "params": params,
+    }
+
+
+def register_champion(
+    fitted: Fitted, document: dict, frame: pd.DataFrame, *, seed: int
+) -> tuple[str, str]:
+    """Log the served model in the active run, register it, point ``champion`` at it.
+
+    Returns ``(version, model_uri)``.
+    """
+    X = frame[list(FEATURE_NAMES)].astype(float)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {
+            "pipeline": Path(folder, "pipeline.joblib"),
+            "operating_point": Path(folder, "operating_point.json"),
+            "background": Path(folder, "background.csv"),
+        }
+        joblib.dump(fitted.pipeline, paths["pipeline"])
+        paths["operating_point"].write_text(json.dumps(document, indent=2), encoding="utf-8")
+        background_sample(frame, list(FEATURE_NAMES), seed=seed).to_csv(
+            paths["background"], index=False
+        )
+        example = X.head(3).reset_index(drop=True)
+        output = pd.DataFrame(
+            {"probability": [0.5] * 3, "label": ["benign"] * 3, "zone": ["benign"] * 3}
+        )
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=str(SERVED_CODE),
+            artifacts={key: str(path) for key, path in paths.items()},
+            signature=infer_signature(example, output),
+            input_example=example,
+            pip_requirements=[f"{n}=={metadata.version(n)}" for n in REQUIREMENTS],
+            metadata={"operating_point": document},
+            registered_model_name=MODEL_NAME,
+        )
+    version = str(info.registered_model_version)
+    client = MlflowClient()
+    client.set_registered_model_alias(MODEL_NAME, ALIAS, version)
+    for key in ("threshold", "lower", "upper", "candidate"):
+        client.set_model_version_tag(MODEL_NAME, version, key, str(document[key]))
+    return version, info.model_uri
+
+
+def has_champion() -> bool:
+    client = MlflowClient()
+    try:
+        client.get_model_version_by_alias(MODEL_NAME, ALIAS)
+    except mlflow.exceptions.MlflowException:
+        return False
+    return True

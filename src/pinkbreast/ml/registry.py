@@ -1,0 +1,130 @@
+"""The only way the application gets a model: ``models:/pinkbreast@champion``, loaded once.
+
+``predict(rows, tracking_uri=...)`` validates raw values by canonical name (missing, unknown,
+non-numeric, non-finite, negative or implausibly large values are refused), runs the served
+pyfunc model and flags values outside the WDBC reference range.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import mlflow
+import pandas as pd
+from mlflow import MlflowClient
+
+from pinkbreast.features import BY_NAME, FEATURE_NAMES, out_of_reference
+from pinkbreast.ml.explain import Explainer, Explanation
+from pinkbreast.ml.registration import ALIAS, MODEL_NAME
+
+
+@dataclass(frozen=True)
+class Prediction:
+    probability: float  # of malignancy, on the served (calibrated) scale
+    label: str  # "malignant" | "benign", at the operating threshold
+    zone: str  # "malignant" | "indeterminate" | "benign"
+    threshold: float
+    model_version: str
+    warnings: tuple[str, ...] = ()  # features outside the WDBC reference range
+
+
+class InvalidInput(ValueError):
+    """Rows that cannot be scored; ``problems`` holds ``(row, field, problem)`` triples."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]):
+        self.problems = problems
+        row, name, problem = problems[0]
+        super().__init__(f"row {row}, {name}: {problem}" + (" (and more)" * (len(problems) > 1)))
+
+
+def validate(rows: Iterable[Mapping[str, object]]) -> pd.DataFrame:
+    """Raw values bound by canonical name, or :class:`InvalidInput` listing every problem."""
+    records, problems = [], []
+    for index, row in enumerate(rows):
+        problems += [(index, str(k), "unknown feature") for k in row if k not in BY_NAME]
+        record = {}
+        for name in FEATURE_NAMES:
+            if name not in row:
+                problems.append((index, name, "missing"))
+            elif problem := BY_NAME[name].problem(row[name]):
+                problems.append((index, name, problem))
+            else:
+                record[name] = float(row[name])
+        records.append(record)
+    if problems:
+        raise InvalidInput(problems)
+    if not records:
+        raise InvalidInput([(0, "-", "no rows given")])
+    return pd.DataFrame.from_records(records, columns=list(FEATURE_NAMES))
+
+
+def load_served(model_uri: str):
+    """The served python model (``PinkBreastModel``) and its SHAP background sample."""
+    python_model = mlflow.pyfunc.load_model(model_uri).unwrap_python_model()
+    return python_model, pd.read_csv(python_model.artifact_paths["background"])
+
+
+@dataclass
+class Champion:
+    model: object  # mlflow.pyfunc.PyFuncModel
+    version: str
+    _explainer: Explainer | None = field(default=None, repr=False)
+
+    @property
+    def operating_point(self) -> dict:
+        return self.model.unwrap_python_model().operating_point
+
+    def model_card(self) -> str:
+        """The Markdown model card (the registered version's description)."""
+        return MlflowClient().get_model_version(MODEL_NAME, self.version).description or ""
+
+    def predict(self, rows: Iterable[Mapping[str, object]]) -> list[Prediction]:
+        frame = validate(rows)
+        output = self.model.predict(frame)
+        threshold = float(self.operating_point["threshold"])
+        return [
+            Prediction(
+                float(out.probability),
+                str(out.label),
+                str(out.zone),
+                threshold,
+                self.version,
+                tuple(out_of_reference(values)),
+            )
+            for out, values in zip(output.itertuples(), frame.to_dict("records"), strict=True)
+        ]
+
+    def explain(self, row: Mapping[str, object]) -> Explanation:
+        values = validate([row]).iloc[0].to_dict()
+        if self._explainer is None:
+            served = self.model.unwrap_python_model()
+            background = pd.read_csv(served.artifact_paths["background"])
+            self._explainer = Explainer(served.probability, background)
+        return self._explainer.explain(values)
+
+
+_lock = threading.Lock()
+_loaded: dict[str, Champion] = {}
+
+
+def champion(tracking_uri: str) -> Champion:
+    """The champion for ``tracking_uri``, loaded on first use and then kept for the process."""
+    with _lock:
+        if tracking_uri not in _loaded:
+            mlflow.set_tracking_uri(tracking_uri)
+            version = MlflowClient().get_model_version_by_alias(MODEL_NAME, ALIAS).version
+            model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}")
+            _loaded[tracking_uri] = Champion(model, str(version))
+        return _loaded[tracking_uri]
+
+
+def forget() -> None:
+    """Drop loaded champions (after a new one is registered, or between tests)."""
+    with _lock:
+        _loaded.clear()
+
+
+def predict(rows: Iterable[Mapping[str, object]], *, tracking_uri: str) -> list[Prediction]:
+    return champion(tracking_uri).predict(rows)

@@ -1,0 +1,107 @@
+"""Golden tests through the registered champion, loaded as the application loads it."""
+
+from __future__ import annotations
+
+import math
+
+import mlflow
+import numpy as np
+import pytest
+
+from pinkbreast.features import FEATURE_NAMES, FEATURES
+from pinkbreast.ml import registry
+
+# UCI ids with their recorded diagnosis; all are far from the decision boundary.
+GOLDEN = {842302: "M", 842517: "M", 84300903: "M", 8510426: "B", 8510653: "B", 8510824: "B"}
+
+
+@pytest.mark.parametrize(("case_id", "diagnosis"), GOLDEN.items())
+def test_golden_cases_get_their_known_diagnosis(champion, case, case_id, diagnosis):
+    (prediction,) = champion.predict([case(case_id)])
+    expected = "malignant" if diagnosis == "M" else "benign"
+    assert prediction.label == expected
+    assert prediction.zone == expected
+    assert prediction.warnings == ()
+    assert (prediction.probability > 0.5) == (diagnosis == "M")
+
+
+def test_inputs_are_bound_by_name_not_position(champion, case):
+    """Reordering fields changes nothing; swapping two values between fields does."""
+    values = case(8510426)
+    reordered = dict(reversed(list(values.items())))
+    swapped = {
+        **values,
+        "concave_points_worst": values["symmetry_worst"],
+        "symmetry_worst": values["concave_points_worst"],
+    }
+    base, same, changed = champion.predict([values, reordered, swapped])
+    assert same.probability == base.probability
+    assert abs(changed.probability - base.probability) > 0.02
+
+
+def test_min_max_scaled_values_are_flagged_out_of_distribution(champion, case, reference):
+    values = case(8510426)
+    scaled = {
+        f.name: (values[f.name] - reference[f.name].min())
+        / (reference[f.name].max() - reference[f.name].min())
+        for f in FEATURES
+    }
+    (prediction,) = champion.predict([scaled])
+    assert len(prediction.warnings) >= 10
+    assert "area_worst" in prediction.warnings
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda v: v.pop("area_mean"), "missing"),
+        (lambda v: v.update(area_mean=math.nan), "finite"),
+        (lambda v: v.update(area_mean=-1.0), ">= 0"),
+        (lambda v: v.update(colour=1.0), "unknown"),
+        (lambda v: v.update(area_mean="large"), "number"),
+    ],
+)
+def test_invalid_inputs_are_refused_with_the_field_named(champion, case, change, problem):
+    values = case(842302)
+    change(values)
+    with pytest.raises(registry.InvalidInput) as caught:
+        champion.predict([values])
+    assert any(problem in p for _, _, p in caught.value.problems)
+
+
+def test_pyfunc_load_model_matches_the_registry(trained, champion, reference):
+    uri, _ = trained
+    mlflow.set_tracking_uri(uri)
+    model = mlflow.pyfunc.load_model("models:/pinkbreast@champion")
+    rows = reference[list(FEATURE_NAMES)].sample(40, random_state=1)
+    direct = model.predict(rows)
+    served = champion.predict(rows.to_dict("records"))
+    np.testing.assert_allclose(
+        direct["probability"], [p.probability for p in served], rtol=0, atol=1e-9
+    )
+    assert list(direct["label"]) == [p.label for p in served]
+    assert list(direct["zone"]) == [p.zone for p in served]
+
+
+def test_model_carries_signature_operating_point_and_features(trained, champion, case):
+    uri, report = trained
+    info = mlflow.models.get_model_info("models:/pinkbreast@champion")
+    assert info.signature.inputs.input_names() == list(FEATURE_NAMES)
+    point = info.metadata["operating_point"]
+    assert point["features"] == list(FEATURE_NAMES)
+    assert point["lower"] <= point["threshold"] <= point["upper"]
+    assert point["candidate"] == report.winner
+    (prediction,) = champion.predict([case(842302)])
+    assert prediction.threshold == point["threshold"]
+    assert prediction.model_version == report.version
+
+
+def test_champion_is_loaded_once_per_process(trained, champion):
+    uri, _ = trained
+    assert registry.champion(uri) is champion
+
+
+def test_model_card_travels_with_the_registered_version(champion):
+    card = champion.model_card()
+    assert card.startswith(f"# Pink Breast model card — `pinkbreast` version {champion.version}")
+    assert "Known hard cases" in card

@@ -1,0 +1,56 @@
+"""Every training run is recorded in MLflow: one parent run, one nested run per candidate."""
+
+from __future__ import annotations
+
+import hashlib
+
+from mlflow import MlflowClient
+
+from pinkbreast.features import FEATURE_NAMES
+
+FIGURES = {"confusion_matrix.png", "roc.png", "precision_recall.png", "reliability.png"}
+
+
+def _artifacts(client, run_id, path=""):
+    return {a.path.rsplit("/", 1)[-1] for a in client.list_artifacts(run_id, path)}
+
+
+def test_parent_run_records_provenance_card_and_importance(trained, reference):
+    uri, report = trained
+    client = MlflowClient(tracking_uri=uri)
+    run = client.get_run(report.run_id)
+    rows = reference[["id", "diagnosis", *FEATURE_NAMES]].sort_values("id").to_csv(index=False)
+    assert run.data.tags["data_fingerprint"] == hashlib.sha256(rows.encode()).hexdigest()
+    assert run.data.params["winner"] == report.winner
+    assert "version.scikit-learn" in run.data.tags and "git_commit" in run.data.tags
+    assert {"model_card.md", "hard_cases.json"} <= _artifacts(client, report.run_id)
+    assert "shap_importance.png" in _artifacts(client, report.run_id, "figures")
+    card = client.download_artifacts(report.run_id, "model_card.md")
+    with open(card, encoding="utf-8") as handle:
+        text = handle.read()
+    assert "not a diagnosis" in text and "original_recipe" in text
+    assert f"{run.data.metrics['roc_auc']:.3f}" in text
+    version = client.get_model_version("pinkbreast", report.version)
+    assert version.description == text == report.model_card
+
+
+def test_one_nested_run_per_candidate_with_intervals_and_figures(trained):
+    uri, report = trained
+    client = MlflowClient(tracking_uri=uri)
+    children = client.search_runs(
+        [client.get_run(report.run_id).info.experiment_id],
+        filter_string=f"tags.mlflow.parentRunId = '{report.run_id}'",
+    )
+    assert {c.info.run_name for c in children} == {r.name for r in report.comparison.results}
+    for child in children:
+        metrics = child.data.metrics
+        for key in ("roc_auc", "brier", "sensitivity", "specificity"):
+            assert metrics[f"{key}_ci_low"] <= metrics[key] <= metrics[f"{key}_ci_high"]
+        assert "oof_indeterminate_share" in metrics and "brier_raw" in metrics
+        assert FIGURES <= _artifacts(client, child.info.run_id, "figures")
+
+
+def test_no_run_lands_in_the_default_experiment(trained):
+    """Nested runs once fell into experiment 0, whose artifacts go to the CWD's mlruns/."""
+    uri, _ = trained
+    assert MlflowClient(tracking_uri=uri).search_runs(["0"]) == []
