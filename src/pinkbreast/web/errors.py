@@ -1,13 +1,41 @@
-"""Errors for people: friendly HTML pages, or one JSON envelope for clients that ask for JSON."""
+"""Errors for people: friendly HTML pages, or one JSON envelope for clients that ask for JSON.
+
+This is the one place that chooses between HTML and JSON. No stack trace, SQL or exception
+text ever reaches a client: unexpected errors are logged and answered with a generic 500.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+
+TITLES = {
+    400: _l("Bad request"),
+    401: _l("Login required"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    413: _l("Too large"),
+    429: _l("Too many attempts"),
+    500: _l("Server error"),
+}
+MESSAGES = {
+    400: _l("The request could not be understood. Please go back and try again."),
+    401: _l("Please log in to continue."),
+    403: _l("You do not have permission to use this page."),
+    404: _l("This page does not exist."),
+    405: _l("This action is not possible on this page."),
+    413: _l("What you sent is too large."),
+    429: _l("Too many attempts. Please wait a few minutes before trying again."),
+    500: _l("Something went wrong on our side. It has been logged; please try again later."),
+}
+CSRF_MESSAGE = _l("This form has expired or did not come from this site. Reload it and retry.")
 
 
 def wants_json() -> bool:
@@ -15,11 +43,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or best == "application/json"
 
 
-def error_response(code: int, name: str, message: str):
+def error_response(code: int, name: str, message: str | None = None, headers=None):
+    message = str(message or MESSAGES.get(code) or MESSAGES[500])
     if wants_json():
-        body = {"error": {"code": name, "message": message, "details": []}}
-        return jsonify(body), code
-    return render_template("errors/error.html", code=code, message=message), code
+        response = jsonify({"error": {"code": name, "message": message, "details": []}})
+    else:
+        title = TITLES.get(code, TITLES[500])
+        response = render_template("errors/error.html", code=code, title=title, message=message)
+    return response, code, headers or {}
 
 
 def register(app: Flask) -> None:
@@ -27,10 +58,14 @@ def register(app: Flask) -> None:
     def http_error(exc: HTTPException):
         code = exc.code or 500
         name = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(code, name, exc.description or exc.name)
+        message = CSRF_MESSAGE if isinstance(exc, CSRFError) else None
+        retry = getattr(exc, "retry_after", None)
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        if retry:
+            headers["Retry-After"] = str(retry)
+        return error_response(code, name, message, headers)
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        generic = InternalServerError()
-        return error_response(500, "internal_error", generic.description)
+        return error_response(500, "internal_error")

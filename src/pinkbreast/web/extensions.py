@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from argon2 import PasswordHasher
+from flask import Flask, current_app, g, request
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.session import engine_for, session_factory
+
+babel = Babel()
+csrf = CSRFProtect()
+login_manager = LoginManager()
 
 
 class Database:
@@ -34,3 +42,13 @@ class Database:
 
 
 database = Database()
+
+
+def password_hasher() -> PasswordHasher:
+    """The app's argon2id hasher (parameters from the settings)."""
+    return current_app.extensions["pinkbreast.hasher"]
+
+
+def client_address() -> str | None:
+    """The client's address (the proxy's view of it only with ``PINKBREAST_TRUST_PROXY``)."""
+    return request.remote_addr

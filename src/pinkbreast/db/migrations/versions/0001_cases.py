@@ -9,6 +9,10 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import mysql
+
+# Microseconds on every backend (MySQL/MariaDB DATETIME defaults to whole seconds).
+TIMESTAMP = sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 revision: str = "0001_cases"
 down_revision: str | None = None
@@ -22,7 +26,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("source", sa.String(length=255), nullable=False),
         sa.Column("diagnosis", sa.String(length=1), nullable=False),
-        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("imported_at", TIMESTAMP, nullable=False),
         sa.Column("radius_mean", sa.Double(), nullable=False),
         sa.Column("texture_mean", sa.Double(), nullable=False),
         sa.Column("perimeter_mean", sa.Double(), nullable=False),

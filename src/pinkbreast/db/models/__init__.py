@@ -1,0 +1,31 @@
+"""Typed SQLAlchemy models, one module per area. Tables are created by Alembic migrations.
+
+Importing this package registers every table on ``Base.metadata`` (Alembic compares it with
+the migrations), and re-exports the models: ``from pinkbreast.db.models import User``.
+"""
+
+from pinkbreast.db.models.accounts import ROLES, STATUSES, AuditEvent, LoginFailure, User
+from pinkbreast.db.models.api_tokens import ApiToken
+from pinkbreast.db.models.base import Base, as_utc, utcnow
+from pinkbreast.db.models.cases import Case
+from pinkbreast.db.models.clinical import SOURCES, ZONES, Outcome, PredictionRecord
+from pinkbreast.db.models.monitoring import Alert
+
+__all__ = [
+    "ROLES",
+    "SOURCES",
+    "STATUSES",
+    "UTC",
+    "ZONES",
+    "Alert",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "LoginFailure",
+    "Outcome",
+    "PredictionRecord",
+    "User",
+    "as_utc",
+    "utcnow",
+]

@@ -1,0 +1,88 @@
+"""Clinical records: predictions made for a sample, and the confirmed outcomes recorded later."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pinkbreast.db.models.accounts import User
+from pinkbreast.db.models.base import Base, Timestamp, utcnow
+from pinkbreast.features import FEATURES
+
+ZONES = ("malignant", "indeterminate", "benign")
+SOURCES = ("form", "batch", "api")
+
+
+class PredictionRecord(Base):
+    """One scored sample: who, when, which model, the raw inputs and what the model said."""
+
+    __tablename__ = "predictions"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "idempotency_key", name="uq_predictions_idempotency"),
+        sa.CheckConstraint("zone IN ('malignant', 'indeterminate', 'benign')", name="zone"),
+        sa.CheckConstraint("source IN ('form', 'batch', 'api')", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    source: Mapped[str] = mapped_column(sa.String(8))
+    batch_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64))
+    sample_ref: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    sample_date: Mapped[date | None] = mapped_column(sa.Date)
+    model_version: Mapped[str] = mapped_column(sa.String(32), index=True)
+    probability: Mapped[float] = mapped_column(sa.Double)
+    zone: Mapped[str] = mapped_column(sa.String(16), index=True)
+    label: Mapped[str] = mapped_column(sa.String(16))
+    threshold: Mapped[float] = mapped_column(sa.Double)
+    band_lower: Mapped[float] = mapped_column(sa.Double)
+    band_upper: Mapped[float] = mapped_column(sa.Double)
+    warnings: Mapped[str] = mapped_column(sa.String(1024), default="")
+    explanation: Mapped[str | None] = mapped_column(sa.Text)  # JSON: base value, contributions
+
+    user: Mapped[User] = relationship(lazy="joined")
+    outcomes: Mapped[list[Outcome]] = relationship(
+        back_populates="prediction", order_by="Outcome.id", lazy="selectin"
+    )
+
+    def feature_values(self) -> dict[str, float]:
+        return {f.name: getattr(self, f.name) for f in FEATURES}
+
+    @property
+    def warning_list(self) -> list[str]:
+        return [w for w in self.warnings.split(",") if w]
+
+    @property
+    def explanation_data(self) -> dict | None:
+        return json.loads(self.explanation) if self.explanation else None
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The current confirmed outcome (the latest recorded), if any."""
+        return self.outcomes[-1] if self.outcomes else None
+
+
+for _feature in FEATURES:
+    setattr(PredictionRecord, _feature.name, mapped_column(sa.Double, nullable=False))
+
+
+class Outcome(Base):
+    """A confirmed diagnosis (histopathology). Corrections add rows: the history is kept."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (sa.CheckConstraint("diagnosis IN ('M', 'B')", name="diagnosis"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    prediction_id: Mapped[int] = mapped_column(sa.ForeignKey("predictions.id"), index=True)
+    diagnosis: Mapped[str] = mapped_column(sa.String(1))
+    confirmed_on: Mapped[date] = mapped_column(sa.Date)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    prediction: Mapped[PredictionRecord] = relationship(back_populates="outcomes")
+    recorded_by: Mapped[User] = relationship(lazy="joined")

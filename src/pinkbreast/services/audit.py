@@ -1,0 +1,160 @@
+"""The audit trail: one append-only row per security-relevant action.
+
+``record`` adds the row to the caller's session and never commits: the caller's transaction
+writes the action and its audit row together, or neither.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from pinkbreast.db.models import AuditEvent, User, as_utc
+from pinkbreast.db.session import transaction
+
+OUTCOMES = ("allowed", "denied")
+CSV_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "record_type",
+    "record_id",
+    "outcome",
+    "client_address",
+    "detail",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class AppendOnly(RuntimeError):
+    """An audit row was about to be changed or deleted."""
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context, _instances) -> None:
+    """No code path (ours or a later feature's) may update or delete an audit row via the ORM."""
+    for row in (*session.dirty, *session.deleted):
+        if isinstance(row, AuditEvent):
+            raise AppendOnly(f"audit event {row.id} cannot be changed or deleted")
+
+
+def record(
+    *,
+    session: Session,
+    action: str,
+    actor: User | None = None,
+    actor_name: str | None = None,
+    record_type: str | None = None,
+    record_id: object = None,
+    allowed: bool = True,
+    client_address: str | None = None,
+    detail: str | None = None,
+) -> AuditEvent:
+    """Add one audit row to ``session`` (committed with the caller's transaction)."""
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        actor_name=(actor.username if actor is not None else actor_name or None),
+        action=action,
+        record_type=record_type,
+        record_id=None if record_id is None else str(record_id)[:64],
+        outcome="allowed" if allowed else "denied",
+        client_address=(client_address or None) and client_address[:45],
+        detail=(detail or None) and detail[:255],
+    )
+    if event.actor_name:
+        event.actor_name = event.actor_name[:64]
+    session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str = ""
+    action: str = ""
+    outcome: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def apply(self, query: sa.Select) -> sa.Select:
+        if self.actor:
+            query = query.where(AuditEvent.actor_name == self.actor.strip().casefold())
+        if self.action:
+            query = query.where(AuditEvent.action.startswith(self.action.strip()))
+        if self.outcome in OUTCOMES:
+            query = query.where(AuditEvent.outcome == self.outcome)
+        if self.since is not None:
+            query = query.where(AuditEvent.occurred_at >= self.since)
+        if self.until is not None:
+            query = query.where(AuditEvent.occurred_at < self.until)
+        return query
+
+
+def list_events(
+    *, session: Session, filters: AuditFilter, page: int = 1, per_page: int = 50
+) -> tuple[list[AuditEvent], bool]:
+    """One page of events, newest first, and whether a next page exists."""
+    query = filters.apply(sa.select(AuditEvent)).order_by(AuditEvent.id.desc())
+    offset = (max(page, 1) - 1) * per_page
+    rows = list(session.scalars(query.offset(offset).limit(per_page + 1)))
+    return rows[:per_page], len(rows) > per_page
+
+
+def iter_events(*, session: Session, filters: AuditFilter) -> Iterator[AuditEvent]:
+    query = filters.apply(sa.select(AuditEvent)).order_by(AuditEvent.id)
+    yield from session.scalars(query.execution_options(yield_per=500))
+
+
+def export_csv(
+    *, session: Session, filters: AuditFilter, actor: User, client_address: str | None = None
+) -> str:
+    """The filtered events as CSV; the export itself is audited."""
+    body = "".join(csv_lines(iter_events(session=session, filters=filters)))
+    with transaction(session):
+        record(
+            session=session,
+            action="audit.export",
+            actor=actor,
+            record_type="audit_events",
+            client_address=client_address,
+        )
+    return body
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A CSV cell that a spreadsheet cannot run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
+    """The CSV export, header first, one line at a time (for a streamed response)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    for event in events:
+        writer.writerow([spreadsheet_safe(cell) for cell in _cells(event)])
+        yield flush()
+
+
+def _cells(event: AuditEvent) -> list[object]:
+    occurred = as_utc(event.occurred_at).isoformat(timespec="seconds")
+    return [getattr(event, column) for column in CSV_COLUMNS[:1]] + [
+        occurred,
+        *(getattr(event, column) for column in CSV_COLUMNS[2:]),
+    ]

@@ -1,0 +1,104 @@
+"""Logging in (with throttling) and out.
+
+Each function owns its transaction and writes its audit row in that same transaction.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from sqlalchemy.orm import Session
+
+from pinkbreast.db.models import User, utcnow
+from pinkbreast.db.session import transaction
+from pinkbreast.services import audit, throttle
+from pinkbreast.services.accounts import new_session_token, normalize_username
+from pinkbreast.services.passwords import hash_password, verify_password
+
+
+class LoginThrottled(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+def authenticate(
+    *,
+    session: Session,
+    hasher: PasswordHasher,
+    username: str,
+    password: str,
+    client_address: str | None = None,
+) -> User | None:
+    """The account if ``password`` is right, else ``None``; raise ``LoginThrottled`` when slowed.
+
+    Deactivated accounts fail like a wrong password: one message, whatever failed.
+    """
+    name = normalize_username(username)[:64]
+    address = client_address or ""
+    _refuse_if_throttled(session, name, address)
+    with transaction(session):
+        user = session.scalar(sa.select(User).where(User.username == name))
+        valid = verify_password(hasher, user.password_hash if user else None, password)
+        if valid and user.is_active:
+            _logged_in(session, hasher, user, password, address)
+            return user
+        throttle.record_failure(session=session, account=name, address=address)
+        audit.record(
+            session=session,
+            action="login.failed",
+            actor_name=name,
+            record_type="user" if user else None,
+            record_id=user.id if user else None,
+            allowed=False,
+            client_address=address,
+            detail="account deactivated" if valid else None,
+        )
+    return None
+
+
+def _refuse_if_throttled(session: Session, name: str, address: str) -> None:
+    """Audit and raise ``LoginThrottled`` when the account or the address must wait."""
+    with transaction(session):
+        wait = throttle.retry_after(session=session, account=name, address=address)
+        if wait is not None:
+            audit.record(
+                session=session,
+                action="login.throttled",
+                actor_name=name,
+                allowed=False,
+                client_address=address,
+                detail=f"retry after {wait} s",
+            )
+    if wait is not None:
+        raise LoginThrottled(wait)
+
+
+def _logged_in(session, hasher, user: User, password: str, client_address) -> None:
+    throttle.clear_account(session=session, account=user.username)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(hasher, password)
+    user.last_login_at = utcnow()
+    audit.record(
+        session=session,
+        action="login.succeeded",
+        actor=user,
+        record_type="user",
+        record_id=user.id,
+        client_address=client_address,
+    )
+
+
+def logout(*, session: Session, user: User, client_address: str | None = None) -> None:
+    """Rotate the account's session token: any copy of the session cookie stops working."""
+    with transaction(session):
+        user = session.get(User, user.id)
+        user.session_token = new_session_token()
+        audit.record(
+            session=session,
+            action="logout",
+            actor=user,
+            record_type="user",
+            record_id=user.id,
+            client_address=client_address,
+        )

@@ -1,0 +1,93 @@
+"""Who may use which route. Every view declares it; a view that does not is refused (403).
+
+* ``@public`` — anyone, signed in or not (home, probes, login, register, language).
+* ``@signed_in`` — any signed-in account, even one awaiting approval (logout).
+* ``@role_required("admin", ...)`` — an *approved* account with one of the roles. An account
+  that must change its password is sent to do so first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_login import current_user
+
+from pinkbreast.db.session import transaction
+from pinkbreast.services import audit
+from pinkbreast.web.extensions import client_address, database, login_manager
+
+log = logging.getLogger(__name__)
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password"}
+
+
+def public(view: Callable) -> Callable:
+    view.access = PUBLIC
+    return view
+
+
+def signed_in(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    wrapper.access = SIGNED_IN
+    return wrapper
+
+
+def role_required(*roles: str) -> Callable[[Callable], Callable]:
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.is_approved or current_user.role not in roles:
+                _deny()
+            if (
+                current_user.must_change_password
+                and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS
+            ):
+                return redirect(url_for("auth.change_password"))
+            return view(*args, **kwargs)
+
+        wrapper.access = tuple(roles)
+        return wrapper
+
+    return decorate
+
+
+def _deny():
+    session = database.session
+    with transaction(session):
+        audit.record(
+            session=session,
+            action="access.denied",
+            actor=current_user._get_current_object(),
+            record_type="route",
+            record_id=request.endpoint,
+            allowed=False,
+            client_address=client_address(),
+            detail=f"{request.method} {request.path}",
+        )
+    abort(403)
+
+
+def declared_access(app: Flask, endpoint: str):
+    """What ``endpoint`` declared (``None``: nothing, so it is refused)."""
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return PUBLIC
+    return getattr(app.view_functions.get(endpoint), "access", None)
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def refuse_undeclared_routes():
+        if request.endpoint and declared_access(app, request.endpoint) is None:
+            log.error("route %s declares no access rule: refused", request.endpoint)
+            abort(403)

@@ -1,0 +1,61 @@
+"""Administration forms. The audit filter is a GET form (no state change, no CSRF token)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from pinkbreast.db.models import ROLES, STATUSES
+from pinkbreast.services.audit import OUTCOMES, AuditFilter
+from pinkbreast.web.labels import OUTCOME_LABELS, ROLE_LABELS, STATUS_LABELS
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
+    )
+
+
+class StatusFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice("", _l("All"))]
+        + [SelectChoice(status, STATUS_LABELS[status]) for status in STATUSES],
+        validators=[Optional()],
+    )
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = StringField(_l("User"), validators=[Optional()])
+    action = StringField(_l("Action starts with"), validators=[Optional()])
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=[SelectChoice("", _l("All"))]
+        + [SelectChoice(value, OUTCOME_LABELS[value]) for value in OUTCOMES],
+        validators=[Optional()],
+    )
+    since = DateField(_l("From (UTC)"), validators=[Optional()])
+    until = DateField(_l("To (UTC, inclusive)"), validators=[Optional()])
+
+    def to_filter(self) -> AuditFilter:
+        valid = self.validate()
+        since = self.since.data if valid else None
+        until = self.until.data if valid else None
+        return AuditFilter(
+            actor=self.actor.data or "",
+            action=self.action.data or "",
+            outcome=self.outcome.data or "" if valid else "",
+            since=datetime.combine(since, time(), UTC) if since else None,
+            until=datetime.combine(until, time(), UTC) + timedelta(days=1) if until else None,
+        )

@@ -1,0 +1,45 @@
+"""English and French: the language comes from the switch in the navbar, else the browser."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+
+from pinkbreast.web.extensions import babel
+
+LANGUAGES = {"en": "English", "fr": "Français"}
+COOKIE = "pb_lang"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        languages=LANGUAGES,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_percent=format_percent,
+        format_decimal=format_decimal,
+    )
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+def remember_language(response: Response, language: str) -> Response:
+    """Keep the choice in its own cookie, so it survives logging in and out."""
+    if language in LANGUAGES:
+        response.set_cookie(
+            COOKIE,
+            language,
+            max_age=ONE_YEAR,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response

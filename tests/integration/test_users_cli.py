@@ -1,0 +1,70 @@
+"""``pinkbreast users create-admin`` and the first administrator made by ``pinkbreast prepare``."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from click.testing import CliRunner
+
+from pinkbreast.cli import cli
+from pinkbreast.db.models import User
+from pinkbreast.db.session import session_scope
+
+PASSWORD = "a long admin passphrase for tests"
+
+
+def _admins(database_url: str) -> list[User]:
+    with session_scope(database_url) as session:
+        return list(session.scalars(sa.select(User).where(User.role == "admin")))
+
+
+def test_prepare_creates_the_first_admin_once_and_shows_the_password_once(env, settings):
+    runner = CliRunner()
+    first = runner.invoke(cli, ["prepare"])
+    assert first.exit_code == 0, first.output
+    shown = re.search(r"username: admin\s+password: (\S+)", first.output)
+    assert shown, first.output
+    (admin,) = _admins(settings.database_url)
+    assert admin.status == "active" and admin.must_change_password
+    assert PasswordHasher().verify(admin.password_hash, shown.group(1))
+    again = runner.invoke(cli, ["prepare"])
+    assert again.exit_code == 0 and "password" not in again.output
+    assert len(_admins(settings.database_url)) == 1
+
+
+def test_create_admin_prompts_for_the_password_twice(env, settings):
+    result = CliRunner().invoke(
+        cli,
+        ["users", "create-admin", "Chief", "--email", "chief@example.org"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Administrator chief created." in result.output
+    assert PASSWORD not in result.output
+    (admin,) = _admins(settings.database_url)
+    assert (admin.username, admin.status, admin.must_change_password) == (
+        "chief",
+        "active",
+        False,
+    )
+
+
+def test_create_admin_never_takes_the_password_as_an_argument(env, settings):
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["users", "create-admin", "chief", "--email", "c@example.org", "--password", PASSWORD],
+    )
+    assert result.exit_code == 2 and "No such option" in result.output
+
+
+def test_create_admin_refuses_a_weak_password_with_the_reason(env, settings):
+    result = CliRunner().invoke(
+        cli,
+        ["users", "create-admin", "chief", "--email", "c@example.org"],
+        input="password1234\npassword1234\n",
+    )
+    assert result.exit_code == 1 and "password common" in result.output
+    assert _admins(settings.database_url) == []
