@@ -1,0 +1,95 @@
+"""Batch scoring of CSV files: parse and validate the whole file, score, write results as CSV.
+
+Used by the batch upload page and ``pinkbreast predict``. A file with any problem is rejected
+whole (:class:`~pinkbreast.ml.tables.FileRejected`), before anything is scored or stored.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+from pinkbreast.db.models import PredictionRecord
+from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.ml.tables import SAMPLES, parse_table, read_table
+from pinkbreast.services.audit import spreadsheet_safe
+from pinkbreast.services.scoring import Scored, score
+
+RESULT_COLUMNS = (
+    "row",
+    "sample_ref",
+    "zone",
+    "probability_malignant",
+    "label_at_threshold",
+    "threshold",
+    "band_lower",
+    "band_upper",
+    "model_version",
+    "out_of_reference_range",
+    "top_reasons",
+)
+
+
+def read_samples(source: Path | str, *, max_rows: int | None = None, name: str | None = None):
+    """Samples from a file path, or from CSV text when ``name`` is given."""
+    if name is not None:
+        return parse_table(str(source), SAMPLES, name=name, max_rows=max_rows)
+    return read_table(source, SAMPLES, max_rows=max_rows)
+
+
+def score_samples(
+    samples: pd.DataFrame,
+    *,
+    tracking_uri: str,
+    explain: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[Scored]:
+    rows = samples[list(FEATURE_NAMES)].to_dict("records")
+    return score(rows, tracking_uri=tracking_uri, explain=explain, progress=progress)
+
+
+def _reasons_text(reasons) -> str:
+    return "; ".join(f"{name} {value:+.3f}" for name, value in reasons)
+
+
+def _line(index: int, ref: object, result: Scored | PredictionRecord) -> list:
+    """One CSV line; text cells are protected against spreadsheet formulas."""
+    if isinstance(result, PredictionRecord):
+        band = (result.band_lower, result.band_upper)
+        warnings, reasons = result.warning_list, (result.explanation_data or {}).get("top", [])
+    else:
+        band, warnings, reasons = result.band, result.warnings, result.reasons
+    return [
+        index,
+        spreadsheet_safe(ref if isinstance(ref, str) else ""),
+        result.zone,
+        repr(result.probability),
+        result.label,
+        repr(result.threshold),
+        repr(band[0]),
+        repr(band[1]),
+        result.model_version,
+        ";".join(warnings),
+        spreadsheet_safe(_reasons_text(reasons)),
+    ]
+
+
+def write_results(samples: pd.DataFrame, results: list[Scored], handle: TextIO) -> None:
+    """Results of :func:`score_samples`, one line per sample, in file order."""
+    writer = csv.writer(handle)
+    writer.writerow(RESULT_COLUMNS)
+    refs = samples["sample_ref"].tolist()
+    for index, (ref, result) in enumerate(zip(refs, results, strict=True), start=1):
+        writer.writerow(_line(index, ref, result))
+
+
+def write_record_results(records: list[PredictionRecord], handle: TextIO) -> None:
+    """Stored predictions of one batch, in the same layout as :func:`write_results`."""
+    writer = csv.writer(handle)
+    writer.writerow(RESULT_COLUMNS)
+    for index, record in enumerate(records, start=1):
+        writer.writerow(_line(index, record.sample_ref, record))

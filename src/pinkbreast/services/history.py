@@ -1,0 +1,79 @@
+"""Lists of predictions: a clinician's own, or everyone's for an administrator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from pinkbreast.db.models import ZONES, Outcome, PredictionRecord, User
+from pinkbreast.services.predictions import can_see_all
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    since: date | None = None
+    until: date | None = None  # inclusive
+    zone: str = ""
+    sample_ref: str = ""
+    awaiting_outcome: bool = False
+
+    def apply(self, query: sa.Select) -> sa.Select:
+        if self.since:
+            query = query.where(PredictionRecord.created_at >= _midnight(self.since))
+        if self.until:
+            end = _midnight(self.until + timedelta(days=1))
+            query = query.where(PredictionRecord.created_at < end)
+        if self.zone in ZONES:
+            query = query.where(PredictionRecord.zone == self.zone)
+        if self.sample_ref.strip():
+            query = query.where(PredictionRecord.sample_ref == self.sample_ref.strip())
+        if self.awaiting_outcome:
+            has_outcome = sa.select(Outcome.id).where(Outcome.prediction_id == PredictionRecord.id)
+            query = query.where(~has_outcome.exists())
+        return query
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[PredictionRecord]
+    page: int
+    total: int
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def list_predictions(
+    *, session: Session, user: User, filters: HistoryFilter, page: int = 1
+) -> Page:
+    query = filters.apply(sa.select(PredictionRecord))
+    if not can_see_all(user):
+        query = query.where(PredictionRecord.user_id == user.id)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    page = max(1, page)
+    ordered = query.order_by(PredictionRecord.id.desc())
+    items = list(session.scalars(ordered.offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
+    return Page(items, page, total)
+
+
+def batch_records(*, session: Session, user: User, batch_id: str) -> list[PredictionRecord]:
+    """Every prediction of one batch, if the user may see it; empty list otherwise."""
+    query = sa.select(PredictionRecord).where(PredictionRecord.batch_id == batch_id)
+    if not can_see_all(user):
+        query = query.where(PredictionRecord.user_id == user.id)
+    return list(session.scalars(query.order_by(PredictionRecord.id)))

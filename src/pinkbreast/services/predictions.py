@@ -1,0 +1,208 @@
+"""Predictions on record: create (scored, stored and audited together), read, list, outcomes.
+
+A clinician sees and changes only their own predictions; an administrator sees all. Someone
+else's prediction is reported as not found (no hint that it exists), and the attempt is audited.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from pinkbreast.db.models import PredictionRecord, User
+from pinkbreast.db.session import transaction
+from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.services import audit
+from pinkbreast.services.scoring import TOP_REASONS, Scored, champion, score
+
+
+class PredictionNotFound(LookupError):
+    """No such prediction for this user (it may exist and belong to someone else)."""
+
+
+class IdempotencyConflict(ValueError):
+    """The idempotency key was already used by this user for a different request."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    records: list[PredictionRecord]
+    replayed: bool  # True when an earlier request with the same key is being answered again
+
+
+@dataclass(frozen=True)
+class Sample:
+    values: Mapping[str, object]
+    sample_ref: str | None = None
+    sample_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """Who asks, from where, and how to recognise a resubmission."""
+
+    user: User
+    client_address: str | None = None
+    idempotency_key: str | None = None
+    source: str = "form"
+    explain: bool = True
+
+
+def create_predictions(
+    *, session: Session, request: Request, samples: Sequence[Sample], tracking_uri: str
+) -> Stored:
+    """Score and store ``samples`` in one transaction with their audit row.
+
+    The same ``idempotency_key`` from the same user returns what was stored the first time
+    instead of storing again (double click, browser resubmit, client retry); the same key with
+    different samples raises :class:`IdempotencyConflict`.
+    """
+    if request.idempotency_key and (done := _by_key(session, request)):
+        return _replay(done, samples)
+    results = score([s.values for s in samples], tracking_uri=tracking_uri, explain=request.explain)
+    batch_id = str(uuid.uuid4()) if len(samples) > 1 else None
+    records = [_record(s, r, request, batch_id) for s, r in zip(samples, results, strict=True)]
+    if records and request.idempotency_key:
+        records[0].idempotency_key = request.idempotency_key
+    try:
+        with transaction(session):
+            session.add_all(records)
+            session.flush()
+            _audit_creation(session, request, records, batch_id)
+    except sa.exc.IntegrityError:
+        if request.idempotency_key and (done := _by_key(session, request)):
+            return _replay(done, samples)  # a concurrent resubmission won the race
+        raise
+    return Stored(records, replayed=False)
+
+
+def _replay(records: list[PredictionRecord], samples: Sequence[Sample]) -> Stored:
+    stored = [(r.sample_ref, r.feature_values()) for r in records]
+    asked = [
+        (s.sample_ref or None, {name: float(s.values[name]) for name in FEATURE_NAMES})
+        for s in samples
+    ]
+    if stored != asked:
+        raise IdempotencyConflict("this idempotency key was used for a different request")
+    return Stored(records, replayed=True)
+
+
+def _by_key(session: Session, request: Request) -> list[PredictionRecord]:
+    first = session.scalar(
+        sa.select(PredictionRecord).where(
+            PredictionRecord.user_id == request.user.id,
+            PredictionRecord.idempotency_key == request.idempotency_key,
+        )
+    )
+    if first is None or first.batch_id is None:
+        return [first] if first is not None else []
+    query = sa.select(PredictionRecord).where(PredictionRecord.batch_id == first.batch_id)
+    return list(session.scalars(query.order_by(PredictionRecord.id)))
+
+
+def _record(sample: Sample, result: Scored, request: Request, batch_id) -> PredictionRecord:
+    record = PredictionRecord(
+        user_id=request.user.id,
+        source=request.source,
+        batch_id=batch_id,
+        sample_ref=sample.sample_ref or None,
+        sample_date=sample.sample_date,
+        model_version=result.model_version,
+        probability=result.probability,
+        zone=result.zone,
+        label=result.label,
+        threshold=result.threshold,
+        band_lower=result.band[0],
+        band_upper=result.band[1],
+        warnings=",".join(result.warnings),
+        explanation=_explanation_json(result),
+    )
+    for name in FEATURE_NAMES:
+        setattr(record, name, result.values[name])
+    return record
+
+
+def _explanation_json(result: Scored) -> str | None:
+    if result.base_value is None:
+        return None
+    return json.dumps({"base_value": result.base_value, "top": list(result.reasons)})
+
+
+def _audit_creation(session, request: Request, records, batch_id) -> None:
+    if batch_id is None:
+        audit.record(
+            session=session,
+            action="prediction.create",
+            actor=request.user,
+            record_type="prediction",
+            record_id=records[0].id,
+            client_address=request.client_address,
+            detail=request.source,
+        )
+        return
+    audit.record(
+        session=session,
+        action="prediction.create_batch",
+        actor=request.user,
+        record_type="batch",
+        record_id=batch_id,
+        client_address=request.client_address,
+        detail=f"{request.source}: {len(records)} predictions, "
+        f"ids {records[0].id}-{records[-1].id}",
+    )
+
+
+MAX_ID = 2**31 - 1  # the largest id every backend's integer column holds
+
+
+def valid_id(prediction_id: int) -> bool:
+    return 1 <= prediction_id <= MAX_ID
+
+
+def can_see_all(user: User) -> bool:
+    return user.role == "admin"
+
+
+def get_prediction(
+    *, session: Session, user: User, prediction_id: int, client_address: str | None = None
+) -> PredictionRecord:
+    """A prediction the user may see, with its view audited; :class:`PredictionNotFound` else."""
+    record = session.get(PredictionRecord, prediction_id) if valid_id(prediction_id) else None
+    allowed = record is not None and (can_see_all(user) or record.user_id == user.id)
+    with transaction(session):
+        audit.record(
+            session=session,
+            action="prediction.view",
+            actor=user,
+            record_type="prediction",
+            record_id=prediction_id,
+            allowed=allowed,
+            client_address=client_address,
+        )
+    if not allowed:
+        raise PredictionNotFound(prediction_id)
+    return record
+
+
+def ensure_explanation(*, session: Session, record: PredictionRecord, tracking_uri: str) -> None:
+    """Explain a stored prediction that was scored without one (batch rows), and keep it.
+
+    Only when the model that scored it is still the champion: an explanation must come from
+    the model that made the prediction.
+    """
+    if record.explanation is not None:
+        return
+    model = champion(tracking_uri)
+    if model.version != record.model_version:
+        return
+    explanation = model.explain(record.feature_values())
+    with transaction(session):
+        record.explanation = json.dumps(
+            {"base_value": explanation.base_value, "top": explanation.top(TOP_REASONS)}
+        )

@@ -1,0 +1,119 @@
+"""Scoring: raw values in, three-zone predictions out — the one path every entry point uses.
+
+The form, the batch CSV upload, the API and ``pinkbreast predict`` all call :func:`score`, so
+the same inputs give the same probabilities and zones everywhere. Persisting and auditing is
+:mod:`pinkbreast.services.predictions`' job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+
+from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.ml import registry
+from pinkbreast.ml.registration import MODEL_NAME
+from pinkbreast.ml.registry import InvalidInput
+
+__all__ = ["InvalidInput", "ModelUnavailable", "Scored", "champion", "model_summary", "score"]
+
+TOP_REASONS = 5
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Scored:
+    values: dict[str, float]
+    probability: float
+    zone: str  # "malignant" | "indeterminate" | "benign"
+    label: str  # at the operating threshold
+    threshold: float
+    band: tuple[float, float]  # the indeterminate zone [lower, upper]
+    model_version: str
+    warnings: tuple[str, ...]  # features outside the WDBC reference range
+    reasons: tuple[tuple[str, float], ...] = ()  # top SHAP contributions (probability points)
+    base_value: float | None = None
+
+
+class ModelUnavailable(RuntimeError):
+    """No champion model can be loaded; predictions are impossible until one is registered."""
+
+
+def champion(tracking_uri: str) -> registry.Champion:
+    try:
+        return registry.champion(tracking_uri)
+    except (MlflowException, OSError) as exc:
+        raise ModelUnavailable(
+            "No champion model is available: run `pinkbreast train` (or `make run`)."
+        ) from exc
+
+
+@lru_cache(maxsize=8)
+def _model_card(tracking_uri: str, version: str) -> str:
+    """The registered version's model card (Markdown); it never changes for a version."""
+    return (
+        MlflowClient(tracking_uri=tracking_uri).get_model_version(MODEL_NAME, version).description
+        or ""
+    )
+
+
+def model_summary(*, tracking_uri: str) -> dict:
+    """Champion version, operating point and model card, for pages and the API."""
+    model = champion(tracking_uri)
+    point = model.operating_point
+    return {
+        "card": _model_card(tracking_uri, model.version),
+        "version": model.version,
+        "threshold": float(point["threshold"]),
+        "band": (float(point["lower"]), float(point["upper"])),
+        "features": list(point.get("features", FEATURE_NAMES)),
+    }
+
+
+def score(
+    rows: Iterable[Mapping[str, object]],
+    *,
+    tracking_uri: str,
+    explain: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[Scored]:
+    """Score rows of raw values (by canonical name); raise :class:`InvalidInput` on bad rows.
+
+    With ``explain`` each result carries its top SHAP contributions (slower: use it for the
+    rows a person will read).
+    """
+    rows = [dict(row) for row in rows]
+    registry.validate(rows)  # every problem of every row, before any work is done
+    model = champion(tracking_uri)
+    point = model.operating_point
+    band = (float(point["lower"]), float(point["upper"]))
+    results: list[Scored] = []
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        for row, prediction in zip(chunk, model.predict(chunk), strict=True):
+            values = {name: float(row[name]) for name in FEATURE_NAMES}
+            reasons, base = ((), None)
+            if explain:
+                explanation = model.explain(values)
+                reasons, base = tuple(explanation.top(TOP_REASONS)), explanation.base_value
+            results.append(
+                Scored(
+                    values,
+                    prediction.probability,
+                    prediction.zone,
+                    prediction.label,
+                    prediction.threshold,
+                    band,
+                    prediction.model_version,
+                    prediction.warnings,
+                    reasons,
+                    base,
+                )
+            )
+        if progress:
+            progress(len(chunk))
+    return results

@@ -1,0 +1,140 @@
+"""Batch scoring from a CSV upload: validate the whole file, score, store, show, download."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Response, abort, current_app, redirect, render_template, url_for
+from flask_login import current_user
+
+from pinkbreast.db.session import transaction
+from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.ml.tables import FileRejected
+from pinkbreast.services import audit, history, predictions
+from pinkbreast.services.batch import read_samples, write_record_results
+from pinkbreast.web.access import role_required
+from pinkbreast.web.clinic import bp
+from pinkbreast.web.clinic.forms import BatchForm
+from pinkbreast.web.extensions import client_address, database
+
+MAX_ROWS = 10_000
+MAX_BYTES = 8 * 1024 * 1024
+SHOWN = 200
+CLINICAL = ("clinician", "admin")
+
+
+@bp.route("/batch", methods=["GET", "POST"])
+@role_required(*CLINICAL)
+def batch():
+    form = BatchForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            abort(413)
+        try:
+            text = data.decode("utf-8-sig")
+            samples = read_samples(text, name=upload.filename or "upload.csv", max_rows=MAX_ROWS)
+        except UnicodeDecodeError:
+            problems = [f"{upload.filename}: the file is not UTF-8 text"]
+        except FileRejected as exc:
+            problems = [str(p) for p in exc.problems]
+        else:
+            return _store(samples)
+    status = 400 if problems or form.errors else 200
+    page = render_template(
+        "clinic/batch.html",
+        form=form,
+        problems=problems,
+        max_rows=MAX_ROWS,
+        max_megabytes=MAX_BYTES // (1024 * 1024),
+    )
+    return page, status
+
+
+def _store(samples):
+    settings = current_app.config["PINKBREAST_SETTINGS"]
+    request_ = predictions.Request(
+        user=current_user._get_current_object(),
+        client_address=client_address(),
+        source="batch",
+        explain=False,
+    )
+    records = predictions.create_predictions(
+        session=database.session,
+        request=request_,
+        samples=[
+            predictions.Sample(values=row, sample_ref=ref if isinstance(ref, str) else None)
+            for ref, row in zip(
+                samples["sample_ref"],
+                samples[list(FEATURE_NAMES)].to_dict("records"),
+                strict=True,
+            )
+        ],
+        tracking_uri=settings.mlflow_tracking_uri,
+    ).records
+    if records[0].batch_id is None:
+        return redirect(url_for("clinic.result", prediction_id=records[0].id), code=303)
+    return redirect(url_for("clinic.batch_result", batch_id=records[0].batch_id), code=303)
+
+
+def _records(batch_id: str, action: str):
+    session = database.session
+    records = history.batch_records(
+        session=session, user=current_user._get_current_object(), batch_id=batch_id
+    )
+    with transaction(session):
+        audit.record(
+            session=session,
+            action=action,
+            actor=current_user._get_current_object(),
+            record_type="batch",
+            record_id=batch_id,
+            allowed=bool(records),
+            client_address=client_address(),
+        )
+    if not records:
+        abort(404)
+    return records
+
+
+@bp.get("/batch/<batch_id>")
+@role_required(*CLINICAL)
+def batch_result(batch_id: str):
+    records = _records(batch_id, "batch.view")
+    counts = {
+        zone: sum(r.zone == zone for r in records)
+        for zone in ("malignant", "indeterminate", "benign")
+    }
+    return render_template(
+        "clinic/batch_result.html",
+        records=records[:SHOWN],
+        total=len(records),
+        counts=counts,
+        batch_id=batch_id,
+        shown=SHOWN,
+    )
+
+
+@bp.get("/batch/<batch_id>/results.csv")
+@role_required(*CLINICAL)
+def batch_download(batch_id: str):
+    records = _records(batch_id, "batch.download")
+    buffer = io.StringIO()
+    write_record_results(records, buffer)
+    return _csv(buffer.getvalue(), f"pinkbreast-batch-{batch_id[:8]}.csv")
+
+
+@bp.get("/batch/template.csv")
+@role_required(*CLINICAL)
+def batch_template():
+    return _csv(",".join(["sample_ref", *FEATURE_NAMES]) + "\n", "pinkbreast-template.csv")
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,196 @@
+"""Thin views: the prediction form, the result page, confirmed outcomes and history."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from pinkbreast.features import BY_NAME, PROPERTIES, STATISTICS
+from pinkbreast.ml.data import load_reference
+from pinkbreast.services import history, outcomes, predictions, scoring
+from pinkbreast.web.access import role_required
+from pinkbreast.web.clinic import bp
+from pinkbreast.web.clinic.charts import contribution_chart
+from pinkbreast.web.clinic.forms import OutcomeForm, parse_number, prediction_form
+from pinkbreast.web.extensions import client_address, database
+
+CLINICAL = ("clinician", "admin")
+
+
+def _tracking_uri() -> str:
+    return current_app.config["PINKBREAST_SETTINGS"].mlflow_tracking_uri
+
+
+def _lang() -> str:
+    return str(get_locale() or "en")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _examples() -> dict[str, dict[str, float]]:
+    """One malignant and one benign WDBC case, for demonstrations."""
+    cache = current_app.extensions.setdefault("pinkbreast.examples", {})
+    if not cache:
+        frame = load_reference()
+        for diagnosis, key in (("M", "malignant"), ("B", "benign")):
+            row = frame[frame["diagnosis"] == diagnosis].iloc[0]
+            cache[key] = {name: float(row[name]) for name in frame.columns[2:]}
+    return cache
+
+
+@bp.route("/predict", methods=["GET", "POST"])
+@role_required(*CLINICAL)
+def predict():
+    try:
+        model = scoring.model_summary(tracking_uri=_tracking_uri())
+    except scoring.ModelUnavailable:
+        return render_template("clinic/no_model.html"), 503
+    form = prediction_form(model["features"])
+    if form.validate_on_submit():
+        record = _create(form, model["features"])
+        return redirect(url_for("clinic.result", prediction_id=record.id), code=303)
+    page = render_template(
+        "clinic/predict.html",
+        form=form,
+        model=model,
+        properties=PROPERTIES,
+        statistics=STATISTICS,
+        features_by_name=BY_NAME,
+        examples=_examples(),
+        lang=_lang(),
+    )
+    return page, 400 if form.errors else 200
+
+
+def _create(form, features: list[str]):
+    sample = predictions.Sample(
+        values={name: parse_number(form[name].data) for name in features},
+        sample_ref=form.sample_ref.data.strip(),
+        sample_date=form.sample_date.data,
+    )
+    request_ = predictions.Request(
+        user=_user(), client_address=client_address(), idempotency_key=form.token.data or None
+    )
+    create = predictions.create_predictions
+    try:
+        stored = create(
+            session=database.session,
+            request=request_,
+            samples=[sample],
+            tracking_uri=_tracking_uri(),
+        )
+    except predictions.IdempotencyConflict:  # the form was edited after being submitted
+        stored = create(
+            session=database.session,
+            request=dataclasses.replace(request_, idempotency_key=None),
+            samples=[sample],
+            tracking_uri=_tracking_uri(),
+        )
+    return stored.records[0]
+
+
+@bp.get("/predictions/<int:prediction_id>")
+@role_required(*CLINICAL)
+def result(prediction_id: int):
+    record = _visible(prediction_id)
+    try:
+        predictions.ensure_explanation(
+            session=database.session, record=record, tracking_uri=_tracking_uri()
+        )
+    except scoring.ModelUnavailable:
+        pass  # the page still shows the stored result; the explanation needs the model
+    return _render_result(record, OutcomeForm())
+
+
+def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
+    explanation = record.explanation_data
+    chart = None
+    if explanation:
+        chart = contribution_chart(explanation["top"], record.feature_values(), _lang())
+    page = render_template(
+        "clinic/result.html",
+        record=record,
+        explanation=explanation,
+        chart=chart,
+        outcome_form=outcome_form,
+        features=BY_NAME,
+        lang=_lang(),
+    )
+    return page, status
+
+
+@bp.post("/predictions/<int:prediction_id>/outcome")
+@role_required(*CLINICAL)
+def record_outcome(prediction_id: int):
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        return _render_result(_visible(prediction_id), form, 400)
+    try:
+        outcomes.record_outcome(
+            session=database.session,
+            user=_user(),
+            prediction_id=prediction_id,
+            diagnosis=form.diagnosis.data,
+            confirmed_on=form.confirmed_on.data,
+            note=form.note.data or "",
+            client_address=client_address(),
+        )
+    except predictions.PredictionNotFound:
+        abort(404)
+    flash(_("Confirmed outcome recorded."), "success")
+    return redirect(url_for("clinic.result", prediction_id=prediction_id), code=303)
+
+
+@bp.get("/predictions")
+@role_required(*CLINICAL)
+def history_page():
+    filters, page = _history_filter()
+    listing = history.list_predictions(
+        session=database.session, user=_user(), filters=filters, page=page
+    )
+
+    def page_url(number: int) -> str:
+        return url_for("clinic.history_page", **{**request.args.to_dict(), "page": number})
+
+    return render_template(
+        "clinic/history.html", listing=listing, filters=filters, page_url=page_url
+    )
+
+
+def _history_filter() -> tuple[history.HistoryFilter, int]:
+    args = request.args
+    try:
+        filters = history.HistoryFilter(
+            since=_date(args.get("since")),
+            until=_date(args.get("until")),
+            zone=args.get("zone", ""),
+            sample_ref=args.get("sample_ref", "")[:64],
+            awaiting_outcome=args.get("awaiting") == "1",
+        )
+        page = int(args.get("page", "1"))
+    except ValueError:
+        abort(400, _("Dates are written YYYY-MM-DD and the page is a whole number."))
+    return filters, page
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _visible(prediction_id: int):
+    try:
+        return predictions.get_prediction(
+            session=database.session,
+            user=_user(),
+            prediction_id=prediction_id,
+            client_address=client_address(),
+        )
+    except predictions.PredictionNotFound:
+        abort(404)

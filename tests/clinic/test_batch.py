@@ -1,0 +1,63 @@
+"""Batch CSV scoring: all-or-nothing, located errors, large files, safe CSV output."""
+
+import csv
+import io
+import re
+
+import pandas as pd
+
+from tests.clinic.helpers import prediction_rows
+from tests.factories import kaggle_text, reference, replace_cell
+from tests.workflow import csrf_token
+
+
+def upload(client, text: str, name: str = "samples.csv"):
+    token = csrf_token(client.get("/batch").get_data(as_text=True))
+    data = {"csrf_token": token, "file": (io.BytesIO(text.encode()), name)}
+    return client.post("/batch", data=data, content_type="multipart/form-data")
+
+
+def test_a_file_with_one_bad_cell_is_rejected_with_line_and_column(alice, settings):
+    text = replace_cell(kaggle_text(reference(30)), 21, 9, "-0.2")
+    response = upload(alice, text)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "samples.csv, line 21, column 9 (concavity_mean): expected a value &gt;= 0" in page
+    assert "nothing was stored" in page
+    assert prediction_rows(settings.database_url) == []
+
+
+def test_ten_thousand_rows_are_scored_stored_and_downloadable(alice, settings):
+    frame = pd.concat([reference()] * 18, ignore_index=True).head(10_000)
+    frame["id"] = range(1, len(frame) + 1)
+    response = upload(alice, kaggle_text(frame, trailing_empty_column=False))
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    page = alice.get(response.headers["Location"]).get_data(as_text=True)
+    assert "10000 samples scored" in page or "10,000 samples scored" in page
+    link = re.search(r'id="batch-download" href="([^"]+)"', page).group(1)
+    download = alice.get(link)
+    assert download.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    assert len(rows) == 10_000 and rows[-1]["sample_ref"] == "10000"
+    assert {row["zone"] for row in rows} <= {"malignant", "indeterminate", "benign"}
+    assert len(prediction_rows(settings.database_url)) == 10_000
+
+
+def test_downloaded_cells_cannot_run_as_spreadsheet_formulas(alice):
+    frame = reference(2)
+    text = kaggle_text(frame).replace(str(frame.loc[0, "id"]), "1", 1)
+    text = "sample_ref" + text[2:]  # header "id" -> "sample_ref"
+    text = text.replace("\n1,", "\n=HYPERLINK(x),", 1)
+    response = upload(alice, text)
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    page = alice.get(response.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'id="batch-download" href="([^"]+)"', page).group(1)
+    first = list(csv.DictReader(io.StringIO(alice.get(link).get_data(as_text=True))))[0]
+    assert first["sample_ref"] == "'=HYPERLINK(x)"
+
+
+def test_another_clinician_cannot_open_or_download_a_batch(alice, bruno):
+    response = upload(alice, kaggle_text(reference(3)))
+    location = response.headers["Location"]
+    assert bruno.get(location).status_code == 404
+    assert bruno.get(location + "/results.csv").status_code == 404

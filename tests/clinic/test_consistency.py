@@ -1,0 +1,44 @@
+"""One prediction service: the form, the batch upload and the CLI agree exactly."""
+
+import csv
+import io
+import re
+
+from click.testing import CliRunner
+
+from pinkbreast.cli import cli
+from pinkbreast.features import FEATURE_NAMES
+from tests.clinic.helpers import prediction_rows, submit_form
+from tests.clinic.test_batch import upload
+from tests.factories import kaggle_text, reference, write
+
+
+def test_twenty_wdbc_rows_agree_across_form_batch_and_cli(
+    alice, settings, clinic_settings, tmp_path, monkeypatch
+):
+    frame = reference().sample(20, random_state=7).reset_index(drop=True)
+    for _, row in frame.iterrows():
+        values = {name: float(row[name]) for name in FEATURE_NAMES}
+        assert submit_form(alice, values, sample_ref=str(row["id"])).status_code == 303
+    by_form = {
+        r.sample_ref: (r.probability, r.zone) for r in prediction_rows(settings.database_url)
+    }
+
+    response = upload(alice, kaggle_text(frame))
+    page = alice.get(response.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'id="batch-download" href="([^"]+)"', page).group(1)
+    by_batch = _from_csv(alice.get(link).get_data(as_text=True))
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", clinic_settings.mlflow_tracking_uri)
+    path = write(tmp_path / "twenty.csv", kaggle_text(frame))
+    result = CliRunner().invoke(cli, ["predict", str(path), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 0, result.output
+    by_cli = _from_csv((tmp_path / "out.csv").read_text())
+
+    assert len(by_form) == 20
+    assert by_form == by_batch == by_cli
+
+
+def _from_csv(text: str) -> dict[str, tuple[float, str]]:
+    rows = csv.DictReader(io.StringIO(text))
+    return {r["sample_ref"]: (float(r["probability_malignant"]), r["zone"]) for r in rows}

@@ -1,0 +1,149 @@
+"""The prediction form and result page: raw values by name, three zones, explained, audited."""
+
+import re
+
+import sqlalchemy as sa
+
+from pinkbreast.db.models import AuditEvent
+from pinkbreast.db.session import session_factory
+from pinkbreast.features import FEATURES
+from tests.clinic.helpers import (
+    BENIGN_ID,
+    MALIGNANT_ID,
+    case_values,
+    prediction_rows,
+    submit_form,
+)
+
+
+def test_form_has_one_bound_input_per_feature_with_schema_bounds(alice):
+    page = alice.get("/predict").get_data(as_text=True)
+    for feature in FEATURES:
+        tag = re.search(rf'<input[^>]*name="{feature.name}"[^>]*>', page).group(0)
+        assert f'id="{feature.name}"' in tag and 'type="number"' in tag
+        assert f'max="{feature.maximum:g}"' in tag and 'min="0"' in tag
+        assert f'for="{feature.name}"' in page  # a label bound to the input
+
+
+def test_malignant_case_is_stored_and_shown_explained(alice, settings):
+    response = submit_form(alice, case_values(MALIGNANT_ID), sample_ref="LAB-42")
+    assert response.status_code == 303
+    (record,) = prediction_rows(settings.database_url)
+    assert response.headers["Location"].endswith(f"/predictions/{record.id}")
+    assert record.zone == "malignant" and record.probability > record.band_upper
+    assert record.feature_values() == case_values(MALIGNANT_ID)
+    page = alice.get(f"/predictions/{record.id}").get_data(as_text=True)
+    assert "Malignant" in page and "LAB-42" in page
+    assert 'id="explanation-chart" src="data:image/png;base64,' in page
+    assert page.count("<tr><td>") >= 5  # top contributions as a table too
+    assert "Decision support only" in page
+    actions = _audit_actions(settings.database_url)
+    assert ("prediction.create", "allowed") in actions and ("prediction.view", "allowed") in actions
+
+
+def test_benign_case_is_benign(alice, settings):
+    submit_form(alice, case_values(BENIGN_ID))
+    (record,) = prediction_rows(settings.database_url)
+    assert record.zone == "benign"
+
+
+def test_the_same_token_twice_stores_one_prediction(alice, settings):
+    first = submit_form(alice, case_values(MALIGNANT_ID), token="a" * 32)
+    second = submit_form(alice, case_values(MALIGNANT_ID), token="a" * 32)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(prediction_rows(settings.database_url)) == 1
+
+
+def test_impossible_values_are_refused_next_to_the_field(alice, settings):
+    values = case_values(MALIGNANT_ID)
+    values.update(radius_mean="-3", texture_mean="abc", area_worst="nan")
+    response = submit_form(alice, values)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for name in ("radius_mean", "texture_mean", "area_worst"):
+        assert re.search(rf'name="{name}"[^>]*is-invalid|is-invalid[^>]*name="{name}"', page)
+        assert f'id="{name}-error"' in page
+    assert "3 fields need attention" in page
+    assert prediction_rows(settings.database_url) == []
+
+
+def test_zero_to_one_scaled_values_are_flagged_out_of_range(alice, settings):
+    raw = case_values(MALIGNANT_ID)
+    scaled = {
+        f.name: (raw[f.name] - f.reference_min) / (f.reference_max - f.reference_min)
+        for f in FEATURES
+    }
+    response = submit_form(alice, scaled)
+    page = alice.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="range-warnings"' in page
+    (record,) = prediction_rows(settings.database_url)
+    assert "radius_mean" in record.warning_list and "area_worst" in record.warning_list
+
+
+def test_decimal_comma_is_accepted(alice, settings):
+    values = {k: repr(v).replace(".", ",") for k, v in case_values(MALIGNANT_ID).items()}
+    assert submit_form(alice, values).status_code == 303
+    (record,) = prediction_rows(settings.database_url)
+    assert record.feature_values() == case_values(MALIGNANT_ID)
+
+
+def test_another_clinicians_prediction_is_not_found_and_the_attempt_audited(
+    alice, bruno, admin, settings
+):
+    location = submit_form(alice, case_values(MALIGNANT_ID)).headers["Location"]
+    assert bruno.get(location).status_code == 404
+    assert admin.get(location).status_code == 200
+    assert ("prediction.view", "denied") in _audit_actions(settings.database_url)
+    history = bruno.get("/predictions").get_data(as_text=True)
+    assert "0 predictions" in history
+
+
+def test_outcome_is_recorded_corrected_and_kept_in_history(alice, settings):
+    location = submit_form(alice, case_values(MALIGNANT_ID)).headers["Location"]
+    page = alice.get(location).get_data(as_text=True)
+    token = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page)[-1]
+    for diagnosis in ("B", "M"):
+        response = alice.post(
+            location + "/outcome",
+            data={"diagnosis": diagnosis, "confirmed_on": "2026-11-20", "csrf_token": token},
+        )
+        assert response.status_code == 303
+    (record,) = prediction_rows(settings.database_url)
+    assert [o.diagnosis for o in record.outcomes] == ["B", "M"]
+    page = alice.get(location).get_data(as_text=True)
+    assert "Earlier entries" in page
+    awaiting = alice.get("/predictions?awaiting=1").get_data(as_text=True)
+    assert "0 predictions" in awaiting
+
+
+def test_outcome_in_the_future_is_refused(alice, settings):
+    location = submit_form(alice, case_values(MALIGNANT_ID)).headers["Location"]
+    page = alice.get(location).get_data(as_text=True)
+    token = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page)[-1]
+    response = alice.post(
+        location + "/outcome",
+        data={"diagnosis": "M", "confirmed_on": "2999-01-01", "csrf_token": token},
+    )
+    assert response.status_code == 400
+    assert "cannot be in the future" in response.get_data(as_text=True)
+    (record,) = prediction_rows(settings.database_url)
+    assert record.outcomes == []
+
+
+def test_history_filters_by_zone_and_reference(alice):
+    submit_form(alice, case_values(MALIGNANT_ID), sample_ref="M-1")
+    submit_form(alice, case_values(BENIGN_ID), sample_ref="B-1")
+    assert "2 predictions" in alice.get("/predictions").get_data(as_text=True)
+    benign = alice.get("/predictions?zone=benign").get_data(as_text=True)
+    assert "1 prediction" in benign and "B-1" in benign and "M-1" not in benign
+    by_ref = alice.get("/predictions?sample_ref=M-1").get_data(as_text=True)
+    assert "M-1" in by_ref and "B-1" not in by_ref
+
+
+def _audit_actions(url: str) -> list[tuple[str, str]]:
+    session = session_factory(url)()
+    try:
+        rows = session.execute(sa.select(AuditEvent.action, AuditEvent.outcome)).all()
+        return [tuple(row) for row in rows]
+    finally:
+        session.close()
