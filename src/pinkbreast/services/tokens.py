@@ -1,0 +1,106 @@
+"""API tokens: shown once at creation, stored as a SHA-256 digest, expiring, revocable.
+
+Tokens are 256-bit random values, so a fast digest is enough (no password-style stretching):
+guessing is hopeless and a stolen table reveals no usable token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from pinkbreast.db.models import ApiToken, User, as_utc, utcnow
+from pinkbreast.db.session import transaction
+from pinkbreast.services import audit
+
+PREFIX = "pbk_"
+MAX_DAYS = 365
+NAME_MAX = 64
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class TokenError(ValueError):
+    """A token request that cannot be honoured (bad name or lifetime, unknown token)."""
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(
+    *, session: Session, user: User, name: str, days: int = 90, client_address: str | None = None
+) -> tuple[str, ApiToken]:
+    """A new token for ``user``: the plain value (to show once) and its stored record."""
+    name = name.strip()
+    if not 1 <= len(name) <= NAME_MAX:
+        raise TokenError(f"name: expected 1 to {NAME_MAX} characters")
+    if not 1 <= days <= MAX_DAYS:
+        raise TokenError(f"days: expected a whole number from 1 to {MAX_DAYS}")
+    plain = PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(
+        user_id=user.id,
+        name=name,
+        prefix=plain[:12],
+        digest=digest(plain),
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    with transaction(session):
+        session.add(record)
+        session.flush()
+        audit.record(
+            session=session,
+            action="token.create",
+            actor=user,
+            record_type="api_token",
+            record_id=record.id,
+            client_address=client_address,
+            detail=name,
+        )
+    return plain, record
+
+
+def list_tokens(*, session: Session, user: User) -> list[ApiToken]:
+    query = sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    return list(session.scalars(query))
+
+
+def revoke_token(
+    *, session: Session, user: User, token_id: int, client_address: str | None = None
+) -> ApiToken:
+    """Revoke one of the user's own tokens (administrators may revoke anyone's)."""
+    record = session.get(ApiToken, token_id)
+    if record is None or (record.user_id != user.id and user.role != "admin"):
+        raise TokenError("no such token")
+    with transaction(session):
+        if record.revoked_at is None:
+            record.revoked_at = utcnow()
+        audit.record(
+            session=session,
+            action="token.revoke",
+            actor=user,
+            record_type="api_token",
+            record_id=record.id,
+            client_address=client_address,
+        )
+    return record
+
+
+def authenticate(*, session: Session, token: str) -> User | None:
+    """The approved user behind a valid token (not revoked, not expired), else None."""
+    if not token.startswith(PREFIX) or len(token) > 128:
+        return None
+    record = session.scalar(sa.select(ApiToken).where(ApiToken.digest == digest(token)))
+    now = utcnow()
+    if record is None or record.revoked_at is not None or as_utc(record.expires_at) <= now:
+        return None
+    user = record.user
+    if not user.is_approved:
+        return None
+    if record.last_used_at is None or now - as_utc(record.last_used_at) > LAST_USED_RESOLUTION:
+        with transaction(session):  # at most one write a minute per token
+            record.last_used_at = now
+    return user

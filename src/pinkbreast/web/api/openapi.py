@@ -1,0 +1,166 @@
+"""The OpenAPI 3.1 document, assembled from the pydantic models the API validates with."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic.json_schema import models_json_schema
+
+from pinkbreast import __version__
+from pinkbreast.web.api import schemas
+
+REF = "#/components/schemas/{model}"
+_MODELS = (
+    schemas.PredictionRequest,
+    schemas.OutcomeIn,
+    schemas.PredictionOut,
+    schemas.PredictionBatchOut,
+    schemas.PredictionPage,
+    schemas.ModelOut,
+    schemas.ErrorOut,
+)
+
+
+def _ref(model) -> dict:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _json(model, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def _errors(*codes: int) -> dict:
+    text = {
+        401: "Missing, invalid, expired or revoked token",
+        403: "Role not allowed",
+        404: "No such prediction (or not yours)",
+        409: "Idempotency-Key reused differently",
+        413: "Request too large",
+        415: "Body is not application/json",
+        422: "Request does not match the contract",
+        429: "Rate limit reached",
+        503: "No model available",
+    }
+    return {str(code): _json(schemas.ErrorOut, text[code]) for code in codes}
+
+
+def _query(name: str, schema: dict, description: str) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+_ID = {
+    "name": "prediction_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
+    "description": "Retrying with the same key returns the first answer (200).",
+}
+
+
+def _paths() -> dict:
+    common = (401, 403, 429)
+    return {
+        "/predictions": {
+            "post": {
+                "summary": "Score and store one sample or a batch (atomic)",
+                "operationId": "createPredictions",
+                "parameters": [_KEY],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(schemas.PredictionRequest)}},
+                },
+                "responses": {
+                    "201": _json(schemas.PredictionBatchOut, "Stored"),
+                    "200": _json(schemas.PredictionBatchOut, "Replayed"),
+                    **_errors(*common, 409, 413, 415, 422, 503),
+                },
+            },
+            "get": {
+                "summary": "List predictions (your own; all for administrators)",
+                "operationId": "listPredictions",
+                "parameters": [
+                    _query("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Page"),
+                    _query("since", {"type": "string", "format": "date"}, "Created on/after"),
+                    _query("until", {"type": "string", "format": "date"}, "Created on/before"),
+                    _query(
+                        "zone",
+                        {"type": "string", "enum": ["malignant", "indeterminate", "benign"]},
+                        "Zone",
+                    ),
+                    _query("sample_ref", {"type": "string", "maxLength": 64}, "Exact reference"),
+                    _query("awaiting_outcome", {"type": "boolean"}, "Only without outcome"),
+                ],
+                "responses": {
+                    "200": _json(schemas.PredictionPage, "One page"),
+                    **_errors(*common, 422),
+                },
+            },
+        },
+        "/predictions/{prediction_id}": {
+            "get": {
+                "summary": "One prediction",
+                "operationId": "getPrediction",
+                "parameters": [_ID],
+                "responses": {
+                    "200": _json(schemas.PredictionOut, "The prediction"),
+                    **_errors(*common, 404),
+                },
+            }
+        },
+        "/predictions/{prediction_id}/outcome": {
+            "put": {
+                "summary": "Record the confirmed diagnosis (history is kept)",
+                "operationId": "putOutcome",
+                "parameters": [_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(schemas.OutcomeIn)}},
+                },
+                "responses": {
+                    "200": _json(schemas.PredictionOut, "Updated prediction"),
+                    **_errors(*common, 404, 413, 415, 422),
+                },
+            }
+        },
+        "/model": {
+            "get": {
+                "summary": "The champion model: version, features, operating point, card",
+                "operationId": "getModel",
+                "responses": {"200": _json(schemas.ModelOut, "The model"), **_errors(*common, 503)},
+            }
+        },
+    }
+
+
+@cache
+def document() -> dict:
+    _, definitions = models_json_schema(
+        [(model, "validation") for model in _MODELS], ref_template=REF
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Pink Breast API",
+            "version": __version__,
+            "description": "Decision support for FNA breast cytology. Not a diagnosis.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": _paths(),
+        "components": {
+            "schemas": definitions["$defs"],
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,143 @@
+"""The API contract: request and response models generated from the feature schema.
+
+Pydantic validates requests strictly (unknown fields and non-finite numbers are refused) and
+its JSON Schemas are the components of the OpenAPI document, so the contract cannot drift
+from what the code accepts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from pinkbreast.features import FEATURES
+
+MAX_BATCH = 1000
+SAMPLE_REF = r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$"
+Zone = Literal["malignant", "indeterminate", "benign"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _measurement(feature) -> tuple:
+    return (
+        float,
+        Field(
+            ge=0,
+            le=feature.maximum,
+            strict=True,  # a JSON number, not a string or a boolean
+            title=feature.label("en"),
+            description=f"{feature.description('en')} Reference range "
+            f"{feature.reference_min:g}–{feature.reference_max:g}.",
+        ),
+    )
+
+
+Measurements = create_model(
+    "Measurements",
+    __base__=Strict,
+    __doc__="The 30 raw WDBC measurements, by canonical name (no rescaling).",
+    **{f.name: _measurement(f) for f in FEATURES},
+)
+
+
+class SampleIn(Strict):
+    sample_ref: str | None = Field(None, pattern=SAMPLE_REF, description="Pseudonymous reference")
+    sample_date: date | None = Field(None, strict=True, description="YYYY-MM-DD")
+    measurements: Measurements  # type: ignore[valid-type]
+
+
+class PredictionRequest(Strict):
+    samples: list[SampleIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class OutcomeIn(Strict):
+    diagnosis: Literal["M", "B"] = Field(description="Confirmed by histopathology: M or B")
+    confirmed_on: date = Field(strict=True, description="YYYY-MM-DD, not after today")
+    note: str = Field("", max_length=2000)
+
+
+class Band(BaseModel):
+    lower: float
+    upper: float
+
+
+class Contribution(BaseModel):
+    feature: str
+    contribution: float = Field(description="SHAP value, in probability of malignancy")
+
+
+class OutcomeOut(BaseModel):
+    diagnosis: Literal["M", "B"]
+    confirmed_on: date
+    note: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+class PredictionOut(BaseModel):
+    id: int
+    created_at: datetime
+    sample_ref: str | None
+    sample_date: date | None
+    zone: Zone
+    probability: float = Field(description="Calibrated probability of malignancy")
+    threshold: float
+    band: Band
+    model_version: str
+    warnings: list[str] = Field(description="Features outside the WDBC reference range")
+    top_contributions: list[Contribution] = Field(
+        description="Top SHAP contributions. Empty in the answer to a batch of more than 20 "
+        "samples: GET the prediction to have it explained."
+    )
+    outcome: OutcomeOut | None
+    measurements: dict[str, float]
+
+
+class PredictionBatchOut(BaseModel):
+    predictions: list[PredictionOut]
+
+
+class PredictionPage(BaseModel):
+    items: list[PredictionOut]
+    page: int
+    pages: int
+    total: int
+
+
+class FeatureOut(BaseModel):
+    name: str
+    label_en: str
+    label_fr: str
+    minimum: float
+    maximum: float
+    reference_min: float
+    reference_max: float
+
+
+class ModelOut(BaseModel):
+    name: str
+    version: str
+    threshold: float
+    band: Band
+    features: list[FeatureOut]
+    card: str = Field(description="The model card (Markdown)")
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    problem: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,212 @@
+"""API endpoints: thin views over the same services the web pages use."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import current_app, g, request
+from pydantic import ValidationError
+
+from pinkbreast.db.models import ZONES
+from pinkbreast.ml.registry import InvalidInput
+from pinkbreast.services import history, outcomes, predictions, scoring
+from pinkbreast.web.api import bp
+from pinkbreast.web.api.auth import token_required
+from pinkbreast.web.api.errors import ApiError, from_validation
+from pinkbreast.web.api.schemas import OutcomeIn, PredictionRequest
+from pinkbreast.web.api.serialize import model_out, page_out, prediction_out
+from pinkbreast.web.extensions import client_address, database
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # e.g. a UUID
+EXPLAINED_MAX = 20  # larger batches are explained on demand (GET /predictions/{id})
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError):
+    return error.response()
+
+
+def _tracking_uri() -> str:
+    return current_app.config["PINKBREAST_SETTINGS"].mlflow_tracking_uri
+
+
+def _body(model):
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+    try:
+        return model.model_validate_json(request.get_data(cache=False))
+    except ValidationError as error:
+        raise from_validation(error) from error
+
+
+def _model_unavailable():
+    return ApiError(503, "model_unavailable", "No champion model is available yet.")
+
+
+def _idempotency_key() -> str | None:
+    if "Idempotency-Key" not in request.headers:
+        return None
+    key = request.headers["Idempotency-Key"]
+    if not IDEMPOTENCY_KEY.match(key):
+        problem = "1 to 64 letters, digits or . _ : -"
+        raise ApiError(
+            422,
+            "invalid_request",
+            "Invalid Idempotency-Key header.",
+            [{"field": "Idempotency-Key", "problem": problem}],
+        )
+    return key
+
+
+@bp.post("/predictions")
+@token_required
+def create_predictions():
+    body = _body(PredictionRequest)
+    key = _idempotency_key()
+    samples = [
+        predictions.Sample(
+            values=s.measurements.model_dump(), sample_ref=s.sample_ref, sample_date=s.sample_date
+        )
+        for s in body.samples
+    ]
+    request_ = predictions.Request(
+        user=g.api_user,
+        client_address=client_address(),
+        idempotency_key=key,
+        source="api",
+        explain=len(samples) <= EXPLAINED_MAX,
+    )
+    try:
+        stored = predictions.create_predictions(
+            session=database.session,
+            request=request_,
+            samples=samples,
+            tracking_uri=_tracking_uri(),
+        )
+    except predictions.IdempotencyConflict:
+        raise ApiError(
+            409, "conflict", "This Idempotency-Key was used for another request."
+        ) from None
+    except InvalidInput as error:
+        details = [
+            {"field": f"samples[{row}].measurements.{name}", "problem": problem}
+            for row, name, problem in error.problems
+        ]
+        raise ApiError(422, "invalid_request", "Some measurements are invalid.", details) from None
+    except scoring.ModelUnavailable:
+        raise _model_unavailable() from None
+    body = {"predictions": [prediction_out(r) for r in stored.records]}
+    return body, 200 if stored.replayed else 201
+
+
+@bp.get("/predictions")
+@token_required
+def list_predictions():
+    try:
+        filters, page = _list_query(request.args)
+    except ValueError as error:
+        raise ApiError(
+            422,
+            "invalid_request",
+            "Invalid query parameters.",
+            [{"field": "query", "problem": str(error)}],
+        ) from None
+    listing = history.list_predictions(
+        session=database.session, user=g.api_user, filters=filters, page=page
+    )
+    return page_out(listing)
+
+
+BOOLEANS = {"true": True, "false": False}
+MAX_PAGE = 1_000_000
+
+
+def _list_query(args) -> tuple[history.HistoryFilter, int]:
+    unknown = set(args) - {"page", "since", "until", "zone", "sample_ref", "awaiting_outcome"}
+    if unknown:
+        raise ValueError(f"unknown parameter {sorted(unknown)[0]}")
+    zone, ref = args.get("zone", ""), args.get("sample_ref", "")
+    awaiting = args.get("awaiting_outcome", "false").lower()
+    if "zone" in args and zone not in ZONES:
+        raise ValueError(f"zone must be one of {', '.join(ZONES)}")
+    if len(ref) > 64 or awaiting not in BOOLEANS:
+        raise ValueError("sample_ref is at most 64 characters; awaiting_outcome is true/false")
+    page = int(args.get("page", "1"))  # ValueError for text
+    if not 1 <= page <= MAX_PAGE:
+        raise ValueError(f"page is a whole number from 1 to {MAX_PAGE}")
+    filters = history.HistoryFilter(
+        since=_date(args, "since"),
+        until=_date(args, "until"),
+        zone=zone,
+        sample_ref=ref,
+        awaiting_outcome=BOOLEANS[awaiting],
+    )
+    return filters, page
+
+
+def _date(args, name: str) -> date | None:
+    """A YYYY-MM-DD parameter; present but empty or malformed raises ValueError."""
+    return date.fromisoformat(args[name]) if name in args else None
+
+
+@bp.get("/predictions/<int:prediction_id>")
+@token_required
+def get_prediction(prediction_id: int):
+    record = _visible(prediction_id)
+    try:
+        predictions.ensure_explanation(
+            session=database.session, record=record, tracking_uri=_tracking_uri()
+        )
+    except scoring.ModelUnavailable:
+        pass  # the stored result stands; only its explanation needs the model
+    return prediction_out(record)
+
+
+@bp.put("/predictions/<int:prediction_id>/outcome")
+@token_required
+def put_outcome(prediction_id: int):
+    body = _body(OutcomeIn)
+    try:
+        outcomes.record_outcome(
+            session=database.session,
+            user=g.api_user,
+            prediction_id=prediction_id,
+            diagnosis=body.diagnosis,
+            confirmed_on=body.confirmed_on,
+            note=body.note,
+            client_address=client_address(),
+        )
+    except predictions.PredictionNotFound:
+        raise ApiError(404, "not_found", "No such prediction.") from None
+    except outcomes.InvalidOutcome as error:
+        raise ApiError(
+            422,
+            "invalid_request",
+            "Invalid outcome.",
+            [{"field": error.field, "problem": error.problem}],
+        ) from None
+    database.session.expire_all()
+    return prediction_out(_visible(prediction_id))
+
+
+def _visible(prediction_id: int):
+    try:
+        return predictions.get_prediction(
+            session=database.session,
+            user=g.api_user,
+            prediction_id=prediction_id,
+            client_address=client_address(),
+        )
+    except predictions.PredictionNotFound:
+        raise ApiError(404, "not_found", "No such prediction.") from None
+
+
+@bp.get("/model")
+@token_required
+def model():
+    try:
+        summary = scoring.model_summary(tracking_uri=_tracking_uri())
+    except scoring.ModelUnavailable:
+        raise _model_unavailable() from None
+    return model_out(summary)
