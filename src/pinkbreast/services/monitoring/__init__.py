@@ -1,0 +1,1 @@
+"""Monitoring: live performance on confirmed outcomes, the recall alert, and input drift."""

@@ -1,0 +1,69 @@
+"""The dashboard: live performance on confirmed cases, alerts, drift, the model and the data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from markdown_it import MarkdownIt
+
+from pinkbreast.db.models import PredictionRecord
+from pinkbreast.services import scoring
+from pinkbreast.services.monitoring import alerts, drift, performance
+from pinkbreast.web.access import role_required
+from pinkbreast.web.extensions import database
+from pinkbreast.web.monitoring import bp, charts
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def _labels() -> dict:
+    return {
+        "recall": _("Recall (sensitivity)"),
+        "specificity": _("Specificity"),
+        "threshold": _("alert threshold"),
+        "malignant": _("Malignant"),
+        "indeterminate": _("Indeterminate"),
+        "benign": _("Benign"),
+    }
+
+
+@bp.get("")
+@role_required("admin")
+def dashboard():
+    settings = current_app.config["PINKBREAST_SETTINGS"]
+    monitoring = settings.monitoring
+    session = database.session
+    perf = performance.performance(session, monitoring.window)
+    series = performance.over_time(session, monitoring.window)
+    counts = dict(
+        session.execute(
+            sa.select(PredictionRecord.zone, sa.func.count()).group_by(PredictionRecord.zone)
+        ).all()
+    )
+    n_recent, drift_rows = drift.drift_report(session=session, settings=monitoring.drift)
+    labels = _labels()
+    return render_template(
+        "monitoring/dashboard.html",
+        perf=perf["all"],
+        per_version={k: v for k, v in perf.items() if k != "all"},
+        monitoring=monitoring,
+        trend=charts.performance_over_time(series, monitoring.recall_threshold, labels),
+        volume=charts.volume_by_zone(counts, labels),
+        counts=counts,
+        confusion=charts.confusion(perf["all"]),
+        n_recent=n_recent,
+        drift_rows=drift_rows,
+        out_of_range=drift.out_of_range_share(session, monitoring.window.days),
+        alert_list=alerts.alerts(session),
+        model=_model(settings),
+    )
+
+
+def _model(settings) -> dict | None:
+    try:
+        summary = scoring.model_summary(tracking_uri=settings.mlflow_tracking_uri)
+    except scoring.ModelUnavailable:
+        return None
+    summary["card_html"] = _MARKDOWN.render(summary.get("card") or "")
+    return summary

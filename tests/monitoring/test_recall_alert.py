@@ -1,0 +1,155 @@
+"""The recall alert: raised exactly once when recall falls, resolved exactly once on recovery."""
+
+import json
+import threading
+from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from pinkbreast.cli import cli
+from pinkbreast.db.models import Alert, Outcome, PredictionRecord, User, utcnow
+from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.services.monitoring import alerts
+from pinkbreast.services.monitoring.notify import Notifier
+from pinkbreast.services.monitoring.performance import wilson
+from pinkbreast.services.monitoring.settings import Window
+
+
+class Hook(BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Hook.received.append(json.loads(body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def webhook():
+    Hook.received = []
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/alerts", Hook.received
+    server.shutdown()
+
+
+def _user(session) -> User:
+    user = User(
+        username="stream",
+        email="s@h.test",
+        password_hash="x",
+        role="clinician",
+        status="active",
+        session_token="t" * 32,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _confirmed(session, user, zone: str, diagnosis: str) -> None:
+    record = PredictionRecord(
+        user_id=user.id,
+        source="api",
+        model_version="1",
+        probability=0.5,
+        zone=zone,
+        label=zone if zone != "indeterminate" else "malignant",
+        threshold=0.3,
+        band_lower=0.2,
+        band_upper=0.6,
+        warnings="",
+        created_at=utcnow(),
+        **{name: 1.0 for name in FEATURE_NAMES},
+    )
+    session.add(record)
+    session.flush()
+    session.add(
+        Outcome(
+            prediction_id=record.id,
+            diagnosis=diagnosis,
+            confirmed_on=date.today(),
+            note="",
+            recorded_by_id=user.id,
+        )
+    )
+    session.commit()
+
+
+def _stream(session, user, caught: int, missed: int) -> None:
+    for _ in range(caught):
+        _confirmed(session, user, "malignant", "M")
+    for _ in range(missed):
+        _confirmed(session, user, "benign", "M")
+
+
+def test_recall_drop_raises_one_alert_and_recovery_resolves_it_once(
+    session, settings, webhook, monkeypatch
+):
+    url, received = webhook
+    window = Window(days=90, last_n=40, min_malignant=20)
+    notifier = Notifier(webhook_url=url)
+    user = _user(session)
+    session.commit()
+
+    def check():
+        return alerts.check_recall(
+            session=session, window=window, threshold=0.85, notifier=notifier
+        )
+
+    _stream(session, user, caught=19, missed=1)  # recall 0.95
+    assert check().status == "ok"
+    _stream(session, user, caught=13, missed=7)  # last 40: 32/40 = 0.80
+    first = check()
+    assert (first.status, first.change) == ("low", "raised")
+    assert first.figures["recall"] == pytest.approx(0.80)
+    assert check().change is None and check().status == "low"  # deduplicated
+    assert session.query(Alert).count() == 1
+
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("RECALL_ALERT_THRESHOLD", "0.85")
+    monkeypatch.setenv("MONITOR_LAST_N", "40")
+    result = CliRunner().invoke(cli, ["monitor", "check"])
+    assert result.exit_code == 1 and '"status": "low"' in result.output
+
+    _stream(session, user, caught=40, missed=0)  # recovery
+    resolved = check()
+    assert (resolved.status, resolved.change) == ("ok", "resolved")
+    assert check().change is None
+    assert CliRunner().invoke(cli, ["monitor", "check"]).exit_code == 0
+    alert = session.query(Alert).one()
+    assert alert.resolved_at is not None and alert.open_key is None
+    assert [event["event"] for event in received] == ["alert.raised", "alert.resolved"]
+
+
+def test_recall_is_not_judged_on_too_few_malignant_cases(session):
+    user = _user(session)
+    session.commit()
+    _stream(session, user, caught=1, missed=4)
+    result = alerts.check_recall(session=session, window=Window(min_malignant=20), threshold=0.85)
+    assert result.status == "insufficient" and result.change is None
+
+
+def test_indeterminate_cases_are_reported_apart(session):
+    from pinkbreast.services.monitoring.performance import performance
+
+    user = _user(session)
+    session.commit()
+    _confirmed(session, user, "indeterminate", "M")
+    _confirmed(session, user, "indeterminate", "B")
+    _confirmed(session, user, "malignant", "M")
+    perf = performance(session, Window())["all"]
+    assert perf.indeterminate == {"M": 1, "B": 1} and (perf.tp, perf.fn) == (1, 0)
+
+
+def test_wilson_interval_matches_the_textbook_value():
+    low, high = wilson(32, 40)
+    assert low == pytest.approx(0.6518, abs=1e-3) and high == pytest.approx(0.8950, abs=1e-3)
+    assert wilson(0, 0) is None
