@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format lock clean venv
+.PHONY: help run test lint format lock clean venv translations
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,15 @@ lint: $(STAMP) ## Lint and check formatting only
 format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests
 	$(BIN)/ruff format src tests
+
+TRANSLATIONS := src/pinkbreast/web/translations
+
+translations: $(STAMP) ## Extract UI text, update the French catalogue, compile it (.po -> .mo)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot \
+		--no-location --sort-output --project "Pink Breast" --version 0.1 -w 100 .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date -w 100
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 lock: ## Re-resolve dependencies from pyproject.toml into requirements/constraints.txt
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

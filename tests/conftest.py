@@ -24,24 +24,85 @@ SERVER_URLS = {
 }
 BACKENDS = ("sqlite", "mariadb", "postgresql")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+pytest_plugins = ["tests.web_fixtures", "tests.workflow"]
+
+
+_RUN_DATABASES: dict[str, str] = {}
 
 
 def _server_url(backend: str) -> str:
+    """A database of this test run's own on the server (``pbtest_<pid>``), made on first use.
+
+    A run of its own keeps two test runs on one machine (a developer's and a helper's, say) from
+    dropping each other's tables; it is dropped when the run ends.
+    """
+    if backend in _RUN_DATABASES:
+        return _RUN_DATABASES[backend]
     url = SERVER_URLS[backend]
     try:
-        with sa.create_engine(url, connect_args={"connect_timeout": 3}).connect() as connection:
-            connection.execute(sa.select(1))
+        engine = sa.create_engine(
+            url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
+        with engine.connect() as connection:
+            _drop_stale_databases(connection)
+            connection.execute(sa.text(f"CREATE DATABASE {_run_database_name()}"))
+        engine.dispose()
     except sa.exc.OperationalError as exc:
         message = f"{backend} server not reachable at {url} ({exc.orig})"
         if IN_CI:
             pytest.fail(f"{message}; CI=true requires it", pytrace=False)
         pytest.skip(f"{message}; start it to run these cases")
-    return url
+    run_url = sa.make_url(url).set(database=_run_database_name())
+    _RUN_DATABASES[backend] = run_url.render_as_string(hide_password=False)
+    return _RUN_DATABASES[backend]
+
+
+def _run_database_name() -> str:
+    return f"pbtest_{os.getpid()}"
+
+
+def _drop_stale_databases(connection) -> None:
+    """Drop databases left by test runs whose process is gone (killed or crashed)."""
+    if connection.dialect.name == "postgresql":
+        names = connection.execute(sa.text("SELECT datname FROM pg_database")).scalars()
+    else:
+        names = connection.execute(sa.text("SHOW DATABASES")).scalars()
+    for name in names:
+        if name.startswith("pbtest_") and not _alive(int(name.removeprefix("pbtest_") or 0)):
+            _drop(connection, name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return pid != 0
+
+
+def _drop(connection, name: str) -> None:
+    force = " WITH (FORCE)" if connection.dialect.name == "postgresql" else ""
+    connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}{force}"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_run_databases():
+    yield
+    for url in _RUN_DATABASES.values():
+        engine_for(url).dispose()
+    engine_for.cache_clear()
+    for backend in list(_RUN_DATABASES):
+        engine = sa.create_engine(SERVER_URLS[backend], isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            _drop(connection, _run_database_name())
+        engine.dispose()
+        del _RUN_DATABASES[backend]
 
 
 def reset_database(url: str) -> None:
     """Drop every table (ours and Alembic's) so each test starts from an empty schema."""
     engine = engine_for(url)
+    engine.dispose()  # no pooled connection may hold a lock on what is dropped
     metadata = sa.MetaData()
     metadata.reflect(bind=engine)
     metadata.drop_all(bind=engine)
@@ -85,3 +146,29 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 def settings(env: dict[str, str], database_url: str, monkeypatch) -> Settings:
     monkeypatch.setenv("DATABASE_URL", database_url)
     return load_settings()
+
+
+@pytest.fixture(scope="session")
+def trained_champion(tmp_path_factory):
+    """``(tracking_uri, report)``: a champion trained once per test session (quick mode)."""
+    import mlflow
+
+    from pinkbreast.ml import registry
+    from pinkbreast.ml.data import load_reference
+    from pinkbreast.ml.train import train
+
+    folder = tmp_path_factory.mktemp("mlflow")
+    uri = f"sqlite:///{folder / 'mlflow.db'}"
+    previous = mlflow.get_tracking_uri()
+    report = train(
+        load_reference(), tracking_uri=uri, artifact_location=folder / "mlartifacts", quick=True
+    )
+    registry.forget()
+    yield uri, report
+    registry.forget()
+    mlflow.set_tracking_uri(previous)
+
+
+@pytest.fixture(scope="session")
+def champion_tracking_uri(trained_champion) -> str:
+    return trained_champion[0]

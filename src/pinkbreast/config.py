@@ -7,11 +7,16 @@ Nothing here runs at import time.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from argon2 import Parameters, profiles
+
+from pinkbreast.services.monitoring.settings import MonitoringSettings, monitoring_from
 
 ENVIRONMENTS = ("development", "production")
 
@@ -27,6 +32,16 @@ class Settings:
     database_url: str
     secret_key: str
     mlflow_tracking_uri: str
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    trust_proxy: int = 0
+    # RFC 9106's second recommended profile (argon2id, 64 MiB, t=3, p=4): above OWASP/ASVS
+    # minimums. Not read from the environment; only tests replace it with cheaper parameters.
+    password_hash: Parameters = field(default_factory=lambda: profiles.RFC_9106_LOW_MEMORY)
+    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
+    metrics_token: str | None = None
+    api_rate_per_minute: int = 120
+    metrics_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
 
     @property
     def is_production(self) -> bool:
@@ -49,7 +64,53 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     database_url = environ.get("DATABASE_URL") or f"sqlite:///{instance / 'pinkbreast.db'}"
     secret_key = environ.get("SECRET_KEY") or _development_secret(instance)
     tracking = environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{instance / 'mlflow.db'}"
-    return Settings(env, instance, database_url, secret_key, tracking)
+    return Settings(
+        env,
+        instance,
+        database_url,
+        secret_key,
+        tracking,
+        session_idle_minutes=_integer(environ, "SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
+        session_max_hours=_integer(environ, "SESSION_MAX_HOURS", 12, 1, 7 * 24),
+        trust_proxy=_integer(environ, "PINKBREAST_TRUST_PROXY", 0, 0, 5),
+        monitoring=monitoring_from(environ, _number),
+        metrics_token=environ.get("PINKBREAST_METRICS_TOKEN") or None,
+        api_rate_per_minute=_integer(environ, "API_RATE_PER_MINUTE", 120, 1, 100_000),
+        metrics_allow=_networks(environ.get("PINKBREAST_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
+    )
+
+
+def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    """An integer setting within ``[low, high]``, or a one-line ``ConfigError``."""
+    return _number(environ, name, default, low, high, int)
+
+
+def _number(environ: Mapping[str, str], name: str, default, low, high, kind=int):
+    """A number setting (``int`` or ``float``) within ``[low, high]``, or a ``ConfigError``."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name} must be {what} from {low} to {high} (got {raw!r}).")
+    return value
+
+
+def _networks(text: str) -> tuple[str, ...]:
+    """Comma-separated addresses or networks (CIDR) allowed to read /metrics."""
+    networks = tuple(part.strip() for part in text.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ConfigError(
+                f"PINKBREAST_METRICS_ALLOW: {network!r} is not an address or network."
+            ) from exc
+    return networks
 
 
 def ensure_instance(path: Path) -> None:

@@ -59,7 +59,9 @@ def served(tmp_path):
 def test_prepare_then_serve_gives_a_ready_app_with_the_reference_data(served):
     base, prepare_output = served
     assert "Loaded 569 reference cases." in prepare_output
+    assert "Registered a champion model" in prepare_output  # trained on first start
+    assert "First administrator created:  username: admin   password: " in prepare_output
     status, body = _get(f"{base}/readyz")
-    assert status == 200 and '"status":"ready"' in body
+    assert status == 200 and '"status":"ready"' in body and '"model":"ok"' in body
     status, page = _get(f"{base}/")
     assert status == 200 and "Not a diagnosis" in page

@@ -30,7 +30,19 @@ def test_production_without_settings_exits_with_one_line(env, monkeypatch):
 def test_help_lists_the_command_groups():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for command in ("data", "db", "prepare", "serve"):
+    for command in (
+        "data",
+        "db",
+        "prepare",
+        "serve",
+        "train",
+        "eda",
+        "predict",
+        "users",
+        "tokens",
+        "monitor",
+        "check-config",
+    ):
         assert f"  {command} " in result.output
 
 

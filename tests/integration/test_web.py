@@ -7,8 +7,8 @@ from pinkbreast.web import create_app
 
 
 @pytest.fixture
-def client(settings):
-    return create_app(settings).test_client()
+def client(app_settings):
+    return create_app(app_settings).test_client()
 
 
 def test_home_page_says_what_it_is_and_that_it_is_not_a_diagnosis(client):
@@ -30,7 +30,13 @@ def test_probes_report_alive_and_ready(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.get_json() == {"status": "ready", "checks": {"database": "ok"}}
+    assert ready.get_json() == {"status": "ready", "checks": {"database": "ok", "model": "ok"}}
+
+
+def test_readyz_is_503_without_a_model(settings):
+    response = create_app(settings).test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"] == {"database": "ok", "model": "unavailable"}
 
 
 def test_readyz_is_503_when_the_database_is_unreachable(env, monkeypatch):

@@ -35,17 +35,20 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from pinkbreast.cli import data, db, serve
+    from pinkbreast.cli import check, data, db, ml, monitor, predict, serve, tokens, users
 
-    cli.add_command(data.data)
-    cli.add_command(db.db)
-    cli.add_command(serve.prepare)
-    cli.add_command(serve.serve)
-    try:
-        from pinkbreast.cli import ml
-    except ImportError:  # the ML commands arrive with the model-development work
-        return
-    for command in ml.COMMANDS:
+    for command in (
+        serve.prepare,
+        serve.serve,
+        check.check_config,
+        db.db,
+        data.data,
+        *ml.COMMANDS,
+        predict.predict,
+        users.users,
+        tokens.tokens_group,
+        monitor.monitor,
+    ):
         cli.add_command(command)
 
 

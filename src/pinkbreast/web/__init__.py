@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from pinkbreast.config import Settings, load_settings
-from pinkbreast.web import errors, headers
-from pinkbreast.web.extensions import database
+from pinkbreast.services.passwords import make_hasher
+from pinkbreast.web import access, errors, headers, i18n, labels, logs, metrics, sessions, telemetry
+from pinkbreast.web.extensions import csrf, database
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -17,19 +19,63 @@ def create_app(settings: Settings | None = None) -> Flask:
         SECRET_KEY=settings.secret_key,
         PINKBREAST_SETTINGS=settings,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=settings.session_max_hours * 3600,
     )
     register_extensions(app, settings)
     register_blueprints(app)
+    access.register(app)
     errors.register(app)
     headers.register(app)
+    register_observability(app)
+    if settings.trust_proxy:
+        trusted = settings.trust_proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
     return app
 
 
 def register_extensions(app: Flask, settings: Settings) -> None:
     database.init_app(app, settings.database_url)
+    app.extensions["pinkbreast.hasher"] = make_hasher(settings.password_hash)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    sessions.init_app(app, settings)
+    labels.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from pinkbreast.web.admin import bp as admin_bp
+    from pinkbreast.web.api import bp as api_bp
+    from pinkbreast.web.auth import bp as auth_bp
+    from pinkbreast.web.clinic import bp as clinic_bp
     from pinkbreast.web.main import bp as main_bp
+    from pinkbreast.web.monitoring import bp as monitoring_bp
+    from pinkbreast.web.tokens import bp as tokens_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(clinic_bp)
+    app.register_blueprint(tokens_bp)
+    app.register_blueprint(monitoring_bp)
+    csrf.exempt(api_bp)  # token-authenticated: no cookie, so no cross-site request forgery
+    app.register_blueprint(api_bp)
+
+
+def register_observability(app: Flask) -> None:
+    logs.register(app)
+    metrics.register(app)
+    telemetry.register(app)
+    monitoring_banner(app)
+
+
+def monitoring_banner(app: Flask) -> None:
+    """Administrators see an open recall alert on every page."""
+    from flask_login import current_user
+
+    from pinkbreast.services.monitoring.alerts import open_alert
+
+    @app.context_processor
+    def open_alert_for_admins():
+        if getattr(current_user, "role", None) != "admin" or not current_user.is_approved:
+            return {"open_alert": None}
+        return {"open_alert": open_alert(database.session)}

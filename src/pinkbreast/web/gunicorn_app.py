@@ -1,8 +1,61 @@
-"""Run the app under gunicorn from Python (``pinkbreast serve``)."""
+"""Gunicorn settings shared by ``pinkbreast serve`` and ``deploy/gunicorn.conf.py``.
+
+``options()`` is the one place the production server settings are decided; ``run()`` starts
+gunicorn from Python with them (``pinkbreast serve``), and ``deploy/gunicorn.conf.py`` hands the
+same dictionary to the ``gunicorn`` command.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
 from gunicorn.app.base import BaseApplication
+from gunicorn.config import KNOWN_SETTINGS
+
+# Method, path without the query string, protocol: no clinical value, token or search term from a
+# query string reaches the logs, and the Referer (a URL with its own query string) is left out.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms pid=%(p)s'
+MAX_DEFAULT_WORKERS = 8  # each worker holds its own copy of the champion model (docs/deploy-*.md)
+# gunicorn >= 26 opens a control socket in $XDG_RUNTIME_DIR or ~/.gunicorn by default: one path
+# per user, so two servers of one user collide, and a container's home may not be writable.
+_CONTROL_SOCKET = any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
+
+
+def _child_exit(_server, worker) -> None:
+    """Drop a dead worker's live gauges from the shared Prometheus files."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def default_workers(environ: Mapping[str, str] = os.environ) -> int:
+    """``WEB_CONCURRENCY`` if set, else 2 × usable CPUs + 1, at most ``MAX_DEFAULT_WORKERS``."""
+    raw = environ.get("WEB_CONCURRENCY", "").strip()
+    if raw:
+        return int(raw)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(2 * (cpus or 1) + 1, MAX_DEFAULT_WORKERS)
+
+
+def options(*, bind: str, workers: int) -> dict:
+    """The gunicorn settings for serving Pink Breast (see docs/deploy-linux.md)."""
+    return {
+        "bind": bind,
+        "workers": workers,
+        "worker_class": "sync",
+        "timeout": 60,  # a worker silent this long is killed and replaced
+        "graceful_timeout": 30,  # on SIGTERM, requests in flight get this long to finish
+        "keepalive": 5,  # sync workers close after each response; used if switched to gthread
+        "preload_app": False,  # measured: docs/deploy-linux.md, "Workers and memory"
+        "max_requests": 0,
+        "accesslog": "-",
+        "errorlog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "child_exit": _child_exit,
+    } | ({"control_socket_disable": True} if _CONTROL_SOCKET else {})
 
 
 class _Application(BaseApplication):
@@ -15,18 +68,28 @@ class _Application(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from pinkbreast.web import create_app
+        from pinkbreast.web import create_app, logs
 
+        logs.configure()
         return create_app()
 
 
-def run(*, host: str, port: int, workers: int) -> None:
-    _Application(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "accesslog": "-",
-            "graceful_timeout": 30,
-            "timeout": 60,
-        }
-    ).run()
+def prepare_metrics_dir(instance: Path) -> None:
+    """A fresh folder for prometheus_client's multiprocess files (one per server start).
+
+    A ``PROMETHEUS_MULTIPROC_DIR`` set by the operator is used as given (created if missing);
+    otherwise ``<instance>/prometheus`` is emptied and used.
+    """
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        Path(given).mkdir(parents=True, exist_ok=True)
+        return
+    folder = instance / "prometheus"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
+def run(*, host: str, port: int, workers: int, instance: Path) -> None:
+    prepare_metrics_dir(instance)
+    _Application(options(bind=f"{host}:{port}", workers=workers)).run()
