@@ -8,9 +8,9 @@ from pinkbreast.db.models import ApiToken, utcnow
 from pinkbreast.db.session import session_factory
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.web.api import auth
-from tests.api.conftest import make_token
 from tests.clinic.helpers import MALIGNANT_ID, case_values, prediction_rows
 from tests.factories import reference
+from tests.workflow import make_token
 
 
 def sample(case_id: int = MALIGNANT_ID, ref: str = "API-1") -> dict:

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from pinkbreast.web.api.auth import RateLimiter
-from tests.api.conftest import make_token
+from tests.workflow import make_token
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 

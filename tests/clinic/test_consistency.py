@@ -1,4 +1,4 @@
-"""One prediction service: the form, the batch upload and the CLI agree exactly."""
+"""One prediction service: the form, the batch upload, the API and the CLI agree exactly."""
 
 import csv
 import io
@@ -13,8 +13,8 @@ from tests.clinic.test_batch import upload
 from tests.factories import kaggle_text, reference, write
 
 
-def test_twenty_wdbc_rows_agree_across_form_batch_and_cli(
-    alice, settings, clinic_settings, tmp_path, monkeypatch
+def test_twenty_wdbc_rows_agree_across_form_batch_api_and_cli(
+    alice, api, settings, clinic_settings, tmp_path, monkeypatch
 ):
     frame = reference().sample(20, random_state=7).reset_index(drop=True)
     for _, row in frame.iterrows():
@@ -29,6 +29,13 @@ def test_twenty_wdbc_rows_agree_across_form_batch_and_cli(
     link = re.search(r'id="batch-download" href="([^"]+)"', page).group(1)
     by_batch = _from_csv(alice.get(link).get_data(as_text=True))
 
+    samples = [
+        {"sample_ref": str(row["id"]), "measurements": {n: float(row[n]) for n in FEATURE_NAMES}}
+        for _, row in frame.iterrows()
+    ]
+    created = api.post("/predictions", json={"samples": samples}).get_json()["predictions"]
+    by_api = {p["sample_ref"]: (p["probability"], p["zone"]) for p in created}
+
     monkeypatch.setenv("MLFLOW_TRACKING_URI", clinic_settings.mlflow_tracking_uri)
     path = write(tmp_path / "twenty.csv", kaggle_text(frame))
     result = CliRunner().invoke(cli, ["predict", str(path), "-o", str(tmp_path / "out.csv")])
@@ -36,7 +43,7 @@ def test_twenty_wdbc_rows_agree_across_form_batch_and_cli(
     by_cli = _from_csv((tmp_path / "out.csv").read_text())
 
     assert len(by_form) == 20
-    assert by_form == by_batch == by_cli
+    assert by_form == by_batch == by_api == by_cli
 
 
 def _from_csv(text: str) -> dict[str, tuple[float, str]]:

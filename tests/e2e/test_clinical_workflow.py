@@ -108,5 +108,11 @@ def test_register_approve_predict_confirm_and_find_in_history(browser, clinic_se
     row = page.locator("#history-table tbody tr").first
     assert f"E2E-{lang}" in row.inner_text() and text["outcome"] in row.inner_text()
     assert axe_violations(page) == []
+
+    admin.goto(base + "/admin/monitoring")
+    assert admin.locator("#confusion").is_visible()
+    assert axe_violations(admin) == []
+    if lang == "en":
+        screenshot(admin, "dashboard")
     user_ctx.close()
     admin_ctx.close()

@@ -20,6 +20,7 @@ from pinkbreast.web.extensions import client_address, database
 MAX_ROWS = 10_000
 MAX_BYTES = 8 * 1024 * 1024
 SHOWN = 200
+EXPLAINED_MAX = 20  # larger files: each row is explained when opened
 CLINICAL = ("clinician", "admin")
 
 
@@ -45,6 +46,7 @@ def batch():
     status = 400 if problems or form.errors else 200
     page = render_template(
         "clinic/batch.html",
+        explained_max=EXPLAINED_MAX,
         form=form,
         problems=problems,
         max_rows=MAX_ROWS,
@@ -59,7 +61,7 @@ def _store(samples):
         user=current_user._get_current_object(),
         client_address=client_address(),
         source="batch",
-        explain=False,
+        explain=len(samples) <= EXPLAINED_MAX,
     )
     records = predictions.create_predictions(
         session=database.session,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 
+from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
 from pinkbreast.services.monitoring.performance import Performance
@@ -33,6 +34,8 @@ def performance_over_time(series: list[tuple], threshold: float, labels: dict) -
         threshold, color="#b0245d", linestyle="--", label=f"{labels['threshold']} {threshold:.2f}"
     )
     axes.set_ylim(0, 1.02)
+    axes.set_xlim(days[0], days[-1])
+    axes.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
     axes.legend(loc="lower left", fontsize=8)
     axes.tick_params(axis="x", labelsize=7, rotation=30)
     return _uri(figure)

@@ -1,0 +1,20 @@
+"""The administrators' dashboard renders live figures, and only for administrators."""
+
+import re
+
+from tests.clinic.helpers import MALIGNANT_ID, case_values, submit_form
+
+
+def test_dashboard_shows_confirmed_performance_and_the_model(admin, alice):
+    location = submit_form(alice, case_values(MALIGNANT_ID)).headers["Location"]
+    page = alice.get(location).get_data(as_text=True)
+    token = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page)[-1]
+    outcome = {"diagnosis": "M", "confirmed_on": "2026-11-20", "csrf_token": token}
+    assert alice.post(location + "/outcome", data=outcome).status_code == 303
+    response = admin.get("/admin/monitoring")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[-3000:]
+    assert 'id="recall">100.0%' in page.replace(" ", "").replace("\u202f", "")
+    assert 'id="confusion"' in page and 'id="drift"' not in page  # too few inputs for drift
+    assert "Model card" in page and "data:image/png;base64," in page
+    assert alice.get("/admin/monitoring").status_code == 403
