@@ -46,6 +46,12 @@ class ProgressBar:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
 
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
 
 @click.command()
 @click.option(
@@ -85,8 +91,7 @@ def train(quick, target_sensitivity, coverage, repeats, folds, seed, jobs) -> No
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")  # keep our bar alone
     settings, frame = _cases()
     config = CVConfig(repeats, folds, seed, Settings(target_sensitivity, coverage), jobs)
-    bar = ProgressBar()
-    try:
+    with ProgressBar() as bar:
         report = run_training(
             frame,
             tracking_uri=settings.mlflow_tracking_uri,
@@ -95,8 +100,6 @@ def train(quick, target_sensitivity, coverage, repeats, folds, seed, jobs) -> No
             quick=quick,
             progress=bar,
         )
-    finally:
-        bar.close()
     _echo_report(report)
 
 

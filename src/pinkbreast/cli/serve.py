@@ -43,8 +43,7 @@ def _ensure_champion(settings) -> None:
 
     with session_scope(settings.database_url) as session:
         frame = load_frame(session)
-    bar = ProgressBar()
-    try:
+    with ProgressBar() as bar:
         trained = ensure_champion(
             frame,
             tracking_uri=settings.mlflow_tracking_uri,
@@ -52,8 +51,6 @@ def _ensure_champion(settings) -> None:
             quick=True,
             progress=bar,
         )
-    finally:
-        bar.close()
     if trained:
         click.echo(
             "Registered a champion model (quick training; `pinkbreast train` runs the "

@@ -21,6 +21,7 @@ from pinkbreast.web.extensions import client_address, database, login_manager
 
 log = logging.getLogger(__name__)
 PUBLIC = "public"
+CLINICAL_ROLES = ("clinician", "admin")  # who makes and reads predictions
 SIGNED_IN = "signed-in"
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password"}
 

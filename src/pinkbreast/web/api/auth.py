@@ -11,10 +11,10 @@ from functools import wraps
 from flask import current_app, g, request
 
 from pinkbreast.services import tokens
+from pinkbreast.web.access import CLINICAL_ROLES as API_ROLES
 from pinkbreast.web.api.errors import ApiError
 from pinkbreast.web.extensions import database
 
-API_ROLES = ("clinician", "admin")
 PERIOD = 60.0  # seconds
 
 

@@ -12,6 +12,7 @@ from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml.tables import FileRejected
 from pinkbreast.services import audit, history, predictions
 from pinkbreast.services.batch import read_samples, write_record_results
+from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
 from pinkbreast.web.clinic.forms import BatchForm
@@ -21,7 +22,6 @@ MAX_ROWS = 10_000
 MAX_BYTES = 8 * 1024 * 1024
 SHOWN = 200
 EXPLAINED_MAX = 20  # larger files: each row is explained when opened
-CLINICAL = ("clinician", "admin")
 
 
 @bp.route("/batch", methods=["GET", "POST"])

@@ -13,13 +13,12 @@ from flask_login import current_user
 from pinkbreast.features import BY_NAME, PROPERTIES, STATISTICS
 from pinkbreast.ml.data import load_reference
 from pinkbreast.services import history, outcomes, predictions, scoring
+from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
 from pinkbreast.web.clinic.charts import contribution_chart
 from pinkbreast.web.clinic.forms import OutcomeForm, parse_number, prediction_form
 from pinkbreast.web.extensions import client_address, database
-
-CLINICAL = ("clinician", "admin")
 
 
 def _tracking_uri() -> str:

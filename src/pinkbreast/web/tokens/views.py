@@ -11,12 +11,11 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from pinkbreast.services import tokens
+from pinkbreast.web.access import CLINICAL_ROLES as API_USERS
 from pinkbreast.web.access import role_required
 from pinkbreast.web.api.openapi import document
 from pinkbreast.web.extensions import client_address, database
 from pinkbreast.web.tokens import bp
-
-API_USERS = ("clinician", "admin")
 
 
 class TokenForm(FlaskForm):
