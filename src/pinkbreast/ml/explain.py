@@ -46,11 +46,12 @@ def background_sample(frame: pd.DataFrame, features: list[str], *, seed: int) ->
 
 
 class Explainer:
-    """Permutation SHAP over ``probability`` (raw DataFrame -> served probability)."""
+    """Permutation SHAP over ``probability`` (raw values, background's column order -> served
+    probability)."""
 
     def __init__(
         self,
-        probability: Callable[[pd.DataFrame], np.ndarray],
+        probability: Callable[[np.ndarray], np.ndarray],
         background: pd.DataFrame,
         *,
         seed: int = 0,
@@ -67,7 +68,7 @@ class Explainer:
         self._max_evals = permutations * (2 * len(self.features) + 1)
 
     def _model(self, array: np.ndarray) -> np.ndarray:
-        return np.asarray(self._probability(pd.DataFrame(array, columns=self.features)))
+        return np.asarray(self._probability(np.asarray(array, dtype=float)))
 
     def shap_values(self, frame: pd.DataFrame) -> shap.Explanation:
         rows = frame[self.features].astype(float).to_numpy()

@@ -22,6 +22,7 @@ from pinkbreast.ml.protocol import Fitted
 MODEL_NAME = "pinkbreast"
 ALIAS = "champion"
 SERVED_CODE = Path(__file__).with_name("served_model.py")
+FAST_PATH_CODE = Path(__file__).with_name("fastpath.py")  # imported by SERVED_CODE
 REQUIREMENTS = (
     "mlflow",
     "scikit-learn",
@@ -89,6 +90,7 @@ def register_champion(
         info = mlflow.pyfunc.log_model(
             name="model",
             python_model=str(SERVED_CODE),
+            code_paths=[str(FAST_PATH_CODE)],
             artifacts={key: str(path) for key, path in paths.items()},
             signature=infer_signature(example, output),
             input_example=example,

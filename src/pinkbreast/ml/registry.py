@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import mlflow
+import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 
@@ -39,25 +40,31 @@ class InvalidInput(ValueError):
         super().__init__(f"row {row}, {name}: {problem}" + (" (and more)" * (len(problems) > 1)))
 
 
-def validate(rows: Iterable[Mapping[str, object]]) -> pd.DataFrame:
-    """Raw values bound by canonical name, or :class:`InvalidInput` listing every problem."""
+def matrix(rows: Iterable[Mapping[str, object]]) -> np.ndarray:
+    """Raw values as a (rows x 30) array in canonical order, or :class:`InvalidInput` listing
+    every problem of every row."""
     records, problems = [], []
     for index, row in enumerate(rows):
         problems += [(index, str(k), "unknown feature") for k in row if k not in BY_NAME]
-        record = {}
+        record = []
         for name in FEATURE_NAMES:
             if name not in row:
                 problems.append((index, name, "missing"))
             elif problem := BY_NAME[name].problem(row[name]):
                 problems.append((index, name, problem))
             else:
-                record[name] = float(row[name])
+                record.append(float(row[name]))
         records.append(record)
     if problems:
         raise InvalidInput(problems)
     if not records:
         raise InvalidInput([(0, "-", "no rows given")])
-    return pd.DataFrame.from_records(records, columns=list(FEATURE_NAMES))
+    return np.asarray(records, dtype=float)
+
+
+def validate(rows: Iterable[Mapping[str, object]]) -> pd.DataFrame:
+    """Raw values bound by canonical name, or :class:`InvalidInput` listing every problem."""
+    return pd.DataFrame(matrix(rows), columns=list(FEATURE_NAMES))
 
 
 def load_served(model_uri: str):
@@ -73,35 +80,45 @@ class Champion:
     _explainer: Explainer | None = field(default=None, repr=False)
 
     @property
+    def served(self):
+        """The ``PinkBreastModel`` behind the pyfunc wrapper (fast path, operating point)."""
+        return self.model.unwrap_python_model()
+
+    @property
     def operating_point(self) -> dict:
-        return self.model.unwrap_python_model().operating_point
+        return self.served.operating_point
 
     def model_card(self) -> str:
         """The Markdown model card (the registered version's description)."""
         return MlflowClient().get_model_version(MODEL_NAME, self.version).description or ""
 
     def predict(self, rows: Iterable[Mapping[str, object]]) -> list[Prediction]:
-        frame = validate(rows)
-        output = self.model.predict(frame)
-        threshold = float(self.operating_point["threshold"])
+        return self.predict_matrix(matrix(rows))
+
+    def predict_matrix(self, X: np.ndarray) -> list[Prediction]:
+        """Predictions for already validated raw values (rows x 30, canonical order)."""
+        served = self.served
+        probabilities = served.probability_array(X)
+        labels, zones = served.zones(probabilities)
+        threshold = float(served.operating_point["threshold"])
         return [
             Prediction(
-                float(out.probability),
-                str(out.label),
-                str(out.zone),
+                float(p),
+                str(label),
+                str(zone),
                 threshold,
                 self.version,
-                tuple(out_of_reference(values)),
+                tuple(out_of_reference(dict(zip(FEATURE_NAMES, row, strict=True)))),
             )
-            for out, values in zip(output.itertuples(), frame.to_dict("records"), strict=True)
+            for p, label, zone, row in zip(probabilities, labels, zones, X.tolist(), strict=True)
         ]
 
     def explain(self, row: Mapping[str, object]) -> Explanation:
-        values = validate([row]).iloc[0].to_dict()
+        values = dict(zip(FEATURE_NAMES, matrix([row])[0].tolist(), strict=True))
         if self._explainer is None:
-            served = self.model.unwrap_python_model()
+            served = self.served
             background = pd.read_csv(served.artifact_paths["background"])
-            self._explainer = Explainer(served.probability, background)
+            self._explainer = Explainer(served.probability_array, background)
         return self._explainer.explain(values)
 
 

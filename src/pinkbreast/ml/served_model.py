@@ -1,19 +1,30 @@
 """The served champion, as an MLflow "model from code" (this file is stored with the model).
 
-It imports nothing from :mod:`pinkbreast`, so ``mlflow models serve`` and
-``mlflow.pyfunc.load_model`` need only the libraries pinned in the model's requirements.
+It imports nothing from :mod:`pinkbreast` but ``fastpath``, which is stored with it
+(``code_paths``), so ``mlflow models serve`` and ``mlflow.pyfunc.load_model`` need only the
+libraries pinned in the model's requirements. At load the pipeline is compiled to the fast path
+and checked against the plain pipeline on the background cases; the plain pipeline serves when
+compilation is impossible or the check fails (``fast_path`` says which and why).
 Input: a DataFrame of raw feature values by canonical name (order does not matter; columns are
 bound by name). Output: one row per case with ``probability`` (of malignancy, on the served,
 possibly calibrated scale), ``label`` (at the operating threshold) and ``zone``.
 """
 
 import json
+import logging
 
 import joblib
 import numpy as np
 import pandas as pd
 from mlflow.models import set_model
 from mlflow.pyfunc import PythonModel
+
+try:  # the copy stored with the model
+    from fastpath import compile_checked
+except ImportError:  # loaded from the source tree
+    from pinkbreast.ml.fastpath import compile_checked
+
+log = logging.getLogger("pinkbreast.model")
 
 
 class PinkBreastModel(PythonModel):
@@ -25,10 +36,14 @@ class PinkBreastModel(PythonModel):
         with open(context.artifacts["operating_point"], encoding="utf-8") as handle:
             self.operating_point = json.load(handle)
         self.features = list(self.operating_point["features"])
+        check = pd.read_csv(context.artifacts["background"])[self.features].to_numpy(float)
+        self.fast_path = compile_checked(self.pipeline, self.features, check)
+        if not self.fast_path.compiled:
+            log.warning("serving the plain pipeline: %s", self.fast_path.reason)
 
-    def probability(self, frame):
-        """Served probability of malignancy for raw values by canonical name."""
-        raw = self.pipeline.predict_proba(pd.DataFrame(frame)[self.features].astype(float))[:, 1]
+    def probability_array(self, X: np.ndarray) -> np.ndarray:
+        """Served probability of malignancy for raw values, columns in ``features`` order."""
+        raw = self.fast_path.probability(X)
         calibration = self.operating_point.get("calibration")
         if not calibration:
             return raw
@@ -36,12 +51,21 @@ class PinkBreastModel(PythonModel):
         z = calibration["slope"] * np.log(p / (1 - p)) + calibration["intercept"]
         return 1.0 / (1.0 + np.exp(-z))
 
-    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
-        p = self.probability(model_input)
+    def probability(self, frame):
+        """Served probability of malignancy for raw values by canonical name."""
+        return self.probability_array(pd.DataFrame(frame)[self.features].to_numpy(float))
+
+    def zones(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(label, zone)`` arrays for served probabilities ``p``."""
         point = self.operating_point
         zone = np.where(p < point["lower"], "benign", "indeterminate")
         zone = np.where(p > point["upper"], "malignant", zone)
         label = np.where(p >= point["threshold"], "malignant", "benign")
+        return label, zone
+
+    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
+        p = self.probability(model_input)
+        label, zone = self.zones(p)
         return pd.DataFrame({"probability": p, "label": label, "zone": zone})
 
 

@@ -131,7 +131,7 @@ def _log_parent(config: CVConfig, quick: bool, comparison: Comparison, provenanc
 def _log_global_importance(model_uri: str, frame: pd.DataFrame, seed: int) -> None:
     """Global SHAP importance computed on the served model just logged."""
     served, background = load_served(model_uri)
-    explainer = explain.Explainer(served.probability, background, seed=seed)
+    explainer = explain.Explainer(served.probability_array, background, seed=seed)
     rows = frame.sample(n=min(SHAP_ROWS, len(frame)), random_state=seed)
     importance = explain.global_importance(explainer, rows)
     mlflow.log_figure(explain.importance_figure(importance), "figures/shap_importance.png")

@@ -87,15 +87,15 @@ def score(
     rows a person will read).
     """
     rows = [dict(row) for row in rows]
-    registry.validate(rows)  # every problem of every row, before any work is done
+    X = registry.matrix(rows)  # every problem of every row, before any work is done
     model = champion(tracking_uri)
     point = model.operating_point
     band = (float(point["lower"]), float(point["upper"]))
     results: list[Scored] = []
     for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        for row, prediction in zip(chunk, model.predict(chunk), strict=True):
-            values = {name: float(row[name]) for name in FEATURE_NAMES}
+        block = X[start : start + CHUNK]
+        for row, prediction in zip(block.tolist(), model.predict_matrix(block), strict=True):
+            values = dict(zip(FEATURE_NAMES, row, strict=True))
             reasons, base = ((), None)
             if explain:
                 explanation = model.explain(values)
@@ -115,5 +115,5 @@ def score(
                 )
             )
         if progress:
-            progress(len(chunk))
+            progress(len(block))
     return results
