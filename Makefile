@@ -9,10 +9,10 @@ PORT ?= 8000
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format lock clean venv translations
+.PHONY: help run test test-reliability lint format lock clean venv translations bench
 
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "  Variables: HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) PYTHON=$(PYTHON)"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -27,18 +27,25 @@ run: $(STAMP) ## Migrate the database, load the reference data, serve on http://
 	$(BIN)/pinkbreast prepare
 	$(BIN)/pinkbreast serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: $(STAMP) ## Lint, check formatting and run every test
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+test: $(STAMP) ## Lint, check formatting and run the tests (all but the reliability ones)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/pytest
 
+test-reliability: $(STAMP) ## Load and fault tests on gunicorn + MariaDB (~5 min; figures in benchmarks/)
+	$(BIN)/pytest -m reliability tests/reliability
+
+bench: $(STAMP) ## Run the benchmark suite (needs MariaDB and wrk; ~15 min); results in benchmarks/
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
 lint: $(STAMP) ## Lint and check formatting only
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 format: $(STAMP) ## Apply ruff's fixes and formatting
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
 
 TRANSLATIONS := src/pinkbreast/web/translations
 

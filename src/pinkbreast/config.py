@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,12 +115,31 @@ def _networks(text: str) -> tuple[str, ...]:
     return networks
 
 
-def ensure_instance(path: Path) -> None:
-    """Create the instance folder, with a clear error when that is impossible."""
+# The instance folder receives the Prometheus files of every worker (1 MiB each, memory-mapped:
+# a full disk there kills workers with SIGBUS) and, for `prepare`, a model and its MLflow store.
+MIN_FREE_BYTES = 16 * 2**20
+
+
+def ensure_instance(path: Path, *, min_free: int = MIN_FREE_BYTES) -> None:
+    """Create the instance folder and prove it usable (a file can be written, there is room).
+
+    Raises a one-line ``ConfigError`` naming the folder when it is read-only, full or cannot
+    be made, so ``prepare``/``serve`` stop before anything half-starts.
+    """
     try:
         path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-") as probe:
+            probe.write(b"probe")
+            probe.flush()
+            os.fsync(probe.fileno())
+        free = shutil.disk_usage(path).free
     except OSError as exc:
-        raise ConfigError(f"Cannot create the instance folder {path}: {exc.strerror}.") from exc
+        raise ConfigError(f"The instance folder {path} is not writable: {exc.strerror}.") from exc
+    if free < min_free:
+        raise ConfigError(
+            f"The instance folder {path} is almost full: {free // 2**20} MiB free, "
+            f"at least {min_free // 2**20} MiB needed."
+        )
 
 
 def _development_secret(instance: Path) -> str:

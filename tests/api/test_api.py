@@ -1,5 +1,6 @@
 """The JSON API: same service as the form, strict contract, tokens, atomic batches."""
 
+import dataclasses
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -7,7 +8,6 @@ import sqlalchemy as sa
 from pinkbreast.db.models import ApiToken, utcnow
 from pinkbreast.db.session import session_factory
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.web.api import auth
 from tests.clinic.helpers import MALIGNANT_ID, case_values, prediction_rows
 from tests.factories import reference
 from tests.workflow import make_token
@@ -27,6 +27,19 @@ def test_one_sample_is_scored_stored_and_explained(api, settings):
     (record,) = prediction_rows(settings.database_url)
     assert record.id == body["id"] and record.source == "api"
     assert api.get(f"/predictions/{body['id']}").get_json()["id"] == body["id"]
+
+
+def test_explain_false_stores_without_reasons_until_the_prediction_is_read(api, settings):
+    response = api.post("/predictions", json={"samples": [sample()], "explain": False})
+    assert response.status_code == 201
+    (body,) = response.get_json()["predictions"]
+    assert body["top_contributions"] == [] and body["zone"] == "malignant"
+    (record,) = prediction_rows(settings.database_url)
+    assert record.id == body["id"]
+    assert len(api.get(f"/predictions/{body['id']}").get_json()["top_contributions"]) == 5
+    refused = api.post("/predictions", json={"samples": [sample()], "explain": "no"})
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["details"][0]["field"] == "explain"
 
 
 def test_a_thousand_rows_are_stored_atomically(api, settings):
@@ -136,7 +149,8 @@ def test_model_endpoint_describes_the_champion(api):
 
 
 def test_rate_limit_per_token(api, app):
-    app.extensions["pinkbreast.api_limiter"] = auth.RateLimiter(rate=3, period=60)
+    settings = app.config["PINKBREAST_SETTINGS"]
+    app.config["PINKBREAST_SETTINGS"] = dataclasses.replace(settings, api_rate_per_minute=3)
     statuses = [api.get("/predictions").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
 

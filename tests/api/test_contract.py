@@ -1,5 +1,6 @@
 """``schemathesis run`` with every check against the app's own OpenAPI document."""
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -9,7 +10,6 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from pinkbreast.web.api.auth import RateLimiter
 from tests.workflow import make_token
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
@@ -20,7 +20,8 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 @pytest.fixture
 def served(app, users, clinic_settings):
-    app.extensions["pinkbreast.api_limiter"] = RateLimiter(rate=100_000)  # fuzzing is fast
+    fast = dataclasses.replace(app.config["PINKBREAST_SETTINGS"], api_rate_per_minute=100_000)
+    app.config["PINKBREAST_SETTINGS"] = fast  # fuzzing is fast
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -68,3 +68,32 @@ def test_create_admin_refuses_a_weak_password_with_the_reason(env, settings):
     )
     assert result.exit_code == 1 and "password common" in result.output
     assert _admins(settings.database_url) == []
+
+
+def test_create_makes_an_approved_account_with_the_role_and_audits_it(env, settings):
+    """`users create` (the load test's onboarding path): active, given role, audited, no echo."""
+    from pinkbreast.db.models import AuditEvent
+
+    answer = f"{PASSWORD}\n{PASSWORD}\n"
+    result = CliRunner().invoke(
+        cli, ["users", "create", "Dr.Lee", "--email", "lee@example.org"], input=answer
+    )
+    assert result.exit_code == 0, result.output
+    assert "Account dr.lee (clinician) created." in result.output and PASSWORD not in result.output
+    auditor = CliRunner().invoke(
+        cli,
+        ["users", "create", "ana", "--email", "ana@example.org", "--role", "auditor"],
+        input=answer,
+    )
+    assert auditor.exit_code == 0, auditor.output
+    again = CliRunner().invoke(
+        cli, ["users", "create", "dr.lee", "--email", "other@example.org"], input=answer
+    )
+    assert again.exit_code == 1 and "Not created" in again.output
+    with session_scope(settings.database_url) as session:
+        accounts = {u.username: (u.role, u.status) for u in session.scalars(sa.select(User))}
+        actions = set(session.scalars(sa.select(AuditEvent.action)))
+        lee = session.scalar(sa.select(User).where(User.username == "dr.lee"))
+    assert accounts == {"dr.lee": ("clinician", "active"), "ana": ("auditor", "active")}
+    assert {"account.create:clinician", "account.create:auditor"} <= actions
+    assert PasswordHasher().verify(lee.password_hash, PASSWORD)

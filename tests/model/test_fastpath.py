@@ -41,6 +41,7 @@ def test_every_candidate_compiles_to_the_same_probabilities(candidate, data):
     # one row at a time too (the API's case), and in big blocks (the CLI's case)
     one_by_one = np.concatenate([compiled(row[None]) for row in X.to_numpy()])
     assert np.array_equal(one_by_one, got)  # to the last bit, whatever the batch size
+    assert np.array_equal(compiled(np.asfortranarray(X.to_numpy())), got)  # any memory layout
     big = np.tile(X.to_numpy(), (4, 1))  # 2,276 rows: more than one block
     assert np.array_equal(compiled(big), np.tile(got, 4))
 

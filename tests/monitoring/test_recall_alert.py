@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from pinkbreast.cli import cli
 from pinkbreast.db.models import Alert, Outcome, PredictionRecord, User, utcnow
+from pinkbreast.db.session import session_factory
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services.monitoring import alerts
 from pinkbreast.services.monitoring.notify import Notifier
@@ -153,3 +154,51 @@ def test_wilson_interval_matches_the_textbook_value():
     low, high = wilson(32, 40)
     assert low == pytest.approx(0.6518, abs=1e-3) and high == pytest.approx(0.8950, abs=1e-3)
     assert wilson(0, 0) is None
+
+
+def _concurrently(database_url: str, action) -> list:
+    """Run ``action(session)`` in two threads at once, each with its own connection (as two
+    app instances would); return both results."""
+    barrier = threading.Barrier(2)
+    results: list = []
+
+    def run() -> None:
+        session = session_factory(database_url)()
+        try:
+            barrier.wait()
+            results.append(action(session))
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 2
+    return results
+
+
+def test_two_instances_raising_the_same_alert_at_once_open_one(session, database_url):
+    """The unique open_key, not a prior read, deduplicates: even when both instances have
+    checked that no alert is open, one insert wins and the other is told it lost."""
+    window = Window(days=90, last_n=40, min_malignant=20)
+    user = _user(session)
+    session.commit()
+    _stream(session, user, caught=12, missed=8)  # recall 0.60
+    data = alerts.check_recall(session=session, window=window, threshold=0.85).figures
+    session.query(Alert).delete()
+    session.commit()
+
+    raised = _concurrently(database_url, lambda s: alerts._raise(s, data))
+    assert sorted(alert is None for alert in raised) == [False, True]
+    assert session.query(Alert).filter(Alert.open_key.isnot(None)).count() == 1
+
+    session.query(Alert).delete()
+    session.commit()
+    checks = _concurrently(
+        database_url, lambda s: alerts.check_recall(session=s, window=window, threshold=0.85)
+    )
+    assert sorted(str(check.change) for check in checks) == ["None", "raised"]
+    assert {check.status for check in checks} == {"low"}
+    assert session.query(Alert).count() == 1

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import dataclasses
 
+import pytest
+import sqlalchemy as sa
+
+from pinkbreast.web import create_app
 from pinkbreast.web.access import public
+from pinkbreast.web.extensions import database
+from tests.web_fixtures import Auth
 
 JSON = {"Accept": "application/json"}
 
@@ -70,3 +76,73 @@ def test_a_route_that_declares_no_access_rule_is_refused(app):
         return "should never be served"
 
     assert app.test_client().get("/forgot-to-declare").status_code == 403
+
+
+UNREACHABLE = "mysql+pymysql://pinkbreast:x@127.0.0.1:9/pinkbreast"  # nothing listens on port 9
+
+
+def test_an_unreachable_database_is_a_clear_503_with_retry_after(auth, actors, app_settings):
+    """A signed-in clinician's page, a login and an API call while the database is down: 503,
+    an HTML page or the JSON envelope, Retry-After, no stack trace and no SQL."""
+    browser = auth.client_for("clinician_a")  # signed in while the database answered
+    down = create_app(dataclasses.replace(app_settings, database_url=UNREACHABLE))
+    browser.application = down
+    with browser.session_transaction() as cookie:  # the same signed session, another app
+        assert cookie.get("_user_id")
+    page = browser.get("/predictions")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 503 and page.mimetype == "text/html"
+    assert page.headers["Retry-After"] == "5"
+    assert "Error 503" in text and "database cannot be reached" in text
+    for leak in ("Traceback", "OperationalError", "pymysql", "SELECT", "127.0.0.1:9"):
+        assert leak not in text
+    login = Auth(down).login(down.test_client(), "clinician-a")
+    assert login.status_code == 503
+    api = down.test_client().get(
+        "/api/v1/predictions", headers={"Authorization": "Bearer pbk_" + "x" * 43}
+    )
+    assert api.status_code == 503 and api.headers["Retry-After"] == "5"
+    assert api.get_json()["error"]["code"] == "database_unavailable"
+    assert "OperationalError" not in api.get_data(as_text=True)
+
+
+def test_a_database_bug_is_still_a_500_not_a_503(app):
+    """Only unavailability is 503: an integrity error is a fault of ours, logged as such."""
+
+    @app.get("/integrity")
+    @public
+    def integrity():
+        raise sa.exc.IntegrityError("INSERT ...", {}, Exception("duplicate"))
+
+    response = app.test_client().get("/integrity", headers=JSON)
+    assert response.status_code == 500 and "Retry-After" not in response.headers
+
+
+def test_a_connection_lost_after_the_answer_was_made_does_not_spoil_it(app, database_url):
+    """The server drops the request's connection (restart, fail-over) after the view read from
+    it: closing the session cannot roll back, yet the answer stands and the next request gets
+    a fresh connection."""
+    backend = sa.make_url(database_url).get_backend_name()
+    if backend == "sqlite":
+        pytest.skip("an embedded database has no connection to lose")
+
+    @app.get("/read-then-lose")
+    @public
+    def read_then_lose():
+        session = database.session
+        if backend == "postgresql":
+            pid = session.scalar(sa.select(sa.func.pg_backend_pid()))
+            kill = sa.select(sa.func.pg_terminate_backend(pid))
+        else:
+            pid = session.scalar(sa.select(sa.func.connection_id()))
+            kill = sa.text(f"KILL {int(pid)}")
+        killer = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with killer.connect() as connection:
+            connection.execute(kill)
+        killer.dispose()
+        return "answered"
+
+    client = app.test_client()
+    for _ in range(2):
+        response = client.get("/read-then-lose")
+        assert response.status_code == 200 and response.get_data(as_text=True) == "answered"

@@ -1,8 +1,11 @@
 """Tables of samples to score: any accepted header spelling, optional reference, strict cells."""
 
+import pandas as pd
 import pytest
 
 from pinkbreast.features import FEATURE_NAMES, FEATURES
+from pinkbreast.ml import tables
+from pinkbreast.ml.data import load_reference
 from pinkbreast.ml.tables import SAMPLES, FileRejected, parse_table
 from tests.factories import kaggle_text, reference, replace_cell, uci_text
 
@@ -53,3 +56,57 @@ def test_row_limit_is_enforced_before_parsing_cells():
 def test_header_without_rows_is_rejected():
     with pytest.raises(FileRejected, match="header but no rows"):
         parse_table(",".join(FEATURE_NAMES) + "\n", SAMPLES, name="h.csv")
+
+
+def _cell_by_cell(text: str, kind) -> pd.DataFrame:
+    """The reader without its column-at-once path (what a file with a problem goes through)."""
+    original = tables._clean_columns
+    tables._clean_columns = lambda *args: None
+    try:
+        return tables.parse_table(text, kind, name="x.csv")
+    finally:
+        tables._clean_columns = original
+
+
+def _layouts() -> dict[str, str]:
+    cases = load_reference().head(60)
+    features = cases[list(FEATURE_NAMES)]
+    refs = [f" R-{i} " if i % 3 else "" for i in range(len(cases))]
+    return {
+        "features": features.to_csv(index=False),
+        "features_with_refs": features.assign(sample_ref=refs).to_csv(index=False),
+        "uci_with_header": cases.to_csv(index=False),
+        "uci_headerless": cases.to_csv(index=False, header=False),
+        "features_headerless": features.to_csv(index=False, header=False),
+        "kaggle_spellings": features.rename(columns=lambda c: c.replace("_", " ")).to_csv(
+            index=False
+        ),
+    }
+
+
+@pytest.mark.parametrize("layout", list(_layouts()))
+@pytest.mark.parametrize("kind", [tables.SAMPLES, tables.CASES], ids=["samples", "cases"])
+def test_valid_files_read_column_at_once_give_the_cell_by_cell_frame(layout, kind):
+    text = _layouts()[layout]
+    try:
+        expected = _cell_by_cell(text, kind)
+    except tables.FileRejected as rejected:
+        with pytest.raises(tables.FileRejected) as caught:
+            tables.parse_table(text, kind, name="x.csv")
+        assert [str(p) for p in caught.value.problems] == [str(p) for p in rejected.problems]
+        return
+    pd.testing.assert_frame_equal(tables.parse_table(text, kind, name="x.csv"), expected)
+
+
+def test_one_bad_cell_in_a_big_file_is_still_named_by_line_and_column():
+    features = load_reference()[list(FEATURE_NAMES)]
+    text = pd.concat([features] * 20).to_csv(index=False)  # 11,380 rows
+    lines = text.splitlines()
+    cells = lines[9001].split(",")
+    cells[4] = "1e400"  # parses, but is not finite
+    lines[9001] = ",".join(cells)
+    with pytest.raises(tables.FileRejected) as caught:
+        tables.parse_table("\n".join(lines), tables.SAMPLES, name="big.csv")
+    (problem,) = caught.value.problems
+    where = "big.csv, line 9002, column 5 (smoothness_mean)"
+    assert str(problem).startswith(f"{where}: expected a finite")

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
+from pinkbreast.config import MIN_FREE_BYTES as NEEDED_FREE_BYTES
 from pinkbreast.config import ConfigError, load_settings
 
 MIN_SECRET_LENGTH = 32
@@ -136,7 +137,10 @@ def check_instance(environ: Mapping[str, str]) -> Iterator[Finding]:
         yield error(subject, f"not writable: {exc.strerror}.")
         return
     free = shutil.disk_usage(folder).free
-    if free < MIN_FREE_BYTES:
+    if free < NEEDED_FREE_BYTES:
+        needed = NEEDED_FREE_BYTES // 2**20
+        yield error(subject, f"full: {free // 2**20} MiB free, at least {needed} MiB needed.")
+    elif free < MIN_FREE_BYTES:
         yield warning(subject, f"writable, but only {free // 2**20} MiB free.")
     else:
         yield ok(subject, f"writable, {free // 2**20} MiB free.")

@@ -1,4 +1,5 @@
-"""``pinkbreast data``: import, export and load the reference cases."""
+"""``pinkbreast data``: import, export and load the reference cases; export and import
+predictions with their outcomes."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from pinkbreast.services.cases import count_cases, import_cases, load_frame
 
 @click.group()
 def data() -> None:
-    """Reference/training cases (the WDBC data and files in the same formats)."""
+    """Reference/training cases (the WDBC data and files in the same formats), and backups of
+    predictions with their outcomes."""
 
 
 @data.command("import")
@@ -80,3 +82,51 @@ def export_command(output) -> None:
     """Write every case as CSV (id, diagnosis, then the 30 canonical feature columns)."""
     with session_scope(load_settings().database_url) as session:
         write_cases(load_frame(session), output)
+
+
+@data.command("export-predictions")
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    default="-",
+    show_default=True,
+    help="Where to write the JSON Lines ('-' is standard output).",
+)
+def export_predictions_command(output) -> None:
+    """Write every prediction with its confirmed outcomes as JSON Lines (see docs/backup.md).
+
+    One prediction per line, in id order, after a header line. The file holds health data:
+    keep it encrypted and access-controlled. The export is audited.
+    """
+    from pinkbreast.services.backup import export_predictions  # imports the model stack
+
+    with session_scope(load_settings().database_url) as session:
+        count = export_predictions(session=session, output=output)
+    click.echo(f"Exported {count} predictions.", err=True)
+
+
+@data.command("import-predictions")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_predictions_command(path: Path) -> None:
+    """Import predictions and outcomes from a file written by export-predictions.
+
+    All-or-nothing: the whole file is checked first and any problem (bad JSON or value,
+    unknown username, an id stored with different content) rejects it, each problem listed by
+    line and field. Rows keep their ids; ones already stored identically are skipped, so
+    importing again changes nothing. Accounts are matched by username and must exist.
+    """
+    from pinkbreast.services.backup import import_predictions  # imports the model stack
+
+    with path.open(encoding="utf-8") as lines, session_scope(load_settings().database_url) as s:
+        try:
+            report = import_predictions(session=s, name=path.name, lines=lines)
+        except FileRejected as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            raise click.ClickException(f"{path.name} rejected: nothing was imported.") from exc
+    click.echo(
+        f"Imported {path.name}: {report.predictions_new} new predictions "
+        f"({report.predictions_unchanged} already stored), {report.outcomes_new} new outcomes "
+        f"({report.outcomes_unchanged} already stored)."
+    )

@@ -81,4 +81,5 @@ def serve(host: str, port: int, workers: int) -> None:
     from pinkbreast.web.gunicorn_app import run
 
     settings = load_settings()  # fail fast, with a one-line message, before gunicorn starts
+    ensure_instance(settings.instance_path)  # read-only or full: say so now, not in a worker
     run(host=host, port=port, workers=workers, instance=settings.instance_path)

@@ -15,11 +15,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import shap
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:  # shap and matplotlib take a second to import: only when explaining
+    import shap
+    from matplotlib.figure import Figure
 
 BACKGROUND_SIZE = 40
 _RNG_LOCK = threading.Lock()
@@ -57,6 +60,8 @@ class Explainer:
         seed: int = 0,
         permutations: int = 3,
     ):
+        import shap
+
         self.features = list(background.columns)
         self._probability = probability
         self._explainer = shap.PermutationExplainer(
@@ -101,6 +106,8 @@ def global_importance(explainer: Explainer, frame: pd.DataFrame) -> pd.Series:
 
 
 def importance_figure(importance: pd.Series, top: int = 15) -> Figure:
+    from matplotlib.figure import Figure
+
     shown = importance.head(top)[::-1]
     figure = Figure(figsize=(7, 0.35 * len(shown) + 1.2))
     axes = figure.subplots()

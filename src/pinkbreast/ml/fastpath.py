@@ -40,20 +40,19 @@ class NotCompilable(TypeError):
 
 
 def _rows(X: Array, weights: Array) -> Array:
-    """``X @ weights`` computed row by row in the same order whatever the number of rows.
+    """``X @ weights`` with each row computed alone, the same way whatever the number of rows.
 
-    BLAS, and even numpy's ``sum``, pick another summation order for one row than for many; a
-    case must get the same probability from the form, a batch or the API, to the last bit. A
-    running sum (``cumsum``) adds the terms left to right whatever the shape.
+    A plain ``X @ weights`` lets BLAS pick another kernel (and so another rounding) for one row
+    than for many; a case must get the same probability from the form, a batch or the API, to
+    the last bit. A stack of one-row products always runs the same one-row kernel.
     """
-    if weights.ndim == 1:
-        return _total(X * weights)
-    return np.cumsum(X[:, :, None] * weights, axis=1)[:, -1, :]
+    product = np.matmul(X[:, None, :], weights)
+    return product[:, 0] if weights.ndim == 1 else product[:, 0, :]
 
 
 def _total(terms: Array) -> Array:
-    """Row sums of a 2-D array, added left to right whatever the number of rows."""
-    return np.cumsum(terms, axis=1)[:, -1]
+    """Row sums of a 2-D array, computed row by row like :func:`_rows`."""
+    return _rows(terms, np.ones(terms.shape[1]))
 
 
 def _expit(z: Array) -> Array:
@@ -197,7 +196,7 @@ def _svc_decision(svc, a: float = 1.0, b: float = 0.0) -> Callable[[Array], Arra
         raise NotCompilable(f"SVC kernel {svc.kernel!r}")
     # exp(-gamma * |z - v|^2) = exp(2 gamma z.v - gamma |v|^2 - gamma |z|^2)
     gamma = float(svc._gamma)
-    cross = 2.0 * gamma * vectors.T
+    cross = np.ascontiguousarray(2.0 * gamma * vectors.T)
     own = gamma * np.einsum("ij,ij->i", vectors, vectors)
 
     def decision(Z: Array) -> Array:
@@ -239,21 +238,37 @@ class Forest:
     leftmost one that no failed split ruled out. So scoring is a fixed handful of array
     operations, whatever the depth: compare, mask, AND per tree, lowest set bit, look up.
     Trees are given as local node arrays (leaves have ``left == -1``); ``value`` holds each
-    leaf's output (class-1 share for scikit-learn trees, raw score for LightGBM).
+    leaf's output (class-1 share for scikit-learn trees, raw score for LightGBM) and ``native``
+    each leaf's number in the library.
+
+    That is the fastest way for a few rows; for blocks of rows the library's own compiled
+    traversal (``native``: rows -> the leaf each tree sends them to) finds the same leaves
+    faster. Either way the leaf values are then added up the same way, so a row's result does
+    not depend on the path, nor on the batch it came in.
     """
 
     ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
+    NATIVE_ROWS = 64  # from this many rows on, leaves are found by the library
 
-    def __init__(self, trees: list[dict], *, float32: bool):
+    def __init__(self, trees: list[dict], *, float32: bool, native=None):
         feature, threshold, mask, starts, offsets, values = [], [], [], [], [], []
+        kept, table, table_offsets = [], [], []
         self.constant = 0.0
-        for tree in trees:
+        for number, tree in enumerate(trees):
             leaves, splits = _in_order(tree)
-            if len(leaves) > 64:
+            if len(leaves) > 64 and native is None:
                 raise NotCompilable("a tree with more than 64 leaves")
             if not splits:
                 self.constant += float(tree["value"][leaves[0]])
                 continue
+            kept.append(number)
+            table_offsets.append(len(table))
+            by_native = np.zeros(max(int(tree["native"][leaf]) for leaf in leaves) + 1)
+            for leaf in leaves:
+                by_native[int(tree["native"][leaf])] = float(tree["value"][leaf])
+            table += by_native.tolist()
+            if len(leaves) > 64:
+                continue  # this forest always uses the library (self.quick is False)
             starts.append(len(feature))
             offsets.append(len(values))
             values += [float(tree["value"][leaf]) for leaf in leaves]
@@ -270,19 +285,26 @@ class Forest:
         self.offsets = np.asarray(offsets, dtype=np.intp)
         self.values = np.asarray(values, dtype=float)
         self.float32 = float32
+        self.native, self.kept = native, np.asarray(kept, dtype=np.intp)
+        self.table, self.table_offsets = np.asarray(table), np.asarray(table_offsets, np.intp)
+        self.quick = len(self.starts) == len(kept)
 
     def total(self, X: Array) -> Array:
         """Sum of every tree's output, per row."""
-        if not len(self.starts):
+        if not len(self.kept):
             return np.full(len(X), self.constant)
         if self.float32:
-            X = X.astype(np.float32)
-        # take() is cheaper for a row or two, fancy indexing for blocks
-        tested = X.take(self.feature, axis=1) if len(X) < 8 else X[:, self.feature]
-        masks = np.where(tested <= self.threshold, self.ALL, self.mask)
-        exits = np.bitwise_and.reduceat(masks, self.starts, axis=1)
-        leaf = np.bitwise_count((exits & -exits) - np.uint64(1))
-        total = _total(self.values[self.offsets + leaf])
+            X = np.ascontiguousarray(X, dtype=np.float32)
+        if self.native is not None and (len(X) >= self.NATIVE_ROWS or not self.quick):
+            leaves = self.native(X)[:, self.kept]
+            outputs = self.table[self.table_offsets + leaves]
+        else:
+            tested = X.take(self.feature, axis=1) <= self.threshold
+            masks = np.where(tested, self.ALL, self.mask)
+            exits = np.bitwise_and.reduceat(masks, self.starts, axis=1)
+            leaf = np.bitwise_count((exits & -exits) - np.uint64(1))
+            outputs = self.values[self.offsets + leaf]
+        total = _total(np.ascontiguousarray(outputs))
         return total + self.constant if self.constant else total
 
 
@@ -316,6 +338,7 @@ def _sklearn_tree(tree) -> dict:
         "left": tree.children_left,
         "right": tree.children_right,
         "value": share,
+        "native": np.arange(tree.node_count),  # Tree.apply() returns node numbers
     }
 
 
@@ -325,14 +348,19 @@ def _trees(model, prefix: Prefix) -> Probability:
     estimators = getattr(model, "estimators_", [model])
     if type(model).__name__ not in {"DecisionTreeClassifier", "RandomForestClassifier"}:
         raise NotCompilable(type(model).__name__)
-    forest = Forest([_sklearn_tree(e.tree_) for e in estimators], float32=True)
+    trees = [e.tree_ for e in estimators]
+
+    def native(X32: Array) -> Array:
+        return np.column_stack([tree.apply(X32) for tree in trees])
+
+    forest = Forest([_sklearn_tree(tree) for tree in trees], float32=True, native=native)
     count = len(estimators)
-    return lambda X: _blocks(lambda B: forest.total(prefix.apply(B)) / count, X)
+    return lambda X: forest.total(prefix.apply(X)) / count
 
 
 def _lightgbm_tree(structure: dict) -> dict:
     """One tree of ``Booster.dump_model()`` as local node arrays (leaves: ``left == -1``)."""
-    tree = {"feature": [], "threshold": [], "left": [], "right": [], "value": []}
+    tree = {"feature": [], "threshold": [], "left": [], "right": [], "value": [], "native": []}
 
     def add(node: dict) -> int:
         index = len(tree["feature"])
@@ -340,6 +368,7 @@ def _lightgbm_tree(structure: dict) -> dict:
             tree[key].append(-1 if key in ("left", "right") else 0)
         if "split_feature" not in node:
             tree["value"][index] = float(node.get("leaf_value", 0.0))
+            tree["native"][index] = int(node.get("leaf_index", 0))
             return index
         if node.get("decision_type", "<=") != "<=" or node.get("missing_type") == "Zero":
             raise NotCompilable("LightGBM categorical or zero-as-missing split")
@@ -364,8 +393,14 @@ def _lightgbm(model, prefix: Prefix) -> Probability:
     trees = dump["tree_info"]
     if getattr(model, "_best_iteration", None):
         trees = trees[: model.booster_.best_iteration]
-    forest = Forest([_lightgbm_tree(t["tree_structure"]) for t in trees], float32=False)
-    return lambda X: _blocks(lambda B: _expit(scale * forest.total(prefix.apply(B))), X)
+    booster, count = model.booster_, len(trees)
+
+    def native(X: Array) -> Array:
+        return booster.predict(X, pred_leaf=True, num_iteration=count)
+
+    structures = [_lightgbm_tree(t["tree_structure"]) for t in trees]
+    forest = Forest(structures, float32=False, native=native)
+    return lambda X: _expit(scale * forest.total(prefix.apply(X)))
 
 
 def _voting(model, prefix: Prefix) -> Probability:
@@ -413,6 +448,7 @@ def _estimator(model, prefix: Prefix) -> Probability:
 
 
 def _blocks(function: Probability, X: Array) -> Array:
+    """``function`` over blocks of rows: big batches would spill the cache (and memory)."""
     if len(X) <= _CHUNK:
         return function(X)
     return np.concatenate([function(X[i : i + _CHUNK]) for i in range(0, len(X), _CHUNK)])
@@ -427,7 +463,7 @@ def compile_pipeline(pipeline, features: Sequence[str]) -> Probability:
     Raises :class:`NotCompilable` when a step has no exact fast path.
     """
     compiled = _estimator(pipeline, Prefix.start(features))
-    return lambda X: np.asarray(compiled(np.asarray(X, dtype=float)), dtype=float)
+    return lambda X: _blocks(compiled, np.ascontiguousarray(X, dtype=float))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 
-from pinkbreast.features import BY_NAME, FEATURE_NAMES, out_of_reference
+from pinkbreast.features import BY_NAME, FEATURE_NAMES, FEATURES
 from pinkbreast.ml.explain import Explainer, Explanation
 from pinkbreast.ml.registration import ALIAS, MODEL_NAME
 
@@ -73,6 +73,11 @@ def load_served(model_uri: str):
     return python_model, pd.read_csv(python_model.artifact_paths["background"])
 
 
+_REFERENCE_MIN = np.array([f.reference_min for f in FEATURES])
+_REFERENCE_MAX = np.array([f.reference_max for f in FEATURES])
+_NAMES = np.array(FEATURE_NAMES, dtype=object)
+
+
 @dataclass
 class Champion:
     model: object  # mlflow.pyfunc.PyFuncModel
@@ -101,16 +106,16 @@ class Champion:
         probabilities = served.probability_array(X)
         labels, zones = served.zones(probabilities)
         threshold = float(served.operating_point["threshold"])
+        outside = (X < _REFERENCE_MIN) | (X > _REFERENCE_MAX)
+        flagged = np.flatnonzero(outside.any(axis=1))
+        warnings = [()] * len(X)
+        for index in flagged.tolist():
+            warnings[index] = tuple(_NAMES[np.flatnonzero(outside[index])].tolist())
         return [
-            Prediction(
-                float(p),
-                str(label),
-                str(zone),
-                threshold,
-                self.version,
-                tuple(out_of_reference(dict(zip(FEATURE_NAMES, row, strict=True)))),
+            Prediction(float(p), str(label), str(zone), threshold, self.version, flags)
+            for p, label, zone, flags in zip(
+                probabilities.tolist(), labels.tolist(), zones.tolist(), warnings, strict=True
             )
-            for p, label, zone, row in zip(probabilities, labels, zones, X.tolist(), strict=True)
         ]
 
     def explain(self, row: Mapping[str, object]) -> Explanation:

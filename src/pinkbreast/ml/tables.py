@@ -9,6 +9,8 @@ Two kinds of table share one reader:
   a header in UCI order.
 
 Every problem is reported as file, line, column and what was expected; nothing is half-read.
+A valid file is checked column by column (:func:`_clean_columns`, fast enough for 100,000 rows);
+any doubt sends it through the cell-by-cell reader, which names every problem.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pinkbreast.features import BY_NAME, FEATURE_NAMES, canonical_name
@@ -96,12 +99,70 @@ def parse_table(
         problems.append(Problem(name, None, None, f"{len(data_rows)} rows; at most {max_rows}"))
     if problems:
         raise FileRejected(problems)
+    if data_rows and (clean := _clean_columns(data_rows, columns, kind)) is not None:
+        return _frame_from_columns(clean, kind)
     records = _records(data_rows, columns, kind, name, problems)
     if problems:
         raise FileRejected(problems)
     if not records:
         raise FileRejected([Problem(name, None, None, "the file holds a header but no rows")])
     return _frame(records, kind)
+
+
+def _clean_columns(data_rows, columns, kind: TableKind) -> dict[str, list] | None:
+    """Every column parsed at once when the whole file is valid, else None (no messages: the
+    cell-by-cell reader then finds and words each problem)."""
+    if any(len(cells) != len(columns) for _, cells in data_rows):
+        return None
+    parsed: dict[str, list] = {}
+    transposed = zip(*(cells for _, cells in data_rows), strict=True)
+    for column, cells in zip(columns, transposed, strict=True):
+        values = _clean_column(column, cells)
+        if values is None:
+            return None
+        if column is not None:
+            parsed[column] = values
+    if kind.unique in parsed:
+        keys = [key for key in parsed[kind.unique] if key is not None]
+        if len(set(keys)) != len(keys):
+            return None
+    return parsed
+
+
+def _clean_column(column: str | None, cells: tuple[str, ...]):
+    """One column's values when every cell is valid, else None."""
+    if column is None:
+        return None if any(cell.strip() for cell in cells) else []
+    if column not in BY_NAME:
+        parsed = [_parse_cell(column, cell.strip()) for cell in cells]
+        return None if any(problem for _, problem in parsed) else [v for v, _ in parsed]
+    try:
+        values = np.fromiter(map(float, cells), dtype=float, count=len(cells))
+    except ValueError:
+        return None
+    maximum = BY_NAME[column].maximum
+    valid = np.isfinite(values).all() and values.min() >= 0 and values.max() <= maximum
+    return values if valid else None
+
+
+def _frame_from_columns(parsed: dict[str, list], kind: TableKind) -> pd.DataFrame:
+    """The same frame :func:`_frame` builds from records."""
+    rows = len(next(iter(parsed.values())))
+    if "sample_ref" not in kind.optional:
+        return pd.DataFrame({column: parsed[column] for column in kind.required})
+    if "sample_ref" in parsed:
+        refs = [np.nan if ref is None else ref for ref in parsed["sample_ref"]]
+    elif "id" in parsed:
+        refs = [str(value) for value in parsed["id"]]
+    else:
+        refs = [np.nan] * rows  # what the record reader gives a missing column
+    return pd.DataFrame(
+        {
+            "sample_ref": pd.Series(refs, dtype="object"),
+            "diagnosis": pd.Series(parsed.get("diagnosis", [np.nan] * rows), dtype="object"),
+            **{name: parsed[name] for name in FEATURE_NAMES},
+        }
+    )
 
 
 def _records(data_rows, columns, kind, name, problems) -> list[dict]:

@@ -148,6 +148,30 @@ def create_admin(
     must_change: bool = False,
 ) -> User:
     """An active administrator (``pinkbreast users create-admin``, ``pinkbreast prepare``)."""
+    return create_account(
+        session=session,
+        hasher=hasher,
+        username=username,
+        email=email,
+        password=password,
+        role="admin",
+        must_change=must_change,
+    )
+
+
+def create_account(
+    *,
+    session: Session,
+    hasher: PasswordHasher,
+    username: str,
+    email: str,
+    password: str,
+    role: str,
+    must_change: bool = False,
+) -> User:
+    """An active (already approved) account with ``role``, created from the command line."""
+    if role not in ROLES:
+        raise AccountError(["role_unknown"])
     with transaction(session):
         user = new_user(
             session,
@@ -155,13 +179,13 @@ def create_admin(
             username,
             email,
             password,
-            role="admin",
+            role=role,
             status="active",
             must_change=must_change,
         )
         audit.record(
             session=session,
-            action="account.create_admin",
+            action="account.create_admin" if role == "admin" else f"account.create:{role}",
             actor_name="cli",
             record_type="user",
             record_id=user.id,

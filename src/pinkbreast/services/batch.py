@@ -17,7 +17,7 @@ from pinkbreast.db.models import PredictionRecord
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml.tables import SAMPLES, parse_table, read_table
 from pinkbreast.services.audit import spreadsheet_safe
-from pinkbreast.services.scoring import Scored, score
+from pinkbreast.services.scoring import Scored, score_matrix
 
 RESULT_COLUMNS = (
     "row",
@@ -48,8 +48,8 @@ def score_samples(
     explain: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[Scored]:
-    rows = samples[list(FEATURE_NAMES)].to_dict("records")
-    return score(rows, tracking_uri=tracking_uri, explain=explain, progress=progress)
+    X = samples[list(FEATURE_NAMES)].to_numpy(dtype=float)  # validated by the table reader
+    return score_matrix(X, tracking_uri=tracking_uri, explain=explain, progress=progress)
 
 
 def _reasons_text(reasons) -> str:

@@ -122,6 +122,7 @@ def _record(sample: Sample, result: Scored, request: Request, batch_id) -> Predi
         band_upper=result.band[1],
         warnings=",".join(result.warnings),
         explanation=_explanation_json(result),
+        outcomes=[],  # known to be empty: reading it later costs no query
     )
     for name in FEATURE_NAMES:
         setattr(record, name, result.values[name])

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
@@ -19,7 +20,15 @@ from pinkbreast.ml import registry
 from pinkbreast.ml.registration import MODEL_NAME
 from pinkbreast.ml.registry import InvalidInput
 
-__all__ = ["InvalidInput", "ModelUnavailable", "Scored", "champion", "model_summary", "score"]
+__all__ = [
+    "InvalidInput",
+    "ModelUnavailable",
+    "Scored",
+    "champion",
+    "model_summary",
+    "score",
+    "score_matrix",
+]
 
 TOP_REASONS = 5
 CHUNK = 1000
@@ -86,13 +95,24 @@ def score(
     With ``explain`` each result carries its top SHAP contributions (slower: use it for the
     rows a person will read).
     """
-    rows = [dict(row) for row in rows]
-    X = registry.matrix(rows)  # every problem of every row, before any work is done
+    X = registry.matrix([dict(row) for row in rows])  # every problem of every row, first
+    return score_matrix(X, tracking_uri=tracking_uri, explain=explain, progress=progress)
+
+
+def score_matrix(
+    X: np.ndarray,
+    *,
+    tracking_uri: str,
+    explain: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[Scored]:
+    """:func:`score` for values already validated (rows x 30, canonical order), e.g. a parsed
+    CSV file."""
     model = champion(tracking_uri)
     point = model.operating_point
     band = (float(point["lower"]), float(point["upper"]))
     results: list[Scored] = []
-    for start in range(0, len(rows), CHUNK):
+    for start in range(0, len(X), CHUNK):
         block = X[start : start + CHUNK]
         for row, prediction in zip(block.tolist(), model.predict_matrix(block), strict=True):
             values = dict(zip(FEATURE_NAMES, row, strict=True))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask import Flask, current_app, g, request
 from flask_babel import Babel
@@ -12,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from pinkbreast.db.session import engine_for, session_factory
 
+log = logging.getLogger(__name__)
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -37,8 +41,16 @@ class Database:
     @staticmethod
     def _close(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        try:
             session.close()
+        except sa.exc.DBAPIError as exc:
+            # The server went away since the last statement (restart, fail-over): rolling back
+            # is impossible and pointless. The answer is already made; the pool drops the
+            # connection, and the next request gets a fresh one.
+            log.warning("database connection lost after the request: %s", type(exc.orig).__name__)
+            session.invalidate()
 
 
 database = Database()

@@ -5,7 +5,7 @@ the migrations), and re-exports the models: ``from pinkbreast.db.models import U
 """
 
 from pinkbreast.db.models.accounts import ROLES, STATUSES, AuditEvent, LoginFailure, User
-from pinkbreast.db.models.api_tokens import ApiToken
+from pinkbreast.db.models.api_tokens import ApiRateWindow, ApiToken
 from pinkbreast.db.models.base import Base, as_utc, utcnow
 from pinkbreast.db.models.cases import Case
 from pinkbreast.db.models.clinical import SOURCES, ZONES, Outcome, PredictionRecord
@@ -18,6 +18,7 @@ __all__ = [
     "UTC",
     "ZONES",
     "Alert",
+    "ApiRateWindow",
     "ApiToken",
     "AuditEvent",
     "Base",

@@ -1,4 +1,5 @@
-"""Per-user bearer tokens for the JSON API. Only a SHA-256 digest of each token is stored."""
+"""Per-user bearer tokens for the JSON API (only a SHA-256 digest of each is stored), and the
+request counters of the API rate limit."""
 
 from __future__ import annotations
 
@@ -25,3 +26,18 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class ApiRateWindow(Base):
+    """Requests counted for one token in one fixed window (``services/rate_limit.py``).
+
+    Two rows per token, one per parity of the window number, reused from window to window:
+    the current window's count and the previous one's, shared by every worker and instance.
+    """
+
+    __tablename__ = "api_rate_windows"
+
+    subject: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # the token's digest
+    slot: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, autoincrement=False)
+    window_start: Mapped[int] = mapped_column(sa.BigInteger)  # window number: epoch // period
+    hits: Mapped[int] = mapped_column(sa.Integer)

@@ -14,7 +14,6 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from scipy.stats import ks_2samp
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import PredictionRecord, utcnow
@@ -48,6 +47,8 @@ def compare(
     reference: pd.DataFrame, recent: pd.DataFrame, settings: DriftSettings | None = None
 ) -> list[FeatureDrift]:
     """Per-feature drift of ``recent`` against ``reference`` (both with the 30 columns)."""
+    from scipy.stats import ks_2samp  # half a second to import: not at app start
+
     settings = settings or DriftSettings()
     if len(recent) < settings.min_samples:
         return []

@@ -53,6 +53,12 @@ class SampleIn(Strict):
 
 class PredictionRequest(Strict):
     samples: list[SampleIn] = Field(min_length=1, max_length=MAX_BATCH)
+    explain: bool = Field(
+        True,
+        strict=True,
+        description="Compute each prediction's top contributions now (batches of up to 20 "
+        "samples); false stores the predictions only: GET one to have it explained.",
+    )
 
 
 class OutcomeIn(Strict):

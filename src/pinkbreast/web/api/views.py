@@ -75,7 +75,7 @@ def create_predictions():
         client_address=client_address(),
         idempotency_key=key,
         source="api",
-        explain=len(samples) <= EXPLAINED_MAX,
+        explain=body.explain and len(samples) <= EXPLAINED_MAX,
     )
     try:
         stored = predictions.create_predictions(

@@ -1,0 +1,1 @@
+"""``make bench``: the performance suite (issue 8). ``python -m benchmarks --help``."""

@@ -1,0 +1,64 @@
+"""``python -m benchmarks``: run the suite, write ``benchmarks/results/*.json`` and the summary."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from benchmarks import batch, inference, instance, report, serving, training
+from benchmarks.common import say
+
+PARTS = ("training", "inference", "serving", "batch")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Pink Breast benchmark suite: loads on 127.0.0.1 only, bounded in time. "
+        "Needs the MariaDB server (BENCH_MARIADB_URL) and wrk.",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: quick training only, 3 s loads, 10,000-row batch file",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the instance folder and database afterwards"
+    )
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        action="append",
+        help="run only this part (repeatable); without --instance, training runs first anyway",
+    )
+    parser.add_argument(
+        "--instance", type=Path, help="reuse the instance folder of a --keep run (no training)"
+    )
+    options = parser.parse_args()
+    parts = options.only or list(PARTS)
+    if options.instance:
+        bench = instance.reuse(options.instance)
+    else:
+        bench = instance.create()
+        if "training" not in parts:
+            parts.insert(0, "training")
+    try:
+        if "training" in parts:
+            training.run(bench, full=not options.quick)
+        if "inference" in parts:
+            inference.run(bench)
+        if "serving" in parts:
+            serving.run(bench, seconds=3 if options.quick else 10)
+        if "batch" in parts:
+            batch.run(bench, rows=10_000 if options.quick else batch.ROWS)
+    finally:
+        if not options.keep and not options.instance:
+            shutil.rmtree(bench.folder, ignore_errors=True)
+            instance.drop()
+    path = report.write()
+    say(f"summary written to {path}")
+
+
+if __name__ == "__main__":
+    main()

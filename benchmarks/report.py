@@ -1,0 +1,198 @@
+"""The Markdown summary of ``benchmarks/results/*.json``: ``benchmarks/README.md``."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks.common import RESULTS, ROOT
+
+SUMMARY = ROOT / "benchmarks" / "README.md"
+
+
+def _load(name: str) -> dict | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _goal(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def write() -> str:
+    serving, inference, batch, training = (
+        _load(n) for n in ("serving", "inference", "batch", "training")
+    )
+    lines = ["# Benchmarks", ""]
+    first = next(r for r in (serving, inference, batch, training) if r)
+    m = first["machine"]
+    lines += [
+        f"Run {m['date']} at commit `{m['commit']}` with `make bench`, on {m['cpus']} × "
+        f"{m['cpu']}, {m['memory_gib']} GiB, {m['os']}, Python {m['python']}. Versions: "
+        + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v)
+        + ". Only ratios between peers measured in the same run mean anything; absolute "
+        "times depend on this small shared machine. Raw figures: `benchmarks/results/*.json`.",
+        "",
+    ]
+    if serving:
+        lines += _serving(serving)
+    if inference:
+        lines += _inference(inference)
+    if batch:
+        lines += _batch(batch)
+    if training:
+        lines += _training(training)
+    SUMMARY.write_text("\n".join(lines) + "\n")
+    return str(SUMMARY)
+
+
+PEERS = {
+    "mlflow_models_serve": "MLflow, champion pyfunc",
+    "mlflow_serve_sklearn_flavor": "MLflow, sklearn flavour",
+}
+LOADS = {
+    "one_row_c1": "1 row, 1 client",
+    "one_row_c8": "1 row, 8 clients",
+    "one_row_c32": "1 row, 32 clients",
+    "batch_1000_c2": "1,000-row batches, 2 clients",
+}
+
+
+def _cell(load: dict | None) -> str:
+    if load is None:
+        return "–"
+    errors = _errors(load)
+    return (
+        f"{load['requests_per_s']:.0f} req/s · {load['p50_ms']:.1f} / {load['p99_ms']:.1f} ms"
+        + (f" · **{errors} errors**" if errors else "")
+    )
+
+
+def _serving(result: dict) -> list[str]:
+    servers = result["servers"]
+    ours = servers["pinkbreast_api"]
+    rows = [
+        "## Serving: our API vs `mlflow models serve`",
+        "",
+        f"All servers with {result['workers']} worker processes on 127.0.0.1, loaded by wrk "
+        f"(keep-alive, {result['seconds_per_load']} s per load, after a 2 s warm-up). **Ours**: "
+        "gunicorn with `deploy/gunicorn.conf.py`, production settings, MariaDB; each request "
+        "authenticated by token, rate-limited, its prediction **stored and audited** "
+        "(`explain: false`: reasons are computed when the prediction is read; an explained "
+        "row is measured separately). **MLflow, champion pyfunc**: `mlflow models serve -m "
+        "models:/pinkbreast@champion --env-manager local` — our registered model, which "
+        "carries the fast path too; nothing stored. **MLflow, sklearn flavour**: the same "
+        "fitted pipeline logged with `mlflow.sklearn.log_model` and served the same way "
+        "(scikit-learn's own `predict_proba`, the usual MLflow deployment). Cells: requests/s · "
+        "p50 / p99 latency.",
+        "",
+        "| load | ours | " + " | ".join(PEERS.values()) + " |",
+        "|---|---|" + "---|" * len(PEERS),
+    ]
+    for key, label in LOADS.items():
+        cells = [_cell(servers[name]["loads"].get(key)) for name in ("pinkbreast_api", *PEERS)]
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    if "one_row_explained_c8" in ours["loads"]:
+        explained = _cell(ours["loads"]["one_row_explained_c8"])
+        rows.append(
+            "| 1 row, explained (top-5 SHAP stored), 8 clients | " + explained + " | – | – |"
+        )
+    rows.append(
+        "| rows/s in 1,000-row batches | "
+        + " | ".join(
+            f"{servers[n]['loads']['batch_1000_c2']['rows_per_s']:,.0f}"
+            for n in ("pinkbreast_api", *PEERS)
+        )
+        + " |"
+    )
+    rows.append(
+        f"| cold start to first prediction (median of {len(ours['cold_start_s'])}) | "
+        + " | ".join(f"{servers[n]['cold_start_median_s']} s" for n in ("pinkbreast_api", *PEERS))
+        + " |"
+    )
+    rows += [
+        "",
+        f"Our API answered {ours['predictions_answered']:,} predictions during the measured "
+        f"loads and {ours['predictions_stored']:,} rows were stored (stored ≥ answered: "
+        "requests in flight when wrk stops are stored but not counted by wrk).",
+        "",
+        "| goal (ours / peer) | vs " + " | vs ".join(PEERS.values()) + " |",
+        "|---|" + "---|" * len(PEERS),
+    ]
+    goals = (
+        ("one-row throughput, 8 clients ≥ 10×", "throughput_one_row_c8", lambda r: r >= 10),
+        ("p50 latency, 1 client ≤ 0.1×", "p50_one_row_c1", lambda r: r <= 0.1),
+        ("cold start ≤ 0.33×", "cold_start", lambda r: r <= 1 / 3),
+        ("rows/s in 1,000-row batches (no goal)", "rows_per_s_batch_1000", None),
+    )
+    for label, key, met in goals:
+        cells = []
+        for peer in PEERS:
+            value = result["ratios"][peer][key]
+            cells.append(f"{value}×" + (f" — {_goal(met(value))}" if met else ""))
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    return [*rows, ""]
+
+
+def _errors(load: dict) -> int:
+    return load["non_2xx"] + load["timeouts"] + load["connect_errors"] + load["read_errors"]
+
+
+def _inference(result: dict) -> list[str]:
+    one, many = result["one_row_us"], result["thousand_rows_us"]
+    ratio = result["fast_path_vs_onnx_one_row"]
+    return [
+        f"## In-process inference: champion `{result['model']}` "
+        f"(version {result['model_version']})",
+        "",
+        "| path | 1 row (µs) | 1,000 rows (µs) | max abs. difference from scikit-learn, 569 rows |",
+        "|---|---|---|---|",
+        f"| fast path (`pinkbreast.ml.fastpath`, float64) | {one['fast_path']:.1f} | "
+        f"{many['fast_path']:.0f} | {result['fast_path_max_abs_difference_569_rows']:.1e} |",
+        f"| ONNX Runtime ({result['onnx_dtype']}) | {one['onnxruntime']:.1f} | "
+        f"{many['onnxruntime']:.0f} | {result['onnx_max_abs_difference_569_rows']:.1e} |",
+        f"| scikit-learn pipeline | {one['sklearn_pipeline']:.0f} | "
+        f"{many['sklearn_pipeline']:.0f} | 0 |",
+        "",
+        f"The whole served prediction of one row (validation, fast path, calibration, zones, "
+        f"reference-range warnings) takes {one['served_predict']:.0f} µs; its SHAP explanation "
+        f"{one['explanation'] / 1000:.1f} ms. Goal: fast path ≤ 2× ONNX Runtime on one row: "
+        f"{ratio}× — {_goal(ratio <= 2)}.",
+        "",
+    ]
+
+
+def _batch(result: dict) -> list[str]:
+    whole, marginal = result["cli_vs_raw_model"], result["cli_marginal_vs_raw_model"]
+    return [
+        f"## Batch: `pinkbreast predict` on {result['rows']:,} rows ({result['file_mb']} MB CSV)",
+        "",
+        "| | rows/s | vs raw model |",
+        "|---|---|---|",
+        f"| raw model in process (scikit-learn `predict_proba` on the parsed frame) | "
+        f"{result['raw_model_rows_per_s']:,} | 100% |",
+        f"| `pinkbreast predict`, whole command ({result['cli_wall_s']} s: start, imports, "
+        f"model load, parse, validate, score, write) | {result['cli_rows_per_s']:,} | "
+        f"{whole:.0%} |",
+        f"| `pinkbreast predict` beyond its fixed cost ({result['cli_fixed_s']} s for a "
+        f"100-row file; `--help` alone {result['cli_startup_s']} s) | "
+        f"{result['cli_marginal_rows_per_s']:,} | {marginal:.0%} |",
+        "",
+        f"Goal: CLI ≥ 50% of the raw model's rows/s — whole command {_goal(whole >= 0.5)}, "
+        f"per row beyond the fixed cost {_goal(marginal >= 0.5)}.",
+        "",
+    ]
+
+
+def _training(result: dict) -> list[str]:
+    full = f"{result['full_s']} s" if result["full_s"] else "not run (`--quick`)"
+    return [
+        "## Training",
+        "",
+        f"`pinkbreast train --quick`: {result['quick_s']} s. Full `pinkbreast train` (8 "
+        f"candidates, 10×5 nested cross-validation): {full}. See also `training.md`.",
+        "",
+    ]
+
+
+if __name__ == "__main__":
+    print(write())

@@ -1,0 +1,158 @@
+"""The predictions file: JSON Lines, one prediction with its confirmed outcomes per line.
+
+The first line names the format (``{"format": "pinkbreast-predictions", "version": 1}``); each
+following line is one prediction, in id order, with every stored column: who made it (by
+username), when (UTC, microseconds), the source, batch and idempotency key, the sample reference
+and date, the model version, probability, zone, label, threshold and band, the warnings, the
+explanation, the 30 measurements by canonical name, and its outcomes (the correction history, in
+order, each with who recorded it and when). Nothing in it depends on the database it came from
+except the ids, which are kept, so an export → import → export round trip is byte-identical.
+
+JSON Lines rather than CSV: a prediction has any number of outcomes, and a line is one whole
+record that can be validated, and reported on, by itself.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, create_model
+
+from pinkbreast.db.models import Outcome, PredictionRecord, as_utc
+from pinkbreast.features import FEATURE_NAMES, FEATURES
+from pinkbreast.services.outcomes import NOTE_MAX
+from pinkbreast.services.predictions import MAX_ID
+
+HEADER = {"format": "pinkbreast-predictions", "version": 1}
+WARNINGS_MAX = 1024  # the stored column's width, warnings joined by commas
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+Utc = Annotated[AwareDatetime, AfterValidator(lambda moment: moment.astimezone(UTC))]
+Probability = Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+Measurements = create_model(
+    "Measurements",
+    __base__=Strict,
+    **{f.name: (float, Field(ge=0, le=f.maximum, strict=True)) for f in FEATURES},
+)
+
+
+class OutcomeLine(Strict):
+    id: Id
+    diagnosis: Literal["M", "B"]
+    confirmed_on: date
+    note: str = Field(max_length=NOTE_MAX)
+    recorded_by: str = Field(min_length=1, max_length=64)
+    recorded_at: Utc
+
+
+class PredictionLine(Strict):
+    id: Id
+    created_at: Utc
+    user: str = Field(min_length=1, max_length=64)
+    source: Literal["form", "batch", "api"]
+    batch_id: str | None = Field(max_length=36)
+    idempotency_key: str | None = Field(max_length=64)
+    sample_ref: str | None = Field(max_length=64)
+    sample_date: date | None
+    model_version: str = Field(min_length=1, max_length=32)
+    probability: Probability
+    zone: Literal["malignant", "indeterminate", "benign"]
+    label: str = Field(min_length=1, max_length=16)
+    threshold: Probability
+    band_lower: Probability
+    band_upper: Probability
+    warnings: list[str]
+    explanation: dict | None
+    measurements: Measurements  # type: ignore[valid-type]
+    outcomes: list[OutcomeLine]
+
+
+def _moment(value: datetime) -> str:
+    return as_utc(value).isoformat(timespec="microseconds")
+
+
+def prediction_line(record: PredictionRecord) -> str:
+    """One prediction and its outcomes as a line of the file (without the newline)."""
+    body = {
+        "id": record.id,
+        "created_at": _moment(record.created_at),
+        "user": record.user.username,
+        **{name: getattr(record, name) for name in ("source", "batch_id", "idempotency_key")},
+        "sample_ref": record.sample_ref,
+        "sample_date": record.sample_date.isoformat() if record.sample_date else None,
+        **{
+            name: getattr(record, name)
+            for name in ("model_version", "probability", "zone", "label", "threshold")
+        },
+        "band_lower": record.band_lower,
+        "band_upper": record.band_upper,
+        "warnings": record.warning_list,
+        "explanation": record.explanation_data,
+        "measurements": record.feature_values(),
+        "outcomes": [_outcome(outcome) for outcome in record.outcomes],
+    }
+    return json.dumps(body, ensure_ascii=False, allow_nan=False)
+
+
+def _outcome(outcome: Outcome) -> dict:
+    return {
+        "id": outcome.id,
+        "diagnosis": outcome.diagnosis,
+        "confirmed_on": outcome.confirmed_on.isoformat(),
+        "note": outcome.note,
+        "recorded_by": outcome.recorded_by.username,
+        "recorded_at": _moment(outcome.recorded_at),
+    }
+
+
+def new_prediction(line: PredictionLine, user_id: int) -> PredictionRecord:
+    """The row a line describes (not added to any session)."""
+    record = PredictionRecord(
+        id=line.id,
+        user_id=user_id,
+        created_at=line.created_at,
+        **line.model_dump(
+            include={"source", "batch_id", "idempotency_key", "sample_ref", "sample_date"}
+        ),
+        **line.model_dump(include={"model_version", "probability", "zone", "label", "threshold"}),
+        band_lower=line.band_lower,
+        band_upper=line.band_upper,
+        warnings=",".join(line.warnings),
+        explanation=json.dumps(line.explanation) if line.explanation is not None else None,
+    )
+    for name in FEATURE_NAMES:
+        setattr(record, name, getattr(line.measurements, name))
+    return record
+
+
+def new_outcome(line: OutcomeLine, prediction_id: int, recorded_by_id: int) -> Outcome:
+    return Outcome(
+        id=line.id,
+        prediction_id=prediction_id,
+        diagnosis=line.diagnosis,
+        confirmed_on=line.confirmed_on,
+        note=line.note,
+        recorded_by_id=recorded_by_id,
+        recorded_at=line.recorded_at,
+    )
+
+
+def columns(row: PredictionRecord | Outcome) -> dict:
+    """Every column of a row, comparable between a stored row and one built from a line."""
+    values = {}
+    for column in row.__table__.columns:
+        value = getattr(row, column.key)
+        if isinstance(value, datetime):
+            value = as_utc(value)
+        elif column.key == "explanation" and value is not None:
+            value = json.loads(value)
+        values[column.key] = value
+    return values
