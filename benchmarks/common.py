@@ -23,7 +23,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 BIN = Path(sys.executable).parent
 PACKAGES = (
     "pinkbreast", "scikit-learn", "numpy", "lightgbm", "mlflow", "onnxruntime", "skl2onnx",
-    "flask", "gunicorn", "sqlalchemy", "pymysql", "shap",
+    "flask", "gunicorn", "sqlalchemy", "pymysql",
 )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from pinkbreast.ml.metrics import INTERVAL, confusion
 from pinkbreast.ml.summary import CandidateResult
 
 EXPERIMENT = "pinkbreast"
-LIBRARIES = ("scikit-learn", "imbalanced-learn", "lightgbm", "mlflow", "shap", "pandas", "numpy")
+LIBRARIES = ("scikit-learn", "imbalanced-learn", "lightgbm", "mlflow", "pandas", "numpy")
 
 
 def fingerprint(frame: pd.DataFrame) -> str:
