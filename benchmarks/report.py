@@ -30,7 +30,10 @@ def write() -> str:
         f"{m['cpu']}, {m['memory_gib']} GiB, {m['os']}, Python {m['python']}. Versions: "
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v)
         + ". Only ratios between peers measured in the same run mean anything; absolute "
-        "times depend on this small shared machine. Raw figures: `benchmarks/results/*.json`.",
+        "times depend on this small shared machine. Raw figures: `benchmarks/results/*.json`. "
+        "Load and fault tests (50 clinicians through the web pages, database restart, SIGTERM): "
+        "[reliability.md](reliability.md), from `make test-reliability`. Training time in "
+        "detail: [training.md](training.md).",
         "",
     ]
     if serving:

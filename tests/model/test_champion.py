@@ -105,3 +105,12 @@ def test_model_card_travels_with_the_registered_version(champion):
     card = champion.model_card()
     assert card.startswith(f"# Pink Breast model card — `pinkbreast` version {champion.version}")
     assert "Known hard cases" in card
+
+
+def test_the_models_pinned_versions_are_checked_against_the_installed_ones(champion, monkeypatch):
+    assert registry.version_mismatches(champion.model) == []  # trained in this environment
+    monkeypatch.setattr(registry.metadata, "version", lambda name: "0.0")
+    mismatches = registry.version_mismatches(champion.model)
+    assert any(
+        m.startswith("scikit-learn: model ") and m.endswith("installed 0.0") for m in mismatches
+    )

@@ -96,6 +96,9 @@ def test_valid_files_read_column_at_once_give_the_cell_by_cell_frame(layout, kin
         assert [str(p) for p in caught.value.problems] == [str(p) for p in rejected.problems]
         return
     pd.testing.assert_frame_equal(tables.parse_table(text, kind, name="x.csv"), expected)
+    plain = tables._parse_plain(text, kind, None)  # pandas' parser, for plain files
+    assert plain is not None
+    pd.testing.assert_frame_equal(plain, expected)
 
 
 def test_one_bad_cell_in_a_big_file_is_still_named_by_line_and_column():
@@ -110,3 +113,25 @@ def test_one_bad_cell_in_a_big_file_is_still_named_by_line_and_column():
     (problem,) = caught.value.problems
     where = "big.csv, line 9002, column 5 (smoothness_mean)"
     assert str(problem).startswith(f"{where}: expected a finite")
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (lambda lines: lines.insert(3, "   "), "line 4: expected 30 cells, found 1"),
+        (lambda lines: lines.insert(3, ",".join([""] * 30)), None),  # skipped, as always
+        (lambda lines: lines.__setitem__(2, lines[2].rsplit(",", 1)[0]), "expected 30 cells"),
+        (lambda lines: lines.__setitem__(2, lines[2].replace(",", ";", 1)), "expected 30 cells"),
+    ],
+)
+def test_the_fast_reader_never_accepts_what_the_cell_reader_refuses(damage, problem):
+    features = load_reference().head(5)[list(FEATURE_NAMES)]
+    lines = features.to_csv(index=False).splitlines()
+    damage(lines)
+    text = "\n".join(lines) + "\n"
+    if problem is None:
+        assert len(tables.parse_table(text, tables.SAMPLES, name="d.csv")) == 5
+        return
+    with pytest.raises(tables.FileRejected) as caught:
+        tables.parse_table(text, tables.SAMPLES, name="d.csv")
+    assert problem in str(caught.value)

@@ -87,6 +87,8 @@ def parse_table(
     text: str, kind: TableKind, *, name: str, max_rows: int | None = None
 ) -> pd.DataFrame:
     """Parse CSV text of ``kind``; every problem is collected before rejecting the file."""
+    if (frame := _parse_plain(text, kind, max_rows)) is not None:
+        return frame
     try:
         rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text)), start=1) if any(r)]
     except csv.Error as exc:
@@ -99,7 +101,7 @@ def parse_table(
         problems.append(Problem(name, None, None, f"{len(data_rows)} rows; at most {max_rows}"))
     if problems:
         raise FileRejected(problems)
-    if data_rows and (clean := _clean_columns(data_rows, columns, kind)) is not None:
+    if data_rows and (clean := _clean_rows(data_rows, columns, kind)) is not None:
         return _frame_from_columns(clean, kind)
     records = _records(data_rows, columns, kind, name, problems)
     if problems:
@@ -109,14 +111,49 @@ def parse_table(
     return _frame(records, kind)
 
 
-def _clean_columns(data_rows, columns, kind: TableKind) -> dict[str, list] | None:
-    """Every column parsed at once when the whole file is valid, else None (no messages: the
-    cell-by-cell reader then finds and words each problem)."""
+def _parse_plain(text: str, kind: TableKind, max_rows: int | None) -> pd.DataFrame | None:
+    """The common file read by pandas' C parser, or None when the file is not plainly valid.
+
+    Only for text the csv module would split the same way: no quotes, no lone carriage
+    returns, no byte-order mark, the same number of cells on every line and no line of empty
+    cells. Anything else, and any file with a problem, goes through the reader that names
+    each problem by line and column.
+    """
+    if not text or '"' in text or text.startswith("\ufeff") or "\r" in text.replace("\r\n", ""):
+        return None
+    try:
+        table = pd.read_csv(io.StringIO(text), header=None, dtype=str, na_filter=False, engine="c")
+    except (ValueError, pd.errors.ParserError):
+        return None
+    width = table.shape[1]
+    lines = sum(1 for line in text.replace("\r\n", "\n").split("\n") if line)
+    if lines != len(table) or text.count(",") != (width - 1) * len(table):
+        return None  # pandas skipped a line of blanks, or padded a short line
+    if (table == "").all(axis=1).any():
+        return None  # a line of empty cells, which the csv reader skips
+    problems: list[Problem] = []
+    columns, data = _layout([(1, table.iloc[0].tolist())], kind, "-", problems)
+    if problems or (max_rows is not None and len(table) - (not data) > max_rows):
+        return None
+    body = table if data else table.iloc[1:]
+    if body.empty:
+        return None
+    clean = _clean_columns(columns, [body[c].tolist() for c in body.columns], kind)
+    return None if clean is None else _frame_from_columns(clean, kind)
+
+
+def _clean_rows(data_rows, columns, kind: TableKind) -> dict[str, list] | None:
+    """:func:`_clean_columns` for rows of cells."""
     if any(len(cells) != len(columns) for _, cells in data_rows):
         return None
+    return _clean_columns(columns, zip(*(cells for _, cells in data_rows), strict=True), kind)
+
+
+def _clean_columns(columns, cells_by_column, kind: TableKind) -> dict[str, list] | None:
+    """Every column parsed at once when the whole file is valid, else None (no messages: the
+    cell-by-cell reader then finds and words each problem)."""
     parsed: dict[str, list] = {}
-    transposed = zip(*(cells for _, cells in data_rows), strict=True)
-    for column, cells in zip(columns, transposed, strict=True):
+    for column, cells in zip(columns, cells_by_column, strict=True):
         values = _clean_column(column, cells)
         if values is None:
             return None
