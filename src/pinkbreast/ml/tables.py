@@ -126,11 +126,9 @@ def _parse_plain(text: str, kind: TableKind, max_rows: int | None) -> pd.DataFra
     except (ValueError, pd.errors.ParserError):
         return None
     width = table.shape[1]
-    lines = sum(1 for line in text.replace("\r\n", "\n").split("\n") if line)
-    if lines != len(table) or text.count(",") != (width - 1) * len(table):
+    if _content_lines(text) != len(table) or text.count(",") != (width - 1) * len(table):
         return None  # pandas skipped a line of blanks, or padded a short line
-    if (table == "").all(axis=1).any():
-        return None  # a line of empty cells, which the csv reader skips
+    # (a line of empty cells, which the csv reader skips, fails the number check below)
     problems: list[Problem] = []
     columns, data = _layout([(1, table.iloc[0].tolist())], kind, "-", problems)
     if problems or (max_rows is not None and len(table) - (not data) > max_rows):
@@ -140,6 +138,14 @@ def _parse_plain(text: str, kind: TableKind, max_rows: int | None) -> pd.DataFra
         return None
     clean = _clean_columns(columns, [body[c].tolist() for c in body.columns], kind)
     return None if clean is None else _frame_from_columns(clean, kind)
+
+
+def _content_lines(text: str) -> int:
+    """Lines that are not empty (those the csv reader yields a row for)."""
+    text = text.replace("\r\n", "\n")
+    if "\n\n" in text:
+        return sum(1 for line in text.split("\n") if line)
+    return text.count("\n") + (not text.endswith("\n")) - text.startswith("\n")
 
 
 def _clean_rows(data_rows, columns, kind: TableKind) -> dict[str, list] | None:

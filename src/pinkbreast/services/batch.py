@@ -79,12 +79,27 @@ def _line(index: int, ref: object, result: Scored | PredictionRecord) -> list:
 
 
 def write_results(samples: pd.DataFrame, results: list[Scored], handle: TextIO) -> None:
-    """Results of :func:`score_samples`, one line per sample, in file order."""
+    """Results of :func:`score_samples`, one line per sample, in file order (the same lines
+    as :func:`_line`, built column by column: a 100,000-row file is written in a blink)."""
     writer = csv.writer(handle)
     writer.writerow(RESULT_COLUMNS)
     refs = samples["sample_ref"].tolist()
-    for index, (ref, result) in enumerate(zip(refs, results, strict=True), start=1):
-        writer.writerow(_line(index, ref, result))
+    if len(refs) != len(results):
+        raise ValueError(f"{len(refs)} samples but {len(results)} results")
+    columns = [
+        range(1, len(results) + 1),
+        [spreadsheet_safe(ref if isinstance(ref, str) else "") for ref in refs],
+        [r.zone for r in results],
+        [repr(r.probability) for r in results],
+        [r.label for r in results],
+        [repr(r.threshold) for r in results],
+        [repr(r.band[0]) for r in results],
+        [repr(r.band[1]) for r in results],
+        [r.model_version for r in results],
+        [";".join(r.warnings) for r in results],
+        [spreadsheet_safe(_reasons_text(r.reasons)) if r.reasons else "" for r in results],
+    ]
+    writer.writerows(zip(*columns, strict=True))
 
 
 def write_record_results(records: list[PredictionRecord], handle: TextIO) -> None:
