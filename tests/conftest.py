@@ -7,6 +7,8 @@ skipped with a message; with ``CI=true`` an unreachable server is a failure.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -97,6 +99,34 @@ def _drop_run_databases():
             _drop(connection, _run_database_name())
         engine.dispose()
         del _RUN_DATABASES[backend]
+
+
+@contextmanager
+def scratch_mariadb(name: str, *, charset: str | None = None) -> Iterator[str]:
+    """URL of a fresh database ``name`` on the MariaDB server, dropped afterwards; the test
+    skips (fails with ``CI=true``) when the server is unreachable."""
+    server = SERVER_URLS["mariadb"]
+    try:
+        admin = sa.create_engine(
+            sa.make_url(server).set(database=""),
+            isolation_level="AUTOCOMMIT",
+            connect_args={"connect_timeout": 3},
+        )
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+            suffix = f" CHARACTER SET {charset}" if charset else ""
+            connection.execute(sa.text(f"CREATE DATABASE {name}{suffix}"))
+    except sa.exc.OperationalError as exc:
+        message = f"mariadb server not reachable at {server} ({exc.orig})"
+        if IN_CI:
+            pytest.fail(f"{message}; CI=true requires it", pytrace=False)
+        pytest.skip(f"{message}; start it to run this test")
+    try:
+        yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        admin.dispose()
 
 
 def reset_database(url: str) -> None:

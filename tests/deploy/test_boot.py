@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from pinkbreast.cli.db import alembic_config
-from tests.conftest import IN_CI, SERVER_URLS
+from tests.conftest import scratch_mariadb
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOT = ROOT / "deploy" / "boot.sh"
@@ -40,26 +40,8 @@ def test_gunicorn_conf_reads_web_concurrency_and_logs_no_query_string(monkeypatc
 @pytest.fixture
 def boot_database():
     """A fresh database of its own (``pbboot_<pid>``) on the MariaDB server, dropped after."""
-    server = SERVER_URLS["mariadb"]
-    name = f"pbboot_{os.getpid()}"
-    try:
-        admin = sa.create_engine(
-            sa.make_url(server).set(database=""),
-            isolation_level="AUTOCOMMIT",
-            connect_args={"connect_timeout": 3},
-        )
-        with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
-            connection.execute(sa.text(f"CREATE DATABASE {name}"))
-    except sa.exc.OperationalError as exc:
-        message = f"mariadb server not reachable at {server} ({exc.orig})"
-        if IN_CI:
-            pytest.fail(f"{message}; CI=true requires it", pytrace=False)
-        pytest.skip(f"{message}; start it to run this test")
-    yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
-    admin.dispose()
+    with scratch_mariadb(f"pbboot_{os.getpid()}") as url:
+        yield url
 
 
 def free_port() -> int:

@@ -12,35 +12,17 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import IN_CI, SERVER_URLS
+from tests.conftest import IN_CI, scratch_mariadb
 from tests.reliability.servers import PrivateMariaDB
 
 
 @pytest.fixture
 def mariadb_database(request) -> Iterator[str]:
     """A fresh, empty database of this test's own on the shared MariaDB server, dropped after."""
-    server = SERVER_URLS["mariadb"]
     name = f"pbrel_{os.getpid()}_{request.node.name.split('[')[0][-20:]}".replace("-", "_")
-    try:
-        admin = sa.create_engine(
-            sa.make_url(server).set(database=""),
-            isolation_level="AUTOCOMMIT",
-            connect_args={"connect_timeout": 3},
-        )
-        with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
-            connection.execute(sa.text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
-    except sa.exc.OperationalError as exc:
-        message = f"mariadb server not reachable at {server} ({exc.orig})"
-        if IN_CI:
-            pytest.fail(f"{message}; CI=true requires it", pytrace=False)
-        pytest.skip(f"{message}; start it to run this test")
-    yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
-    admin.dispose()
+    with scratch_mariadb(name, charset="utf8mb4") as url:
+        yield url
 
 
 @pytest.fixture
