@@ -114,3 +114,29 @@ def test_the_models_pinned_versions_are_checked_against_the_installed_ones(champ
     assert any(
         m.startswith("scikit-learn: model ") and m.endswith("installed 0.0") for m in mismatches
     )
+
+
+class RegisteredBeforeTheFastPath:
+    """What versions registered before the fast path offer: a DataFrame-only probability,
+    ``predict`` and the operating point (no ``probability_array``, no ``zones``)."""
+
+    def __init__(self, served):
+        self._served, self.operating_point = served, served.operating_point
+        self.pipeline, self.artifact_paths = served.pipeline, served.artifact_paths
+
+    def probability(self, frame):
+        assert list(frame.columns) == list(FEATURE_NAMES)  # bound by name, as before
+        return self._served.probability(frame)
+
+    def predict(self, context, frame):
+        return self._served.predict(context, frame)
+
+
+def test_versions_registered_before_the_fast_path_still_serve(champion, reference):
+    served = champion.served
+    old = RegisteredBeforeTheFastPath(served)
+    X = reference[list(FEATURE_NAMES)].to_numpy(float)[:50]
+    assert np.allclose(registry.array_probability(old)(X), served.probability_array(X))
+    p = served.probability_array(X)
+    for got, expected in zip(registry._zones(old, p), served.zones(p), strict=True):
+        assert (got == expected).all()

@@ -8,12 +8,16 @@ walks a fitted pipeline and rebuilds the same arithmetic on plain float64 arrays
   affine maps; a chain of them ending in a ``LogisticRegression`` folds into **one dot product**;
 * an RBF or linear ``SVC`` inside ``CalibratedClassifierCV`` (sigmoid) is its kernel expansion
   over the support vectors followed by the Platt sigmoid;
-* decision trees, random forests and LightGBM boosters become **flat node arrays** that all
-  trees walk together, one level per step (scikit-learn trees compare in float32: so do we);
+* decision trees, random forests and LightGBM boosters are scored QuickScorer-style for a few
+  rows (all splits tested at once, then bit masks; :class:`Forest`) and by the library's own
+  leaf lookup for blocks of rows, the leaf values then added up the same way (scikit-learn
+  trees compare in float32: so do we);
 * a soft ``VotingClassifier`` is the weighted mean of its compiled members;
 * resamplers (SMOTE, SMOTEENN, …) only act during ``fit`` and are skipped.
 
-Anything else raises :class:`NotCompilable`, and callers keep the plain pipeline.
+Every sum is taken row by row in a fixed order (:func:`_rows`), so a row's probability is the
+same to the last bit whatever the batch it comes in. Anything else raises
+:class:`NotCompilable`, and callers keep the plain pipeline.
 :func:`compile_checked` also proves, on rows it is given, that the compiled function returns the
 pipeline's ``predict_proba(X)[:, 1]`` within :data:`TOLERANCE`, and falls back if it does not.
 Inputs must be finite (the application validates them before scoring).
@@ -32,7 +36,7 @@ import numpy as np
 Array = np.ndarray
 Probability = Callable[[Array], Array]  # raw X (rows x input features) -> P(positive class)
 TOLERANCE = 1e-9
-_CHUNK = 1024  # rows per block for kernels and trees, to bound memory on big batches
+_CHUNK = 1024  # rows per block: big batches would spill the cache with their temporaries
 
 
 class NotCompilable(TypeError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -106,8 +106,8 @@ class Champion:
     def predict_matrix(self, X: np.ndarray) -> list[Prediction]:
         """Predictions for already validated raw values (rows x 30, canonical order)."""
         served = self.served
-        probabilities = served.probability_array(X)
-        labels, zones = served.zones(probabilities)
+        probabilities = array_probability(served)(X)
+        labels, zones = _zones(served, probabilities)
         threshold = float(served.operating_point["threshold"])
         outside = (X < _REFERENCE_MIN) | (X > _REFERENCE_MAX)
         flagged = np.flatnonzero(outside.any(axis=1))
@@ -126,11 +126,30 @@ class Champion:
         if self._explainer is None:
             served = self.served
             background = pd.read_csv(served.artifact_paths["background"])
-            self._explainer = Explainer(served.probability_array, background)
+            self._explainer = Explainer(array_probability(served), background)
         return self._explainer.explain(values)
 
 
 log = logging.getLogger("pinkbreast.model")
+
+
+def array_probability(served) -> Callable[[np.ndarray], np.ndarray]:
+    """Raw values (rows x 30, canonical order) -> served probability, for any registered
+    version: those registered before the fast path only take a DataFrame."""
+    if hasattr(served, "probability_array"):
+        return served.probability_array
+    return lambda X: np.asarray(served.probability(pd.DataFrame(X, columns=FEATURE_NAMES)))
+
+
+def _zones(served, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(label, zone)`` arrays; for versions registered before ``zones`` existed, the same
+    rule their ``predict`` applies."""
+    if hasattr(served, "zones"):
+        return served.zones(p)
+    point = served.operating_point
+    zone = np.where(p < point["lower"], "benign", "indeterminate")
+    zone = np.where(p > point["upper"], "malignant", zone)
+    return np.where(p >= point["threshold"], "malignant", "benign"), zone
 
 
 def version_mismatches(model) -> list[str]:
