@@ -65,7 +65,11 @@ def test_the_fast_path_is_stored_with_the_model(trained, champion):
     uri, _ = trained
     mlflow.set_tracking_uri(uri)
     local = Path(mlflow.artifacts.download_artifacts(f"models:/pinkbreast/{champion.version}"))
-    assert (local / "code" / "fastpath.py").read_text() == Path(fastpath.__file__).read_text()
+    source = Path(fastpath.__file__).parent
+    modules = sorted(p.name for p in source.glob("*.py"))
+    assert modules == ["__init__.py", "linear.py", "rows.py", "trees.py"]
+    for name in modules:
+        assert (local / "code" / "fastpath" / name).read_text() == (source / name).read_text()
 
 
 def test_an_unknown_step_falls_back_to_the_plain_pipeline(data):

@@ -22,7 +22,7 @@ from pinkbreast.ml.protocol import Fitted
 MODEL_NAME = "pinkbreast"
 ALIAS = "champion"
 SERVED_CODE = Path(__file__).with_name("served_model.py")
-FAST_PATH_CODE = Path(__file__).with_name("fastpath.py")  # imported by SERVED_CODE
+FAST_PATH_CODE = Path(__file__).with_name("fastpath")  # the package SERVED_CODE imports
 REQUIREMENTS = (
     "mlflow",
     "scikit-learn",

@@ -1,0 +1,74 @@
+"""What every compiled step shares: the error, the row-by-row sums and the transforms so far."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+Probability = Callable[[Array], Array]  # raw X (rows x input features) -> P(positive class)
+
+
+class NotCompilable(TypeError):
+    """The pipeline holds a step this module cannot reproduce exactly."""
+
+
+def _rows(X: Array, weights: Array) -> Array:
+    """``X @ weights`` with each row computed alone, the same way whatever the number of rows.
+
+    A plain ``X @ weights`` lets BLAS pick another kernel (and so another rounding) for one row
+    than for many; a case must get the same probability from the form, a batch or the API, to
+    the last bit. A stack of one-row products always runs the same one-row kernel.
+    """
+    product = np.matmul(X[:, None, :], weights)
+    return product[:, 0] if weights.ndim == 1 else product[:, 0, :]
+
+
+def _total(terms: Array) -> Array:
+    """Row sums of a 2-D array, computed row by row like :func:`_rows`."""
+    return _rows(terms, np.ones(terms.shape[1]))
+
+
+def _expit(z: Array) -> Array:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """The transforms applied so far, both step by step (exact) and folded into one affine map.
+
+    ``matrix``/``offset`` map the raw input to the current columns (``X @ matrix + offset``);
+    ``names`` are the current column names (None once a projection has renamed them).
+    """
+
+    steps: tuple[Callable[[Array], Array], ...]
+    matrix: Array
+    offset: Array
+    names: tuple[str, ...] | None
+
+    @classmethod
+    def start(cls, names: Sequence[str]) -> Prefix:
+        width = len(names)
+        return cls((), np.eye(width), np.zeros(width), tuple(names))
+
+    def then(self, step, matrix: Array, offset: Array, names) -> Prefix:
+        return Prefix(
+            (*self.steps, step), self.matrix @ matrix, self.offset @ matrix + offset, names
+        )
+
+    def apply(self, X: Array) -> Array:
+        for step in self.steps:
+            X = step(X)
+        return X
+
+    def check_names(self, estimator) -> None:
+        expected = getattr(estimator, "feature_names_in_", None)
+        if expected is not None and (self.names is None or tuple(expected) != self.names):
+            raise NotCompilable(f"{type(estimator).__name__} expects other input columns")
+
+
+def _binary(estimator) -> None:
+    if len(getattr(estimator, "classes_", ())) != 2:
+        raise NotCompilable(f"{type(estimator).__name__} is not a fitted binary classifier")

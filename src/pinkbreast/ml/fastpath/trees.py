@@ -1,0 +1,180 @@
+"""Decision trees, random forests and LightGBM boosters."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .rows import Array, NotCompilable, Prefix, Probability, _binary, _expit, _total
+
+
+class Forest:
+    """A tree ensemble scored QuickScorer-style: every split of every tree is tested at once.
+
+    Each tree's leaves are numbered left to right, one bit each. A split whose test fails
+    (the row goes right) rules out the leaves of its left subtree; the leaf a row reaches is the
+    leftmost one that no failed split ruled out. So scoring is a fixed handful of array
+    operations, whatever the depth: compare, mask, AND per tree, lowest set bit, look up.
+    Trees are given as local node arrays (leaves have ``left == -1``); ``value`` holds each
+    leaf's output (class-1 share for scikit-learn trees, raw score for LightGBM) and ``native``
+    each leaf's number in the library.
+
+    That is the fastest way for a few rows; for blocks of rows the library's own compiled
+    traversal (``native``: rows -> the leaf each tree sends them to) finds the same leaves
+    faster. Either way the leaf values are then added up the same way, so a row's result does
+    not depend on the path, nor on the batch it came in.
+    """
+
+    ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
+    NATIVE_ROWS = 64  # from this many rows on, leaves are found by the library
+
+    def __init__(self, trees: list[dict], *, float32: bool, native=None):
+        feature, threshold, mask, starts, offsets, values = [], [], [], [], [], []
+        kept, table, table_offsets = [], [], []
+        self.constant = 0.0
+        for number, tree in enumerate(trees):
+            leaves, splits = _in_order(tree)
+            if len(leaves) > 64 and native is None:
+                raise NotCompilable("a tree with more than 64 leaves")
+            if not splits:
+                self.constant += float(tree["value"][leaves[0]])
+                continue
+            kept.append(number)
+            table_offsets.append(len(table))
+            by_native = np.zeros(max(int(tree["native"][leaf]) for leaf in leaves) + 1)
+            for leaf in leaves:
+                by_native[int(tree["native"][leaf])] = float(tree["value"][leaf])
+            table += by_native.tolist()
+            if len(leaves) > 64:
+                continue  # this forest always uses the library (self.quick is False)
+            starts.append(len(feature))
+            offsets.append(len(values))
+            values += [float(tree["value"][leaf]) for leaf in leaves]
+            bit = {leaf: 1 << i for i, leaf in enumerate(leaves)}
+            for node in splits:
+                left_bits = sum(bit[leaf] for leaf in _leaves_under(tree, tree["left"][node]))
+                feature.append(int(tree["feature"][node]))
+                threshold.append(float(tree["threshold"][node]))
+                mask.append(~np.uint64(left_bits))
+        self.feature = np.asarray(feature, dtype=np.intp)
+        self.threshold = np.asarray(threshold, dtype=float)
+        self.mask = np.asarray(mask, dtype=np.uint64)
+        self.starts = np.asarray(starts, dtype=np.intp)
+        self.offsets = np.asarray(offsets, dtype=np.intp)
+        self.values = np.asarray(values, dtype=float)
+        self.float32 = float32
+        self.native, self.kept = native, np.asarray(kept, dtype=np.intp)
+        self.table, self.table_offsets = np.asarray(table), np.asarray(table_offsets, np.intp)
+        self.quick = len(self.starts) == len(kept)
+
+    def total(self, X: Array) -> Array:
+        """Sum of every tree's output, per row."""
+        if not len(self.kept):
+            return np.full(len(X), self.constant)
+        if self.float32:
+            X = np.ascontiguousarray(X, dtype=np.float32)
+        if self.native is not None and (len(X) >= self.NATIVE_ROWS or not self.quick):
+            leaves = self.native(X)[:, self.kept]
+            outputs = self.table[self.table_offsets + leaves]
+        else:
+            tested = X.take(self.feature, axis=1) <= self.threshold
+            masks = np.where(tested, self.ALL, self.mask)
+            exits = np.bitwise_and.reduceat(masks, self.starts, axis=1)
+            leaf = np.bitwise_count((exits & -exits) - np.uint64(1))
+            outputs = self.values[self.offsets + leaf]
+        total = _total(np.ascontiguousarray(outputs))
+        return total + self.constant if self.constant else total
+
+
+def _in_order(tree: dict) -> tuple[list[int], list[int]]:
+    """Leaves left to right, and split nodes (root first), of a local node array tree."""
+    leaves, splits, stack = [], [], [0]
+    while stack:
+        node = stack.pop()
+        if tree["left"][node] == -1:
+            leaves.append(node)
+        else:
+            splits.append(node)
+            stack += [tree["right"][node], tree["left"][node]]
+    return leaves, splits
+
+
+def _leaves_under(tree: dict, node: int) -> list[int]:
+    if tree["left"][node] == -1:
+        return [node]
+    return _leaves_under(tree, tree["left"][node]) + _leaves_under(tree, tree["right"][node])
+
+
+def _sklearn_tree(tree) -> dict:
+    """A fitted scikit-learn ``Tree`` as local node arrays; a leaf's value is its class-1 share."""
+    value = tree.value[:, 0, :]
+    total = value.sum(axis=1)
+    share = value[:, 1] / np.where(total == 0.0, 1.0, total)
+    return {
+        "feature": tree.feature,
+        "threshold": tree.threshold,
+        "left": tree.children_left,
+        "right": tree.children_right,
+        "value": share,
+        "native": np.arange(tree.node_count),  # Tree.apply() returns node numbers
+    }
+
+
+def _trees(model, prefix: Prefix) -> Probability:
+    _binary(model)
+    prefix.check_names(model)
+    estimators = getattr(model, "estimators_", [model])
+    if type(model).__name__ not in {"DecisionTreeClassifier", "RandomForestClassifier"}:
+        raise NotCompilable(type(model).__name__)
+    trees = [e.tree_ for e in estimators]
+
+    def native(X32: Array) -> Array:
+        return np.column_stack([tree.apply(X32) for tree in trees])
+
+    forest = Forest([_sklearn_tree(tree) for tree in trees], float32=True, native=native)
+    count = len(estimators)
+    return lambda X: forest.total(prefix.apply(X)) / count
+
+
+def _lightgbm_tree(structure: dict) -> dict:
+    """One tree of ``Booster.dump_model()`` as local node arrays (leaves: ``left == -1``)."""
+    tree = {"feature": [], "threshold": [], "left": [], "right": [], "value": [], "native": []}
+
+    def add(node: dict) -> int:
+        index = len(tree["feature"])
+        for key in tree:
+            tree[key].append(-1 if key in ("left", "right") else 0)
+        if "split_feature" not in node:
+            tree["value"][index] = float(node.get("leaf_value", 0.0))
+            tree["native"][index] = int(node.get("leaf_index", 0))
+            return index
+        if node.get("decision_type", "<=") != "<=" or node.get("missing_type") == "Zero":
+            raise NotCompilable("LightGBM categorical or zero-as-missing split")
+        tree["feature"][index] = int(node["split_feature"])
+        tree["threshold"][index] = float(node["threshold"])
+        tree["left"][index] = add(node["left_child"])
+        tree["right"][index] = add(node["right_child"])
+        return index
+
+    add(structure)
+    return tree
+
+
+def _lightgbm(model, prefix: Prefix) -> Probability:
+    _binary(model)
+    prefix.check_names(model)
+    dump = model.booster_.dump_model()
+    objective = str(dump.get("objective", ""))
+    if not objective.startswith("binary") or dump.get("num_tree_per_iteration", 1) != 1:
+        raise NotCompilable(f"LightGBM objective {objective!r}")
+    scale = float(objective.split("sigmoid:")[1].split()[0]) if "sigmoid:" in objective else 1.0
+    trees = dump["tree_info"]
+    if getattr(model, "_best_iteration", None):
+        trees = trees[: model.booster_.best_iteration]
+    booster, count = model.booster_, len(trees)
+
+    def native(X: Array) -> Array:
+        return booster.predict(X, pred_leaf=True, num_iteration=count)
+
+    structures = [_lightgbm_tree(t["tree_structure"]) for t in trees]
+    forest = Forest(structures, float32=False, native=native)
+    return lambda X: _expit(scale * forest.total(prefix.apply(X)))
