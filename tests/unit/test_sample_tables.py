@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from pinkbreast.features import FEATURE_NAMES, FEATURES
-from pinkbreast.ml import tables
+from pinkbreast.ml import table_columns, tables
 from pinkbreast.ml.data import load_reference
 from pinkbreast.ml.tables import SAMPLES, FileRejected, parse_table
 from tests.factories import kaggle_text, reference, replace_cell, uci_text
@@ -60,12 +60,12 @@ def test_header_without_rows_is_rejected():
 
 def _cell_by_cell(text: str, kind) -> pd.DataFrame:
     """The reader without its column-at-once path (what a file with a problem goes through)."""
-    original = tables._clean_columns
-    tables._clean_columns = lambda *args: None
+    original = table_columns.clean_columns
+    table_columns.clean_columns = lambda *args: None
     try:
         return tables.parse_table(text, kind, name="x.csv")
     finally:
-        tables._clean_columns = original
+        table_columns.clean_columns = original
 
 
 def _layouts() -> dict[str, str]:
@@ -96,7 +96,7 @@ def test_valid_files_read_column_at_once_give_the_cell_by_cell_frame(layout, kin
         assert [str(p) for p in caught.value.problems] == [str(p) for p in rejected.problems]
         return
     pd.testing.assert_frame_equal(tables.parse_table(text, kind, name="x.csv"), expected)
-    plain = tables._parse_plain(text, kind, None)  # pandas' parser, for plain files
+    plain = table_columns.read_plain(text, kind, None)  # pandas' parser, for plain files
     assert plain is not None
     pd.testing.assert_frame_equal(plain, expected)
 

@@ -1,0 +1,124 @@
+"""The shape of a table file: its kinds (labelled cases, samples to score), how its header or
+headerless layout maps positions to columns, and what a valid cell is. Shared by the
+column-at-once reader (:mod:`pinkbreast.ml.table_columns`) and the cell-by-cell one
+(:mod:`pinkbreast.ml.tables`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pinkbreast.features import BY_NAME, FEATURE_NAMES, canonical_name
+
+DIAGNOSES = ("M", "B")
+MAX_PROBLEMS = 200
+SAMPLE_REF_MAX = 64
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a file is rejected, located for a person to fix it."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class FileRejected(ValueError):
+    """A file that cannot be used as a whole; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0]}{more}")
+
+
+@dataclass(frozen=True)
+class TableKind:
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    unique: str | None  # a column whose values may not repeat
+    headerless: tuple[tuple[str, ...], ...]  # layouts accepted without a header row
+
+
+_UCI = ("id", "diagnosis", *FEATURE_NAMES)
+CASES = TableKind(_UCI, (), "id", (_UCI,))
+SAMPLES = TableKind(
+    FEATURE_NAMES, ("sample_ref", "id", "diagnosis"), "sample_ref", (FEATURE_NAMES, _UCI)
+)
+
+
+def layout(rows, kind: TableKind, name, problems) -> tuple[list[str | None], list]:
+    """Column names by position (None = ignorable empty column) and the data rows."""
+    line, first = rows[0]
+    for shape in kind.headerless:
+        if _matches_headerless(first, shape):
+            return list(shape), rows
+    columns = [
+        _column(header, index, kind, name, line, problems)
+        for index, header in enumerate(first, start=1)
+    ]
+    for required in kind.required:
+        if required not in columns:
+            problems.append(Problem(name, line, required, "missing column"))
+    for column in sorted({c for c in columns if c is not None and columns.count(c) > 1}):
+        problems.append(Problem(name, line, column, "column appears more than once"))
+    return columns, rows[1:]
+
+
+def _column(header, index, kind, name, line, problems) -> str | None:
+    key = header.strip().lower().replace(" ", "_")
+    if not key:
+        return None
+    if key in kind.required or key in kind.optional:
+        return key
+    if canonical := canonical_name(header):
+        return canonical
+    problems.append(Problem(name, line, f"{index} ({header.strip()})", "unknown column"))
+    return None
+
+
+def _matches_headerless(cells: list[str], layout: tuple[str, ...]) -> bool:
+    cells = [c.strip() for c in cells]
+    if layout[:2] == ("id", "diagnosis"):
+        return len(cells) >= 2 and cells[0].isdigit() and cells[1] in DIAGNOSES
+    return len(cells) == len(layout) and all(_is_number(c) for c in cells)
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_cell(column: str | None, cell: str) -> tuple[object, str | None]:
+    if column is None:
+        return None, "unexpected value in an empty column" if cell else None
+    if column == "id":
+        ok = cell.isdigit()
+        return (int(cell) if ok else None), None if ok else f"expected a whole number, got {cell!r}"
+    if column == "diagnosis":
+        ok = cell in DIAGNOSES
+        return cell, None if ok else f"diagnosis must be M or B, got {cell!r}"
+    if column == "sample_ref":
+        return _sample_ref(cell)
+    problem = BY_NAME[column].problem(cell)
+    return (None, f"{problem}, got {cell!r}") if problem else (float(cell), None)
+
+
+def _sample_ref(cell: str) -> tuple[object, str | None]:
+    if not cell:
+        return None, None
+    if len(cell) > SAMPLE_REF_MAX or not cell.isprintable():
+        return None, f"expected at most {SAMPLE_REF_MAX} printable characters"
+    return cell, None
