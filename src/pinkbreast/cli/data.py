@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from pinkbreast.cli.rejection import rejected
 from pinkbreast.config import load_settings
 from pinkbreast.db.session import session_scope
 from pinkbreast.ml.data import (
@@ -38,9 +39,7 @@ def import_command(path: Path, source: str | None) -> None:
     try:
         frame = read_cases(path)
     except FileRejected as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise click.ClickException(f"{path.name} rejected: nothing was imported.") from exc
+        raise rejected(exc, path.name, "nothing was imported.") from exc
     _import(frame, source or path.name)
 
 
@@ -122,9 +121,7 @@ def import_predictions_command(path: Path) -> None:
         try:
             report = import_predictions(session=s, name=path.name, lines=lines)
         except FileRejected as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            raise click.ClickException(f"{path.name} rejected: nothing was imported.") from exc
+            raise rejected(exc, path.name, "nothing was imported.") from exc
     click.echo(
         f"Imported {path.name}: {report.predictions_new} new predictions "
         f"({report.predictions_unchanged} already stored), {report.outcomes_new} new outcomes "

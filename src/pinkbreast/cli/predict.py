@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from pinkbreast.cli.rejection import rejected
 from pinkbreast.config import load_settings
 from pinkbreast.ml.tables import FileRejected
 
@@ -40,9 +41,7 @@ def predict(path: Path, output, explain: bool) -> None:
     try:
         samples = read_samples(path)
     except FileRejected as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise click.ClickException(f"{path.name} rejected: nothing was scored.") from exc
+        raise rejected(exc, path.name, "nothing was scored.") from exc
     with click.progressbar(length=len(samples), label="Scoring", file=sys.stderr) as bar:
         results = score_samples(
             samples,

@@ -1,0 +1,14 @@
+"""How every command reports a refused file: each problem on its own line, then one error."""
+
+from __future__ import annotations
+
+import click
+
+from pinkbreast.ml.tables import FileRejected
+
+
+def rejected(exc: FileRejected, name: str, consequence: str) -> click.ClickException:
+    """Print each problem of ``exc`` (line and column) and return the exception to raise."""
+    for problem in exc.problems:
+        click.echo(f"error: {problem}", err=True)
+    return click.ClickException(f"{name} rejected: {consequence}")
