@@ -108,9 +108,9 @@ def test_model_card_travels_with_the_registered_version(champion):
 
 
 def test_the_models_pinned_versions_are_checked_against_the_installed_ones(champion, monkeypatch):
-    assert registry.version_mismatches(champion.model) == []  # trained in this environment
+    assert registry.version_mismatches(champion.served) == []  # trained in this environment
     monkeypatch.setattr(registry.metadata, "version", lambda name: "0.0")
-    mismatches = registry.version_mismatches(champion.model)
+    mismatches = registry.version_mismatches(champion.served)
     assert any(
         m.startswith("scikit-learn: model ") and m.endswith("installed 0.0") for m in mismatches
     )
@@ -132,8 +132,8 @@ class RegisteredBeforeTheFastPath:
         return self._served.predict(context, frame)
 
 
-def test_versions_registered_before_the_fast_path_still_serve(champion, reference):
-    served = champion.served
+def test_versions_registered_before_the_fast_path_still_serve(trained, reference):
+    served = registry._through_mlflow(trained[0]).served  # the pyfunc's PinkBreastModel
     old = RegisteredBeforeTheFastPath(served)
     X = reference[list(FEATURE_NAMES)].to_numpy(float)[:50]
     assert np.allclose(registry.array_probability(old)(X), served.probability_array(X))

@@ -5,20 +5,28 @@ This is the regression guard of the benchmark issue: an equality test, not a tim
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import joblib
 import mlflow
 import numpy as np
 import pytest
+from mlflow import MlflowClient
 from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.tree import DecisionTreeClassifier
 
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml import fastpath
+from pinkbreast.ml import champion_lookup, fastpath, registry
 from pinkbreast.ml.candidates import build_candidates
 from pinkbreast.ml.data import diagnosis_to_target
+from pinkbreast.ml.fastpath import plan
+from pinkbreast.ml.fastpath.served import Served
 
 EXACT = 1e-6  # the issue's bar; the compiled path is in fact within ~1e-14
 
@@ -46,11 +54,29 @@ def test_every_candidate_compiles_to_the_same_probabilities(candidate, data):
     assert np.array_equal(compiled(big), np.tile(got, 4))
 
 
+@pytest.mark.parametrize("candidate", build_candidates(42), ids=lambda c: c.name)
+def test_every_candidate_s_plan_is_saved_and_read_back_with_the_same_results(
+    candidate, data, tmp_path
+):
+    X, y = data
+    pipeline = candidate.pipeline.fit(X, y)
+    expected = pipeline.predict_proba(X)[:, 1]
+    path = tmp_path / "fast_path.npz"
+    plan.save(fastpath.lower(pipeline, FEATURE_NAMES), path, rows=X.to_numpy(), expected=expected,
+              tolerance=fastpath.TOLERANCE)  # fmt: skip
+    loaded = plan.load(path, tolerance=fastpath.TOLERANCE)
+    # the same arithmetic as compiling the fitted pipeline, without the library's tree traversal
+    in_memory = fastpath.compile_pipeline(pipeline, FEATURE_NAMES)
+    assert np.array_equal(loaded(X.to_numpy()), in_memory(X.to_numpy()))
+    assert np.array_equal(loaded(np.tile(X.to_numpy(), (3, 1))), np.tile(in_memory(X), 3))
+    assert np.array_equal(np.load(path, allow_pickle=False)["__check_expected__"], expected)
+
+
 def test_the_served_champion_uses_the_fast_path_and_matches_its_pipeline(champion, reference):
     served = champion.served
     assert served.fast_path.compiled, served.fast_path.reason
     X = reference[list(FEATURE_NAMES)].astype(float)
-    plain = served.pipeline.predict_proba(X)[:, 1]
+    plain = joblib.load(served.artifact_paths["pipeline"]).predict_proba(X)[:, 1]
     calibration = served.operating_point.get("calibration")
     if calibration:
         p = np.clip(plain, 1e-6, 1 - 1e-6)
@@ -67,7 +93,7 @@ def test_the_fast_path_is_stored_with_the_model(trained, champion):
     local = Path(mlflow.artifacts.download_artifacts(f"models:/pinkbreast/{champion.version}"))
     source = Path(fastpath.__file__).parent
     modules = sorted(p.name for p in source.glob("*.py"))
-    assert modules == ["__init__.py", "linear.py", "rows.py", "trees.py"]
+    assert modules == ["__init__.py", "linear.py", "plan.py", "rows.py", "served.py", "trees.py"]
     for name in modules:
         assert (local / "code" / "fastpath" / name).read_text() == (source / name).read_text()
 
@@ -106,3 +132,75 @@ def test_a_compiled_path_that_disagrees_is_refused(data):
     assert not checked.compiled
     assert "differs" in checked.reason
     assert np.array_equal(checked.probability(X.to_numpy()), pipeline.predict_proba(X)[:, 1])
+
+
+def test_the_champion_is_served_from_its_plan_like_the_mlflow_model(trained, champion, reference):
+    uri, _ = trained
+    assert isinstance(champion.served, Served)
+    through_mlflow = registry._through_mlflow(uri)
+    assert through_mlflow.version == champion.version
+    X = reference[list(FEATURE_NAMES)].to_numpy(float)
+    assert np.array_equal(champion.served.probability_array(X),
+                          through_mlflow.served.probability_array(X))  # fmt: skip
+    assert champion.predict_matrix(X) == through_mlflow.predict_matrix(X)
+
+
+def test_the_registry_lookup_agrees_with_mlflow(trained):
+    uri, _ = trained
+    located = champion_lookup.locate(uri)
+    version = MlflowClient(tracking_uri=uri).get_model_version_by_alias("pinkbreast", "champion")
+    assert located.version == str(version.version)
+    assert (located.folder / "artifacts" / "fast_path.npz").is_file()
+    assert champion_lookup.locate(uri, alias="no-such-alias") is None
+    assert champion_lookup.locate("databricks") is None  # not a SQL store: MLflow is asked
+
+
+def test_serving_needs_neither_mlflow_nor_scikit_learn(trained):
+    uri, _ = trained
+    script = (
+        "import sys; from pinkbreast.ml import registry; "
+        f"c = registry.champion({uri!r}); "
+        "print(type(c.served).__name__, c.predict([dict(zip(c.served.features, "
+        "[15.0, 20.0, 95.0, 700.0, 0.1, 0.1, 0.08, 0.05, 0.18, 0.06, 0.4, 1.2, 2.8, 40.0, 0.007, "
+        "0.025, 0.03, 0.011, 0.02, 0.0035, 17.0, 26.0, 110.0, 900.0, 0.13, 0.25, 0.27, 0.11, 0.29, "
+        "0.08]))])[0].zone in ('benign', 'indeterminate', 'malignant'), "
+        "sorted(m for m in ('mlflow', 'sklearn', 'scipy', 'lightgbm', 'joblib', 'matplotlib') "
+        "if m in sys.modules))"
+    )
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True).stdout  # fmt: skip
+    assert output.split() == ["Served", "True", "[]"]
+
+
+def test_a_tampered_plan_is_refused_and_the_model_loads_through_mlflow(
+    trained, tmp_path, monkeypatch
+):
+    uri, _ = trained
+    located = champion_lookup.locate(uri)
+    copy = tmp_path / "model"
+    shutil.copytree(located.folder, copy)
+    path = copy / "artifacts" / "fast_path.npz"
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {key: stored[key] for key in stored.files}
+    arrays["__check_expected__"] = arrays["__check_expected__"] + 1e-6  # not what it computes
+    np.savez(path, **arrays)
+    with pytest.raises(fastpath.NotCompilable, match="differs"):
+        plan.load(path, tolerance=fastpath.TOLERANCE)
+    monkeypatch.setattr(
+        champion_lookup, "locate", lambda _: champion_lookup.Located(located.version, copy)
+    )
+    assert registry._from_plan(uri) is None  # so champion() loads through MLflow instead
+
+
+def test_a_plan_that_needs_the_library_is_not_stored(data, tmp_path):
+    X, y = data
+    rng = np.random.default_rng(0)
+    noisy = DecisionTreeClassifier(random_state=0).fit(X, rng.integers(0, 2, len(X)))
+    assert noisy.get_n_leaves() > 64  # QuickScorer's bit masks hold 64 leaves per tree
+    expected = noisy.predict_proba(X)[:, 1]
+    assert np.array_equal(fastpath.compile_pipeline(noisy, FEATURE_NAMES)(X.to_numpy()), expected)
+    path = tmp_path / "fast_path.npz"
+    with pytest.raises(fastpath.NotCompilable, match="64 leaves"):
+        plan.save(fastpath.lower(noisy, FEATURE_NAMES), path, rows=X.to_numpy(),
+                  expected=expected, tolerance=fastpath.TOLERANCE)  # fmt: skip
+    assert not path.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -15,14 +16,16 @@ from mlflow import MlflowClient
 from mlflow.models import infer_signature
 
 from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.ml import fastpath
 from pinkbreast.ml.explain import background_sample
+from pinkbreast.ml.fastpath import plan
+from pinkbreast.ml.names import ALIAS, MODEL_NAME
 from pinkbreast.ml.operating import OperatingPoint, Platt
 from pinkbreast.ml.protocol import Fitted
 
-MODEL_NAME = "pinkbreast"
-ALIAS = "champion"
 SERVED_CODE = Path(__file__).with_name("served_model.py")
 FAST_PATH_CODE = Path(__file__).with_name("fastpath")  # the package SERVED_CODE imports
+log = logging.getLogger("pinkbreast.model")
 REQUIREMENTS = (
     "mlflow",
     "scikit-learn",
@@ -77,12 +80,15 @@ def register_champion(
             "pipeline": Path(folder, "pipeline.joblib"),
             "operating_point": Path(folder, "operating_point.json"),
             "background": Path(folder, "background.csv"),
+            "fast_path": Path(folder, "fast_path.npz"),
         }
         joblib.dump(fitted.pipeline, paths["pipeline"])
         paths["operating_point"].write_text(json.dumps(document, indent=2), encoding="utf-8")
         background_sample(frame, list(FEATURE_NAMES), seed=seed).to_csv(
             paths["background"], index=False
         )
+        if not _write_plan(fitted.pipeline, X, Path(folder, "fast_path.npz")):
+            del paths["fast_path"]
         example = X.head(3).reset_index(drop=True)
         output = pd.DataFrame(
             {"probability": [0.5] * 3, "label": ["benign"] * 3, "zone": ["benign"] * 3}
@@ -104,6 +110,23 @@ def register_champion(
     for key in ("threshold", "lower", "upper", "candidate"):
         client.set_model_version_tag(MODEL_NAME, version, key, str(document[key]))
     return version, info.model_uri
+
+
+def _write_plan(pipeline, X: pd.DataFrame, path: Path) -> bool:
+    """Store the fast path's plan (served without scikit-learn, MLflow or LightGBM), checked on
+    every row of ``X``; False when the pipeline has no fast path."""
+    try:
+        plan.save(
+            fastpath.lower(pipeline, FEATURE_NAMES),
+            path,
+            rows=X.to_numpy(dtype=float),
+            expected=pipeline.predict_proba(X)[:, 1],
+            tolerance=fastpath.TOLERANCE,
+        )
+    except fastpath.NotCompilable as exc:
+        log.info("no numpy-only plan for this model (%s): it is served through MLflow", exc)
+        return False
+    return True
 
 
 def has_champion() -> bool:

@@ -2,7 +2,13 @@
 
 ``predict(rows, tracking_uri=...)`` validates raw values by canonical name (missing, unknown,
 non-numeric, non-finite, negative or implausibly large values are refused), runs the served
-pyfunc model and flags values outside the WDBC reference range.
+model and flags values outside the WDBC reference range.
+
+The served model is the registered version's numpy-only plan when MLflow's registry is a local
+SQL database with local artifacts (:mod:`pinkbreast.ml.champion_lookup`; about a second to the
+first prediction, without importing MLflow or scikit-learn), else the pyfunc model loaded
+through MLflow (seconds). Both give the same probabilities to the last bit; the plan is checked
+against its pipeline's probabilities when stored and again when loaded.
 """
 
 from __future__ import annotations
@@ -13,15 +19,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import mlflow
 import numpy as np
-import pandas as pd
-from mlflow import MlflowClient
 
 from pinkbreast.features import BY_NAME, FEATURE_NAMES, FEATURES
-from pinkbreast.ml.explain import Explainer, Explanation
-from pinkbreast.ml.registration import ALIAS, MODEL_NAME
+from pinkbreast.ml import champion_lookup
+from pinkbreast.ml.fastpath import TOLERANCE, NotCompilable
+from pinkbreast.ml.fastpath.served import Served
+from pinkbreast.ml.names import ALIAS, MODEL_NAME
+
+if TYPE_CHECKING:  # pandas, MLflow and the explainer are imported when first needed
+    import pandas as pd
+
+    from pinkbreast.ml.explain import Explainer, Explanation
 
 
 @dataclass(slots=True)  # not frozen: built 100,000 times for a big file (5x faster)
@@ -67,11 +78,20 @@ def matrix(rows: Iterable[Mapping[str, object]]) -> np.ndarray:
 
 def validate(rows: Iterable[Mapping[str, object]]) -> pd.DataFrame:
     """Raw values bound by canonical name, or :class:`InvalidInput` listing every problem."""
+    import pandas as pd
+
     return pd.DataFrame(matrix(rows), columns=list(FEATURE_NAMES))
+
+
+class ChampionUnavailable(LookupError):
+    """No champion is registered, or it cannot be loaded."""
 
 
 def load_served(model_uri: str):
     """The served python model (``PinkBreastModel``) and its SHAP background sample."""
+    import mlflow
+    import pandas as pd
+
     python_model = mlflow.pyfunc.load_model(model_uri).unwrap_python_model()
     return python_model, pd.read_csv(python_model.artifact_paths["background"])
 
@@ -83,14 +103,10 @@ _NAMES = np.array(FEATURE_NAMES, dtype=object)
 
 @dataclass
 class Champion:
-    model: object  # mlflow.pyfunc.PyFuncModel
+    served: object  # fastpath.served.Served, or the pyfunc's PinkBreastModel
     version: str
+    tracking_uri: str | None = None
     _explainer: Explainer | None = field(default=None, repr=False)
-
-    @property
-    def served(self):
-        """The ``PinkBreastModel`` behind the pyfunc wrapper (fast path, operating point)."""
-        return self.model.unwrap_python_model()
 
     @property
     def operating_point(self) -> dict:
@@ -98,7 +114,10 @@ class Champion:
 
     def model_card(self) -> str:
         """The Markdown model card (the registered version's description)."""
-        return MlflowClient().get_model_version(MODEL_NAME, self.version).description or ""
+        from mlflow import MlflowClient
+
+        client = MlflowClient(tracking_uri=self.tracking_uri)
+        return client.get_model_version(MODEL_NAME, self.version).description or ""
 
     def predict(self, rows: Iterable[Mapping[str, object]]) -> list[Prediction]:
         return self.predict_matrix(matrix(rows))
@@ -124,6 +143,10 @@ class Champion:
     def explain(self, row: Mapping[str, object]) -> Explanation:
         values = dict(zip(FEATURE_NAMES, matrix([row])[0].tolist(), strict=True))
         if self._explainer is None:
+            import pandas as pd
+
+            from pinkbreast.ml.explain import Explainer
+
             served = self.served
             background = pd.read_csv(served.artifact_paths["background"])
             self._explainer = Explainer(array_probability(served), background)
@@ -138,6 +161,8 @@ def array_probability(served) -> Callable[[np.ndarray], np.ndarray]:
     version: those registered before the fast path only take a DataFrame."""
     if hasattr(served, "probability_array"):
         return served.probability_array
+    import pandas as pd
+
     return lambda X: np.asarray(served.probability(pd.DataFrame(X, columns=FEATURE_NAMES)))
 
 
@@ -152,9 +177,8 @@ def _zones(served, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(p >= point["threshold"], "malignant", "benign"), zone
 
 
-def version_mismatches(model) -> list[str]:
-    """``name: model a, installed b`` for each pinned requirement of ``model`` that differs."""
-    served = model.unwrap_python_model()
+def version_mismatches(served) -> list[str]:
+    """``name: model a, installed b`` for each pinned requirement of the model that differs."""
     root = Path(served.artifact_paths["pipeline"]).parents[1]
     found = []
     for line in (root / "requirements.txt").read_text().splitlines():
@@ -170,8 +194,8 @@ def version_mismatches(model) -> list[str]:
     return found
 
 
-def warn_on_version_mismatch(model) -> None:
-    if mismatches := version_mismatches(model):
+def warn_on_version_mismatch(served) -> None:
+    if mismatches := version_mismatches(served):
         log.warning("the champion was trained with other versions: %s", "; ".join(mismatches))
 
 
@@ -183,16 +207,39 @@ def champion(tracking_uri: str) -> Champion:
     """The champion for ``tracking_uri``, loaded on first use and then kept for the process."""
     with _lock:
         if tracking_uri not in _loaded:
-            mlflow.set_tracking_uri(tracking_uri)
-            version = MlflowClient().get_model_version_by_alias(MODEL_NAME, ALIAS).version
-            # MLflow's own requirement check scans every installed distribution (0.6 s per
-            # process); the same check on the model's pins alone is instantaneous.
-            model = mlflow.pyfunc.load_model(
-                f"models:/{MODEL_NAME}/{version}", suppress_warnings=True
-            )
-            warn_on_version_mismatch(model)
-            _loaded[tracking_uri] = Champion(model, str(version))
+            champion = _from_plan(tracking_uri) or _through_mlflow(tracking_uri)
+            warn_on_version_mismatch(champion.served)
+            _loaded[tracking_uri] = champion
         return _loaded[tracking_uri]
+
+
+def _from_plan(tracking_uri: str) -> Champion | None:
+    """The champion served from its stored plan with numpy alone, when that is possible."""
+    located = champion_lookup.locate(tracking_uri)
+    if located is None or not (located.folder / "artifacts" / "fast_path.npz").is_file():
+        return None
+    try:
+        served = Served(located.folder / "artifacts", tolerance=TOLERANCE)
+    except (NotCompilable, OSError, ValueError, KeyError) as exc:
+        log.warning("the stored plan of version %s is not used: %s", located.version, exc)
+        return None
+    return Champion(served, located.version, tracking_uri)
+
+
+def _through_mlflow(tracking_uri: str) -> Champion:
+    import mlflow
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    mlflow.set_tracking_uri(tracking_uri)
+    try:
+        version = MlflowClient().get_model_version_by_alias(MODEL_NAME, ALIAS).version
+        # MLflow's own requirement check scans every installed distribution (0.6 s per
+        # process); the same check on the model's pins alone is instantaneous.
+        model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}", suppress_warnings=True)
+    except MlflowException as exc:
+        raise ChampionUnavailable(str(exc)) from exc
+    return Champion(model.unwrap_python_model(), str(version), tracking_uri)
 
 
 def forget() -> None:

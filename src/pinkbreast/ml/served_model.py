@@ -21,8 +21,10 @@ from mlflow.pyfunc import PythonModel
 
 try:  # the copy stored with the model
     from fastpath import compile_checked
+    from fastpath.served import calibrate, zones
 except ImportError:  # loaded from the source tree
     from pinkbreast.ml.fastpath import compile_checked
+    from pinkbreast.ml.fastpath.served import calibrate, zones
 
 log = logging.getLogger("pinkbreast.model")
 
@@ -43,13 +45,7 @@ class PinkBreastModel(PythonModel):
 
     def probability_array(self, X: np.ndarray) -> np.ndarray:
         """Served probability of malignancy for raw values, columns in ``features`` order."""
-        raw = self.fast_path.probability(X)
-        calibration = self.operating_point.get("calibration")
-        if not calibration:
-            return raw
-        p = np.clip(raw, 1e-6, 1 - 1e-6)
-        z = calibration["slope"] * np.log(p / (1 - p)) + calibration["intercept"]
-        return 1.0 / (1.0 + np.exp(-z))
+        return calibrate(self.fast_path.probability(X), self.operating_point.get("calibration"))
 
     def probability(self, frame):
         """Served probability of malignancy for raw values by canonical name."""
@@ -57,11 +53,7 @@ class PinkBreastModel(PythonModel):
 
     def zones(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(label, zone)`` arrays for served probabilities ``p``."""
-        point = self.operating_point
-        zone = np.where(p < point["lower"], "benign", "indeterminate")
-        zone = np.where(p > point["upper"], "malignant", zone)
-        label = np.where(p >= point["threshold"], "malignant", "benign")
-        return label, zone
+        return zones(p, self.operating_point)
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
         p = self.probability(model_input)

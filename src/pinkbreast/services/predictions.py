@@ -15,7 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pinkbreast.db.models import PredictionRecord, User
+from pinkbreast.db.models import PredictionRecord, User, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services import audit
@@ -72,14 +72,39 @@ def create_predictions(
         records[0].idempotency_key = request.idempotency_key
     try:
         with transaction(session):
-            session.add_all(records)
-            session.flush()
+            _insert(session, records)
             _audit_creation(session, request, records, batch_id)
     except sa.exc.IntegrityError:
         if request.idempotency_key and (done := _by_key(session, request)):
             return _replay(done, samples)  # a concurrent resubmission won the race
         raise
     return Stored(records, replayed=False)
+
+
+_COLUMNS = tuple(c.key for c in PredictionRecord.__table__.columns if c.key != "id")
+_INSERT = sa.insert(PredictionRecord.__table__).returning(
+    PredictionRecord.__table__.c.id, sort_by_parameter_order=True
+)
+
+
+def _insert(session: Session, records: list[PredictionRecord]) -> None:
+    """Store ``records`` and set their ids.
+
+    Where the backend has INSERT … RETURNING (PostgreSQL, MariaDB >= 10.5, SQLite >= 3.35) the
+    rows go in one statement for the whole batch, returning their ids in order; the objects
+    stay outside the session (nothing else in the request changes them). Elsewhere (MySQL) the
+    ORM's unit of work stores them. Measured in benchmarks/README.md: the unit of work cost
+    about a third of a one-row API request and most of a 1,000-row one.
+    """
+    dialect = session.get_bind().dialect
+    if not (dialect.insert_returning and dialect.use_insertmanyvalues):
+        session.add_all(records)
+        session.flush()
+        return
+    rows = [{column: getattr(record, column) for column in _COLUMNS} for record in records]
+    ids = session.connection().execute(_INSERT, rows).scalars().all()
+    for record, id_ in zip(records, ids, strict=True):
+        record.id = id_
 
 
 def _replay(records: list[PredictionRecord], samples: Sequence[Sample]) -> Stored:
@@ -109,6 +134,7 @@ def _by_key(session: Session, request: Request) -> list[PredictionRecord]:
 def _record(sample: Sample, result: Scored, request: Request, batch_id) -> PredictionRecord:
     record = PredictionRecord(
         user_id=request.user.id,
+        created_at=utcnow(),
         source=request.source,
         batch_id=batch_id,
         sample_ref=sample.sample_ref or None,

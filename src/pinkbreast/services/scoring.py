@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from mlflow import MlflowClient
-from mlflow.exceptions import MlflowException
 
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import registry
-from pinkbreast.ml.registration import MODEL_NAME
+from pinkbreast.ml.names import MODEL_NAME
 from pinkbreast.ml.registry import InvalidInput
 
 __all__ = [
@@ -55,7 +53,7 @@ class ModelUnavailable(RuntimeError):
 def champion(tracking_uri: str) -> registry.Champion:
     try:
         return registry.champion(tracking_uri)
-    except (MlflowException, OSError) as exc:
+    except (registry.ChampionUnavailable, OSError) as exc:
         raise ModelUnavailable(
             "No champion model is available: run `pinkbreast train` (or `make run`)."
         ) from exc
@@ -64,6 +62,8 @@ def champion(tracking_uri: str) -> registry.Champion:
 @lru_cache(maxsize=8)
 def _model_card(tracking_uri: str, version: str) -> str:
     """The registered version's model card (Markdown); it never changes for a version."""
+    from mlflow import MlflowClient
+
     return (
         MlflowClient(tracking_uri=tracking_uri).get_model_version(MODEL_NAME, version).description
         or ""

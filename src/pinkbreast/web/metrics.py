@@ -32,7 +32,6 @@ from prometheus_client.registry import REGISTRY
 from pinkbreast.db.models import PredictionRecord
 from pinkbreast.db.session import session_factory
 from pinkbreast.services.monitoring.alerts import open_alert
-from pinkbreast.services.monitoring.drift import drift_report
 from pinkbreast.services.monitoring.performance import performance
 
 _INSTRUMENTS: dict[str, Counter | Histogram] = {}
@@ -109,6 +108,8 @@ class DatabaseCollector:
 
     @staticmethod
     def _drift(session, monitoring):
+        from pinkbreast.services.monitoring.drift import drift_report  # pandas: at first scrape
+
         _, features = drift_report(session=session, settings=monitoring.drift)
         family = GaugeMetricFamily("pinkbreast_drift_flagged_features", "Features flagged")
         family.add_metric([], sum(f.flagged for f in features))

@@ -15,6 +15,11 @@ walks a fitted pipeline and rebuilds the same arithmetic on plain float64 arrays
 * a soft ``VotingClassifier`` is the weighted mean of its compiled members;
 * resamplers (SMOTE, SMOTEENN, …) only act during ``fit`` and are skipped.
 
+Compiling first *lowers* the pipeline to a plan (:func:`lower`: nested dicts of numpy arrays
+and numbers), then *builds* the function from it (:func:`build`). A plan needs nothing but
+numpy: :mod:`.plan` saves one with a registered model and loads it without scikit-learn,
+LightGBM or MLflow, which is how the web application starts serving in about a second.
+
 Every sum is taken row by row in a fixed order (:func:`_rows`), so a row's probability is the
 same to the last bit whatever the batch it comes in. Anything else raises
 :class:`NotCompilable`, and callers keep the plain pipeline.
@@ -23,10 +28,11 @@ pipeline's ``predict_proba(X)[:, 1]`` within :data:`TOLERANCE`, and falls back i
 Inputs must be finite (the application validates them before scoring).
 
 Modules: ``rows`` (row-by-row sums, the transforms so far), ``linear`` (affine steps, logistic
-regression, SVMs), ``trees`` (trees, forests, LightGBM), and this one (soft voting, pipelines,
-entry points). The package imports nothing from :mod:`pinkbreast` (relative imports only): it
-is shipped inside every registered model (``code_paths``), so ``mlflow models serve`` runs the
-same path.
+regression, SVMs), ``trees`` (trees, forests, LightGBM), ``plan`` (saving and loading plans),
+``served`` (calibration and zones of the served probability) and this one (soft voting,
+pipelines, entry points). The package imports nothing from :mod:`pinkbreast` (relative
+imports only): it is shipped inside every registered model (``code_paths``), so ``mlflow models
+serve`` runs the same path.
 """
 
 from __future__ import annotations
@@ -36,17 +42,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .linear import _calibrated, _logistic_regression, _transform
-from .rows import Array, NotCompilable, Prefix, Probability, _binary
-from .trees import Forest, _lightgbm, _trees
+from .linear import (
+    _calibrated,
+    _logistic_regression,
+    _transform,
+    calibrated_function,
+    logistic_function,
+)
+from .rows import Array, Node, NotCompilable, Prefix, Probability, _binary
+from .trees import Forest, _lightgbm, _trees, forest_function
 
-__all__ = ["Checked", "Forest", "NotCompilable", "compile_checked", "compile_pipeline"]
+__all__ = [
+    "Checked",
+    "Forest",
+    "NotCompilable",
+    "build",
+    "compile_checked",
+    "compile_pipeline",
+    "lower",
+]
 
 TOLERANCE = 1e-9
 _CHUNK = 1024  # rows per block: big batches would spill the cache with their temporaries
 
 
-def _voting(model, prefix: Prefix) -> Probability:
+def _voting(model, prefix: Prefix) -> Node:
     _binary(model)
     prefix.check_names(model)
     if model.voting != "soft":
@@ -54,7 +74,12 @@ def _voting(model, prefix: Prefix) -> Probability:
     members = [_estimator(member, prefix) for member in model.estimators_]
     weights = model._weights_not_none
     weights = np.ones(len(members)) if weights is None else np.asarray(weights, dtype=float)
-    shares = weights / weights.sum()
+    return {"kind": "voting", "shares": weights / weights.sum(), "members": members}
+
+
+def _voting_function(node: Node) -> Probability:
+    shares = node["shares"]
+    members = [build(member) for member in node["members"]]
 
     def probability(X: Array) -> Array:
         total = shares[0] * members[0](X)
@@ -65,7 +90,7 @@ def _voting(model, prefix: Prefix) -> Probability:
     return probability
 
 
-def _pipeline(pipeline, prefix: Prefix) -> Probability:
+def _pipeline(pipeline, prefix: Prefix) -> Node:
     steps = [step for _, step in pipeline.steps]
     for step in steps[:-1]:
         prefix = _transform(step, prefix)
@@ -83,11 +108,27 @@ _ESTIMATORS = {
 }
 
 
-def _estimator(model, prefix: Prefix) -> Probability:
-    build = _ESTIMATORS.get(type(model).__name__)
-    if build is None:
+def _estimator(model, prefix: Prefix) -> Node:
+    lowering = _ESTIMATORS.get(type(model).__name__)
+    if lowering is None:
         raise NotCompilable(f"no fast path for {type(model).__name__}")
-    return build(model, prefix)
+    return lowering(model, prefix)
+
+
+_BUILDERS = {
+    "logistic": logistic_function,
+    "calibrated_svc": calibrated_function,
+    "forest": forest_function,
+    "voting": _voting_function,
+}
+
+
+def build(node: Node) -> Probability:
+    """The function a plan describes (rows already in blocks; see :func:`compile_plan`)."""
+    builder = _BUILDERS.get(node.get("kind"))
+    if builder is None:
+        raise NotCompilable(f"unknown plan step {node.get('kind')!r}")
+    return builder(node)
 
 
 def _blocks(function: Probability, X: Array) -> Array:
@@ -100,13 +141,26 @@ def _blocks(function: Probability, X: Array) -> Array:
 # -- entry points -----------------------------------------------------------------------------
 
 
+def lower(pipeline, features: Sequence[str]) -> Node:
+    """The plan of ``pipeline`` for inputs with columns in ``features`` order.
+
+    Raises :class:`NotCompilable` when a step has no exact fast path.
+    """
+    return _estimator(pipeline, Prefix.start(features))
+
+
+def compile_plan(plan: Node) -> Probability:
+    """``X -> P(positive class)`` from a plan (:func:`lower`, or :func:`.plan.load`)."""
+    compiled = build(plan)
+    return lambda X: _blocks(compiled, np.ascontiguousarray(X, dtype=float))
+
+
 def compile_pipeline(pipeline, features: Sequence[str]) -> Probability:
     """``X -> P(positive class)`` for ``X`` with columns in ``features`` order.
 
     Raises :class:`NotCompilable` when a step has no exact fast path.
     """
-    compiled = _estimator(pipeline, Prefix.start(features))
-    return lambda X: _blocks(compiled, np.ascontiguousarray(X, dtype=float))
+    return compile_plan(lower(pipeline, features))
 
 
 @dataclass(frozen=True)

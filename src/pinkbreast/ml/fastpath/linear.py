@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .rows import Array, NotCompilable, Prefix, Probability, _binary, _expit, _rows, _total
+from .rows import Array, Node, NotCompilable, Prefix, Probability, _binary, _expit, _rows, _total
 
 # -- transforms -------------------------------------------------------------------------------
 
@@ -34,7 +34,8 @@ def _column_transformer(step, prefix: Prefix) -> Prefix:
     selection = np.zeros((prefix.matrix.shape[1], len(index)))
     selection[index, np.arange(len(index))] = 1.0
     names = None if prefix.names is None else tuple(prefix.names[i] for i in index)
-    return prefix.then(lambda X: X[:, index], selection, np.zeros(len(index)), names)
+    step_node = {"kind": "select", "index": index}
+    return prefix.then(step_node, selection, np.zeros(len(index)), names)
 
 
 def _standard_scaler(step, prefix: Prefix) -> Prefix:
@@ -42,8 +43,8 @@ def _standard_scaler(step, prefix: Prefix) -> Prefix:
     width = step.n_features_in_
     mean = step.mean_ if step.with_mean else np.zeros(width)
     scale = step.scale_ if step.with_std else np.ones(width)
-    step_function = lambda X: (X - mean) / scale  # noqa: E731
-    return prefix.then(step_function, np.diag(1 / scale), -mean / scale, prefix.names)
+    step_node = {"kind": "standard", "mean": mean, "scale": scale}
+    return prefix.then(step_node, np.diag(1 / scale), -mean / scale, prefix.names)
 
 
 def _minmax_scaler(step, prefix: Prefix) -> Prefix:
@@ -51,7 +52,8 @@ def _minmax_scaler(step, prefix: Prefix) -> Prefix:
         raise NotCompilable("MinMaxScaler(clip=True) is not affine")
     prefix.check_names(step)
     scale, shift = step.scale_, step.min_
-    return prefix.then(lambda X: X * scale + shift, np.diag(scale), shift, prefix.names)
+    step_node = {"kind": "minmax", "scale": scale, "shift": shift}
+    return prefix.then(step_node, np.diag(scale), shift, prefix.names)
 
 
 def _pca(step, prefix: Prefix) -> Prefix:
@@ -59,10 +61,8 @@ def _pca(step, prefix: Prefix) -> Prefix:
     components, mean = step.components_.T, step.mean_
     divisor = np.sqrt(step.explained_variance_) if step.whiten else np.ones(components.shape[1])
 
-    def project(X: Array) -> Array:  # scikit-learn's own order of operations
-        return (_rows(X, components) - mean @ components) / divisor
-
-    return prefix.then(project, components / divisor, -(mean @ components) / divisor, None)
+    step_node = {"kind": "pca", "components": components, "mean": mean, "divisor": divisor}
+    return prefix.then(step_node, components / divisor, -(mean @ components) / divisor, None)
 
 
 _TRANSFORMS = {
@@ -71,6 +71,36 @@ _TRANSFORMS = {
     "MinMaxScaler": _minmax_scaler,
     "PCA": _pca,
 }
+
+
+def step_function(node: Node) -> Callable[[Array], Array]:
+    """One transform of a plan, as a function (the transformer's own order of operations)."""
+    kind = node["kind"]
+    if kind == "select":
+        index = node["index"]
+        return lambda X: X[:, index]
+    if kind == "standard":
+        mean, scale = node["mean"], node["scale"]
+        return lambda X: (X - mean) / scale
+    if kind == "minmax":
+        scale, shift = node["scale"], node["shift"]
+        return lambda X: X * scale + shift
+    if kind == "pca":
+        components, mean, divisor = node["components"], node["mean"], node["divisor"]
+        return lambda X: (_rows(X, components) - mean @ components) / divisor
+    raise NotCompilable(f"unknown plan step {kind!r}")
+
+
+def steps_function(nodes) -> Callable[[Array], Array]:
+    """The transforms of a plan applied in order."""
+    functions = [step_function(node) for node in nodes]
+
+    def apply(X: Array) -> Array:
+        for function in functions:
+            X = function(X)
+        return X
+
+    return apply
 
 
 def _transform(step, prefix: Prefix) -> Prefix:
@@ -85,29 +115,47 @@ def _transform(step, prefix: Prefix) -> Prefix:
 # -- estimators -------------------------------------------------------------------------------
 
 
-def _logistic_regression(model, prefix: Prefix) -> Probability:
+def _logistic_regression(model, prefix: Prefix) -> Node:
     _binary(model)
     prefix.check_names(model)
     if model.coef_.shape[0] != 1:
         raise NotCompilable("multinomial logistic regression")
     weights = prefix.matrix @ model.coef_[0]
     bias = float(prefix.offset @ model.coef_[0] + model.intercept_[0])
+    return {"kind": "logistic", "weights": weights, "bias": bias}
+
+
+def logistic_function(node: Node) -> Probability:
+    weights, bias = node["weights"], float(node["bias"])
     return lambda X: _expit(_rows(X, weights) + bias)
 
 
-def _svc_decision(svc, a: float = 1.0, b: float = 0.0) -> Callable[[Array], Array]:
+def _svc_decision(svc, a: float = 1.0, b: float = 0.0) -> Node:
     """``a * decision_function(Z) + b`` of a fitted binary SVC (Platt's slope folded in)."""
     vectors, coef = svc.support_vectors_, a * svc.dual_coef_[0]
-    intercept = a * svc.intercept_[0] + b
+    intercept = float(a * svc.intercept_[0] + b)
     if svc.kernel == "linear":
-        weights = vectors.T @ coef
-        return lambda Z: _rows(Z, weights) + intercept
+        return {"kernel": "linear", "weights": vectors.T @ coef, "intercept": intercept}
     if svc.kernel != "rbf":
         raise NotCompilable(f"SVC kernel {svc.kernel!r}")
     # exp(-gamma * |z - v|^2) = exp(2 gamma z.v - gamma |v|^2 - gamma |z|^2)
     gamma = float(svc._gamma)
-    cross = np.ascontiguousarray(2.0 * gamma * vectors.T)
-    own = gamma * np.einsum("ij,ij->i", vectors, vectors)
+    return {
+        "kernel": "rbf",
+        "cross": np.ascontiguousarray(2.0 * gamma * vectors.T),
+        "own": gamma * np.einsum("ij,ij->i", vectors, vectors),
+        "gamma": gamma,
+        "coef": coef,
+        "intercept": intercept,
+    }
+
+
+def _decision_function(node: Node) -> Callable[[Array], Array]:
+    intercept = float(node["intercept"])
+    if node["kernel"] == "linear":
+        weights = node["weights"]
+        return lambda Z: _rows(Z, weights) + intercept
+    cross, own, coef, gamma = node["cross"], node["own"], node["coef"], float(node["gamma"])
 
     def decision(Z: Array) -> Array:
         exponent = (_rows(Z, cross) - own) - gamma * _total(Z * Z)[:, None]
@@ -116,7 +164,7 @@ def _svc_decision(svc, a: float = 1.0, b: float = 0.0) -> Callable[[Array], Arra
     return decision
 
 
-def _calibrated(model, prefix: Prefix) -> Probability:
+def _calibrated(model, prefix: Prefix) -> Node:
     _binary(model)
     prefix.check_names(model)
     members = []
@@ -129,9 +177,15 @@ def _calibrated(model, prefix: Prefix) -> Probability:
         # Platt: p = expit(-(a * decision + b)) = 1 / (1 + exp(a * decision + b))
         a, b = float(calibrators[0].a_), float(calibrators[0].b_)
         members.append(_svc_decision(inner, a, b))
+    return {"kind": "calibrated_svc", "steps": list(prefix.steps), "members": members}
+
+
+def calibrated_function(node: Node) -> Probability:
+    apply = steps_function(node["steps"])
+    members = [_decision_function(member) for member in node["members"]]
 
     def probability(X: Array) -> Array:
-        Z = prefix.apply(X)
+        Z = apply(X)
         total = 1.0 / (1.0 + np.exp(members[0](Z)))
         for member in members[1:]:
             total += 1.0 / (1.0 + np.exp(member(Z)))

@@ -1,4 +1,9 @@
-"""What every compiled step shares: the error, the row-by-row sums and the transforms so far."""
+"""What every compiled step shares: the error, the row-by-row sums and the transforms so far.
+
+A compiled model is first a **plan**: nested dicts of a ``kind``, numpy arrays and numbers
+(:mod:`.plan` saves it with numpy alone); building a plan gives the function. Keys that start
+with ``_`` hold things a plan cannot store (the library's own tree traversal) and are optional.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import numpy as np
 
 Array = np.ndarray
 Probability = Callable[[Array], Array]  # raw X (rows x input features) -> P(positive class)
+Node = dict  # a step of a plan: {"kind": ..., arrays and numbers}
 
 
 class NotCompilable(TypeError):
@@ -39,11 +45,12 @@ def _expit(z: Array) -> Array:
 class Prefix:
     """The transforms applied so far, both step by step (exact) and folded into one affine map.
 
-    ``matrix``/``offset`` map the raw input to the current columns (``X @ matrix + offset``);
-    ``names`` are the current column names (None once a projection has renamed them).
+    ``steps`` are plan nodes (see :func:`.linear.step_function`); ``matrix``/``offset`` map the
+    raw input to the current columns (``X @ matrix + offset``); ``names`` are the current column
+    names (None once a projection has renamed them).
     """
 
-    steps: tuple[Callable[[Array], Array], ...]
+    steps: tuple[Node, ...]
     matrix: Array
     offset: Array
     names: tuple[str, ...] | None
@@ -57,11 +64,6 @@ class Prefix:
         return Prefix(
             (*self.steps, step), self.matrix @ matrix, self.offset @ matrix + offset, names
         )
-
-    def apply(self, X: Array) -> Array:
-        for step in self.steps:
-            X = step(X)
-        return X
 
     def check_names(self, estimator) -> None:
         expected = getattr(estimator, "feature_names_in_", None)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rows import Array, NotCompilable, Prefix, Probability, _binary, _expit, _total
+from .linear import steps_function
+from .rows import Array, Node, NotCompilable, Prefix, Probability, _binary, _expit, _total
 
 
 class Forest:
@@ -26,6 +27,26 @@ class Forest:
 
     ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
     NATIVE_ROWS = 64  # from this many rows on, leaves are found by the library
+    ARRAYS = ("feature", "threshold", "mask", "starts", "offsets", "values", "kept", "table",
+              "table_offsets")  # fmt: skip
+
+    @classmethod
+    def from_node(cls, node: Node, native=None) -> Forest:
+        """The forest a plan describes (:meth:`node`), with the library's traversal if given."""
+        forest = cls.__new__(cls)
+        for name in cls.ARRAYS:
+            setattr(forest, name, node[name])
+        forest.constant, forest.float32 = float(node["constant"]), bool(node["float32"])
+        forest.native = native
+        forest.quick = len(forest.starts) == len(forest.kept)
+        if not forest.quick and native is None:
+            raise NotCompilable("a tree with more than 64 leaves needs the library's traversal")
+        return forest
+
+    def node(self) -> Node:
+        """This forest's arrays, as a plan stores them."""
+        arrays = {name: getattr(self, name) for name in self.ARRAYS}
+        return {**arrays, "constant": self.constant, "float32": self.float32}
 
     def __init__(self, trees: list[dict], *, float32: bool, native=None):
         feature, threshold, mask, starts, offsets, values = [], [], [], [], [], []
@@ -119,7 +140,23 @@ def _sklearn_tree(tree) -> dict:
     }
 
 
-def _trees(model, prefix: Prefix) -> Probability:
+def _forest_node(forest: Forest, prefix: Prefix, link: dict, native) -> Node:
+    node = {"kind": "forest", "steps": list(prefix.steps), "forest": forest.node(), **link}
+    return node | {"_native": native}
+
+
+def forest_function(node: Node) -> Probability:
+    """A forest step of a plan: mean of the trees (scikit-learn) or sigmoid of their sum."""
+    forest = Forest.from_node(node["forest"], native=node.get("_native"))
+    apply = steps_function(node["steps"])
+    if node["link"] == "mean":
+        count = int(node["count"])
+        return lambda X: forest.total(apply(X)) / count
+    scale = float(node["scale"])
+    return lambda X: _expit(scale * forest.total(apply(X)))
+
+
+def _trees(model, prefix: Prefix) -> Node:
     _binary(model)
     prefix.check_names(model)
     estimators = getattr(model, "estimators_", [model])
@@ -131,8 +168,7 @@ def _trees(model, prefix: Prefix) -> Probability:
         return np.column_stack([tree.apply(X32) for tree in trees])
 
     forest = Forest([_sklearn_tree(tree) for tree in trees], float32=True, native=native)
-    count = len(estimators)
-    return lambda X: forest.total(prefix.apply(X)) / count
+    return _forest_node(forest, prefix, {"link": "mean", "count": len(estimators)}, native)
 
 
 def _lightgbm_tree(structure: dict) -> dict:
@@ -159,7 +195,7 @@ def _lightgbm_tree(structure: dict) -> dict:
     return tree
 
 
-def _lightgbm(model, prefix: Prefix) -> Probability:
+def _lightgbm(model, prefix: Prefix) -> Node:
     _binary(model)
     prefix.check_names(model)
     dump = model.booster_.dump_model()
@@ -177,4 +213,4 @@ def _lightgbm(model, prefix: Prefix) -> Probability:
 
     structures = [_lightgbm_tree(t["tree_structure"]) for t in trees]
     forest = Forest(structures, float32=False, native=native)
-    return lambda X: _expit(scale * forest.total(prefix.apply(X)))
+    return _forest_node(forest, prefix, {"link": "expit", "scale": scale}, native)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import io
-
-from matplotlib.dates import DateFormatter
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from pinkbreast.services.monitoring.performance import Performance
+
+if TYPE_CHECKING:  # matplotlib takes 0.4 s to import: when a chart is first drawn
+    from matplotlib.figure import Figure
 
 
 def _uri(figure: Figure) -> str:
@@ -19,6 +20,9 @@ def _uri(figure: Figure) -> str:
 
 
 def performance_over_time(series: list[tuple], threshold: float, labels: dict) -> str:
+    from matplotlib.dates import DateFormatter
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(8, 3.2))
     axes = figure.subplots()
     days = [end for end, _ in series]
@@ -42,6 +46,8 @@ def performance_over_time(series: list[tuple], threshold: float, labels: dict) -
 
 
 def volume_by_zone(counts: dict[str, int], labels: dict) -> str:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(4, 2.6))
     axes = figure.subplots()
     zones = ["malignant", "indeterminate", "benign"]

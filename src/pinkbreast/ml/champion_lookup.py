@@ -1,0 +1,68 @@
+"""Which version is the champion and where its artifacts are, read without importing MLflow.
+
+Importing MLflow's client, scikit-learn and SciPy takes a worker about two seconds, most of its
+cold start. When the tracking store is a SQL database (SQLite, MySQL/MariaDB, PostgreSQL) and
+the model's artifacts are on this machine's disk, the application reads the alias from MLflow's
+own registry tables (one indexed query: what ``MlflowClient.get_model_version_by_alias`` reads)
+and serves the numpy-only plan stored with the model. Any other store, a version not READY, or
+anything unexpected in those tables gives ``None``, and the caller loads through MLflow.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import sqlalchemy as sa
+
+from pinkbreast.ml.names import ALIAS, MODEL_NAME
+
+log = logging.getLogger("pinkbreast.model")
+SQL_SCHEMES = ("sqlite", "mysql", "mariadb", "postgresql")
+
+_QUERY = sa.text(
+    "SELECT v.version, v.storage_location, v.status "
+    "FROM registered_model_aliases a JOIN model_versions v "
+    "ON v.name = a.name AND v.version = a.version "
+    "WHERE a.name = :name AND a.alias = :alias"
+)
+
+
+@dataclass(frozen=True)
+class Located:
+    version: str
+    folder: Path  # the registered model's folder (``MLmodel``, ``requirements.txt``, …)
+
+
+def _local_folder(storage_location: str | None) -> Path | None:
+    if not storage_location:
+        return None
+    parsed = urlparse(storage_location)
+    if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
+        return Path(unquote(parsed.path))
+    if parsed.scheme == "" and storage_location.startswith("/"):
+        return Path(storage_location)
+    return None  # s3://, mlflow-artifacts:, dbfs:, … : MLflow knows how to fetch those
+
+
+def locate(tracking_uri: str, *, name: str = MODEL_NAME, alias: str = ALIAS) -> Located | None:
+    """The champion's version and local folder, or None when MLflow must be asked."""
+    if urlparse(tracking_uri).scheme.split("+")[0] not in SQL_SCHEMES:
+        return None
+    engine = sa.create_engine(tracking_uri, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(_QUERY, {"name": name, "alias": alias}).all()
+    except sa.exc.SQLAlchemyError as exc:
+        log.info("registry tables not readable directly (%s); asking MLflow", exc)
+        return None
+    finally:
+        engine.dispose()
+    if len(rows) != 1 or rows[0].status != "READY":
+        return None
+    folder = _local_folder(rows[0].storage_location)
+    if folder is None or not (folder / "MLmodel").is_file():
+        return None
+    return Located(str(rows[0].version), folder)

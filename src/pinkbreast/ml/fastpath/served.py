@@ -1,0 +1,65 @@
+"""From the model's probability to what is served: Platt calibration, label and zone.
+
+Shared by the MLflow model (``served_model.py``) and the application's numpy-only loader
+(:class:`Served`), so both give the same answer.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .rows import Array, Probability
+
+
+def calibrate(raw: Array, calibration: dict | None) -> Array:
+    """The served probability: ``raw`` mapped by the stored Platt calibration, if any."""
+    if not calibration:
+        return raw
+    p = np.clip(raw, 1e-6, 1 - 1e-6)
+    z = calibration["slope"] * np.log(p / (1 - p)) + calibration["intercept"]
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def zones(p: Array, point: dict) -> tuple[Array, Array]:
+    """``(label, zone)`` arrays for served probabilities ``p`` at the operating ``point``."""
+    zone = np.where(p < point["lower"], "benign", "indeterminate")
+    zone = np.where(p > point["upper"], "malignant", zone)
+    label = np.where(p >= point["threshold"], "malignant", "benign")
+    return label, zone
+
+
+class Served:
+    """A registered model served from its artifacts folder with numpy alone.
+
+    ``folder`` is the ``artifacts`` folder of the registered model (``pipeline.joblib``,
+    ``operating_point.json``, ``background.csv`` and the plan ``fast_path.npz``). Offers what
+    the application uses of ``PinkBreastModel``: ``operating_point``, ``features``,
+    ``artifact_paths``, ``probability_array`` and ``zones``.
+    """
+
+    def __init__(self, folder: Path, *, tolerance: float):
+        from . import Checked
+        from .plan import load
+
+        folder = Path(folder)
+        self.artifact_paths = {
+            "pipeline": str(folder / "pipeline.joblib"),
+            "operating_point": str(folder / "operating_point.json"),
+            "background": str(folder / "background.csv"),
+            "fast_path": str(folder / "fast_path.npz"),
+        }
+        with open(self.artifact_paths["operating_point"], encoding="utf-8") as handle:
+            self.operating_point = json.load(handle)
+        self.features = list(self.operating_point["features"])
+        self._raw: Probability = load(self.artifact_paths["fast_path"], tolerance=tolerance)
+        self.fast_path = Checked(self._raw, True, "")
+
+    def probability_array(self, X: Array) -> Array:
+        """Served probability of malignancy for raw values, columns in ``features`` order."""
+        return calibrate(self._raw(X), self.operating_point.get("calibration"))
+
+    def zones(self, p: Array) -> tuple[Array, Array]:
+        return zones(p, self.operating_point)
