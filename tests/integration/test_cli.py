@@ -4,6 +4,7 @@ from click.testing import CliRunner
 
 from pinkbreast.cli import cli
 from pinkbreast.db.session import session_scope
+from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services.cases import count_cases
 
 
@@ -49,3 +50,12 @@ def test_help_lists_the_command_groups():
 def test_import_of_a_missing_file_is_a_usage_error(env, tmp_path):
     result = CliRunner().invoke(cli, ["data", "import", str(tmp_path / "nope.csv")])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_predict_without_a_champion_says_so_in_one_line(env, tmp_path):
+    samples = tmp_path / "samples.csv"
+    samples.write_text(",".join(FEATURE_NAMES) + "\n" + ",".join(["1.0"] * 30) + "\n")
+    result = CliRunner().invoke(cli, ["predict", str(samples)])
+    assert result.exit_code == 1
+    assert "Error: No champion model is available" in result.output
+    assert "Nothing was scored." in result.output and "Traceback" not in result.output

@@ -36,19 +36,23 @@ def predict(path: Path, output, explain: bool) -> None:
     stored: use the web app or the API to keep predictions on record.
     """
     from pinkbreast.services.batch import read_samples, score_samples, write_results
+    from pinkbreast.services.scoring import ModelUnavailable
 
     settings = load_settings()
     try:
         samples = read_samples(path)
     except FileRejected as exc:
         raise rejected(exc, path.name, "nothing was scored.") from exc
-    with click.progressbar(length=len(samples), label="Scoring", file=sys.stderr) as bar:
-        results = score_samples(
-            samples,
-            tracking_uri=settings.mlflow_tracking_uri,
-            explain=explain,
-            progress=bar.update,
-        )
+    try:
+        with click.progressbar(length=len(samples), label="Scoring", file=sys.stderr) as bar:
+            results = score_samples(
+                samples,
+                tracking_uri=settings.mlflow_tracking_uri,
+                explain=explain,
+                progress=bar.update,
+            )
+    except ModelUnavailable as exc:
+        raise click.ClickException(f"{exc} Nothing was scored.") from exc
     write_results(samples, results, output)
     counts = {
         zone: sum(r.zone == zone for r in results)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -43,6 +43,15 @@ class Prediction:
     threshold: float
     model_version: str
     warnings: tuple[str, ...] = ()  # features outside the WDBC reference range
+
+
+class Scores(NamedTuple):
+    """Results of many rows, column by column (plain Python lists)."""
+
+    probability: list[float]
+    label: list[str]
+    zone: list[str]
+    warnings: list[tuple[str, ...]]  # features outside the WDBC reference range, per row
 
 
 class InvalidInput(ValueError):
@@ -122,21 +131,26 @@ class Champion:
     def predict(self, rows: Iterable[Mapping[str, object]]) -> list[Prediction]:
         return self.predict_matrix(matrix(rows))
 
-    def predict_matrix(self, X: np.ndarray) -> list[Prediction]:
-        """Predictions for already validated raw values (rows x 30, canonical order)."""
+    def score_arrays(self, X: np.ndarray) -> Scores:
+        """Column-wise results for already validated raw values (rows x 30, canonical order)."""
         served = self.served
         probabilities = array_probability(served)(X)
         labels, zones = _zones(served, probabilities)
-        threshold = float(served.operating_point["threshold"])
         outside = (X < _REFERENCE_MIN) | (X > _REFERENCE_MAX)
         flagged = np.flatnonzero(outside.any(axis=1))
         warnings = [()] * len(X)
         for index in flagged.tolist():
             warnings[index] = tuple(_NAMES[np.flatnonzero(outside[index])].tolist())
+        return Scores(probabilities.tolist(), labels.tolist(), zones.tolist(), warnings)
+
+    def predict_matrix(self, X: np.ndarray) -> list[Prediction]:
+        """Predictions for already validated raw values (rows x 30, canonical order)."""
+        scores = self.score_arrays(X)
+        threshold = float(self.served.operating_point["threshold"])
         return [
-            Prediction(float(p), str(label), str(zone), threshold, self.version, flags)
+            Prediction(p, str(label), str(zone), threshold, self.version, flags)
             for p, label, zone, flags in zip(
-                probabilities.tolist(), labels.tolist(), zones.tolist(), warnings, strict=True
+                scores.probability, scores.label, scores.zone, scores.warnings, strict=True
             )
         ]
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pinkbreast.features import BY_NAME, FEATURE_NAMES
-from pinkbreast.ml.table_format import Problem, TableKind, layout, parse_cell
+from pinkbreast.ml.table_format import SAMPLE_REF_MAX, Problem, TableKind, layout, parse_cell
 
 
 def read_plain(text: str, kind: TableKind, max_rows: int | None) -> pd.DataFrame | None:
@@ -27,7 +27,9 @@ def read_plain(text: str, kind: TableKind, max_rows: int | None) -> pd.DataFrame
     if not text or '"' in text or text.startswith("\ufeff") or "\r" in text.replace("\r\n", ""):
         return None
     try:
-        table = pd.read_csv(io.StringIO(text), header=None, dtype=str, na_filter=False, engine="c")
+        table = pd.read_csv(
+            io.StringIO(text), header=None, dtype=object, na_filter=False, engine="c"
+        )  # object: plain Python strings (pandas 3 would build Arrow strings, then convert)
     except (ValueError, pd.errors.ParserError):
         return None
     width = table.shape[1]
@@ -81,6 +83,11 @@ def _clean_column(column: str | None, cells: tuple[str, ...]):
     """One column's values when every cell is valid, else None."""
     if column is None:
         return None if any(cell.strip() for cell in cells) else []
+    if column == "sample_ref":  # parse_cell's rule, without a call and a tuple per cell
+        refs = [cell.strip() for cell in cells]
+        if any(len(ref) > SAMPLE_REF_MAX or not ref.isprintable() for ref in refs):
+            return None
+        return [ref or None for ref in refs]
     if column not in BY_NAME:
         parsed = [parse_cell(column, cell.strip()) for cell in cells]
         return None if any(problem for _, problem in parsed) else [v for v, _ in parsed]

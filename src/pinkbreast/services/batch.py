@@ -92,14 +92,23 @@ def write_results(samples: pd.DataFrame, results: list[Scored], handle: TextIO) 
         [r.zone for r in results],
         [repr(r.probability) for r in results],
         [r.label for r in results],
-        [repr(r.threshold) for r in results],
-        [repr(r.band[0]) for r in results],
-        [repr(r.band[1]) for r in results],
+        _repeated_texts([r.threshold for r in results]),
+        _repeated_texts([r.band[0] for r in results]),
+        _repeated_texts([r.band[1] for r in results]),
         [r.model_version for r in results],
         [";".join(r.warnings) for r in results],
         [spreadsheet_safe(_reasons_text(r.reasons)) if r.reasons else "" for r in results],
     ]
     writer.writerows(zip(*columns, strict=True))
+
+
+def _repeated_texts(values: list[float]) -> list[str]:
+    """``repr`` of each value, worked out once per distinct value (a file's rows share the
+    model's threshold and band)."""
+    texts: dict[float, str] = {}
+    for value in set(values):
+        texts[value] = repr(value)
+    return [texts[value] for value in values]
 
 
 def write_record_results(records: list[PredictionRecord], handle: TextIO) -> None:

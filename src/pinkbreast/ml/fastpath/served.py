@@ -7,6 +7,7 @@ Shared by the MLflow model (``served_model.py``) and the application's numpy-onl
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,13 @@ class Served:
         self.features = list(self.operating_point["features"])
         self._raw: Probability = load(self.artifact_paths["fast_path"], tolerance=tolerance)
         self.fast_path = Checked(self._raw, True, "")
+
+    @cached_property
+    def pipeline(self):
+        """The fitted scikit-learn pipeline (for tools and tests; serving never needs it)."""
+        import joblib
+
+        return joblib.load(self.artifact_paths["pipeline"])
 
     def probability_array(self, X: Array) -> Array:
         """Served probability of malignancy for raw values, columns in ``features`` order."""
