@@ -145,7 +145,7 @@ def test_the_champion_is_served_from_its_plan_like_the_mlflow_model(trained, cha
     assert champion.predict_matrix(X) == through_mlflow.predict_matrix(X)
 
 
-def test_the_registry_lookup_agrees_with_mlflow(trained):
+def test_the_registry_lookup_agrees_with_mlflow(trained, tmp_path):
     uri, _ = trained
     located = champion_lookup.locate(uri)
     version = MlflowClient(tracking_uri=uri).get_model_version_by_alias("pinkbreast", "champion")
@@ -153,6 +153,9 @@ def test_the_registry_lookup_agrees_with_mlflow(trained):
     assert (located.folder / "artifacts" / "fast_path.npz").is_file()
     assert champion_lookup.locate(uri, alias="no-such-alias") is None
     assert champion_lookup.locate("databricks") is None  # not a SQL store: MLflow is asked
+    missing = tmp_path / "mlflow.db"
+    assert champion_lookup.locate(f"sqlite:///{missing}") is None
+    assert not missing.exists()  # looking did not create an empty store
 
 
 def test_serving_needs_neither_mlflow_nor_scikit_learn(trained):

@@ -51,6 +51,9 @@ def locate(tracking_uri: str, *, name: str = MODEL_NAME, alias: str = ALIAS) -> 
     """The champion's version and local folder, or None when MLflow must be asked."""
     if urlparse(tracking_uri).scheme.split("+")[0] not in SQL_SCHEMES:
         return None
+    url = sa.make_url(tracking_uri)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return None  # nothing registered yet (and SQLite would create an empty file)
     engine = sa.create_engine(tracking_uri, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
