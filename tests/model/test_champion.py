@@ -10,6 +10,7 @@ import pytest
 
 from pinkbreast.features import FEATURE_NAMES, FEATURES
 from pinkbreast.ml import registry
+from pinkbreast.services import scoring
 
 # UCI ids with their recorded diagnosis; all are far from the decision boundary.
 GOLDEN = {842302: "M", 842517: "M", 84300903: "M", 8510426: "B", 8510653: "B", 8510824: "B"}
@@ -101,8 +102,8 @@ def test_champion_is_loaded_once_per_process(trained, champion):
     assert registry.champion(uri) is champion
 
 
-def test_model_card_travels_with_the_registered_version(champion):
-    card = champion.model_card()
+def test_model_card_travels_with_the_registered_version(trained, champion):
+    card = scoring.model_summary(tracking_uri=trained[0])["card"]
     assert card.startswith(f"# Pink Breast model card — `pinkbreast` version {champion.version}")
     assert "Known hard cases" in card
 

@@ -89,6 +89,14 @@ class Client:
         self._record(action, started, response, expect)
         return response
 
+    def settle_outcome(self, prediction_id: int, response, stored: int) -> None:
+        """Count an outcome the server answered ``stored`` to; else keep the case to retry."""
+        if response is not None and response.status_code == stored:
+            with self.ledger.lock:
+                self.ledger.outcomes.append(prediction_id)
+        else:
+            self.mine.append(prediction_id)
+
     def _record(self, action: str, started: float, response, expect) -> None:
         seconds = time.monotonic() - started
         status = response.status_code if response is not None else None
@@ -210,11 +218,7 @@ class Browser(Client):
         }
         path = f"/predictions/{prediction_id}/outcome"
         response = self.call("outcome", "POST", path, 303, data=data)
-        if response is not None and response.status_code == 303:
-            with self.ledger.lock:
-                self.ledger.outcomes.append(prediction_id)
-        else:
-            self.mine.append(prediction_id)
+        self.settle_outcome(prediction_id, response, 303)
 
 
 class ApiUser(Client):
@@ -252,11 +256,7 @@ class ApiUser(Client):
         outcome = {"diagnosis": self.random.choice("MB"), "confirmed_on": date.today().isoformat()}
         path = f"/api/v1/predictions/{prediction_id}/outcome"
         response = self.call("api outcome", "PUT", path, 200, json=outcome)
-        if response is not None and response.status_code == 200:
-            with self.ledger.lock:
-                self.ledger.outcomes.append(prediction_id)
-        else:
-            self.mine.append(prediction_id)
+        self.settle_outcome(prediction_id, response, 200)
 
 
 def run_all(clients: list[Client], seconds: float, think: tuple[float, float]) -> float:

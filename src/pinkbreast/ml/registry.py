@@ -114,19 +114,11 @@ _NAMES = np.array(FEATURE_NAMES, dtype=object)
 class Champion:
     served: object  # fastpath.served.Served, or the pyfunc's PinkBreastModel
     version: str
-    tracking_uri: str | None = None
     _explainer: Explainer | None = field(default=None, repr=False)
 
     @property
     def operating_point(self) -> dict:
         return self.served.operating_point
-
-    def model_card(self) -> str:
-        """The Markdown model card (the registered version's description)."""
-        from mlflow import MlflowClient
-
-        client = MlflowClient(tracking_uri=self.tracking_uri)
-        return client.get_model_version(MODEL_NAME, self.version).description or ""
 
     def predict(self, rows: Iterable[Mapping[str, object]]) -> list[Prediction]:
         return self.predict_matrix(matrix(rows))
@@ -237,7 +229,7 @@ def _from_plan(tracking_uri: str) -> Champion | None:
     except (NotCompilable, OSError, ValueError, KeyError) as exc:
         log.warning("the stored plan of version %s is not used: %s", located.version, exc)
         return None
-    return Champion(served, located.version, tracking_uri)
+    return Champion(served, located.version)
 
 
 def _through_mlflow(tracking_uri: str) -> Champion:
@@ -253,7 +245,7 @@ def _through_mlflow(tracking_uri: str) -> Champion:
         model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}", suppress_warnings=True)
     except MlflowException as exc:
         raise ChampionUnavailable(str(exc)) from exc
-    return Champion(model.unwrap_python_model(), str(version), tracking_uri)
+    return Champion(model.unwrap_python_model(), str(version))
 
 
 def forget() -> None:
