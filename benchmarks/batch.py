@@ -28,6 +28,7 @@ def write_file(instance: Instance, rows: int) -> tuple:
 
 
 def run(instance: Instance, *, rows: int = ROWS) -> dict:
+    from pinkbreast.cli.predict import usable_cpus
     from pinkbreast.features import FEATURE_NAMES
     from pinkbreast.ml import registry
 
@@ -38,6 +39,7 @@ def run(instance: Instance, *, rows: int = ROWS) -> dict:
     fixed = min(instance.timed("predict", str(small), "--output", str(output)) for _ in range(3))
     cli = instance.timed("predict", str(path), "--output", str(output))
     scored = pd.read_csv(output)
+    one_thread = instance.timed("predict", str(path), "--output", str(output), "--threads", "1")
     assert len(scored) == rows, f"{len(scored)} result lines for {rows} rows"
     pipeline = registry.champion(instance.tracking_uri).served.pipeline
     features = frame[list(FEATURE_NAMES)].astype(float)
@@ -54,6 +56,10 @@ def run(instance: Instance, *, rows: int = ROWS) -> dict:
         "raw_model_s": round(raw, 2),
         "raw_model_rows_per_s": round(rows / raw),
         "cli_vs_raw_model": round(raw / cli, 2),
+        "cli_threads": usable_cpus(),
+        "cli_one_thread_s": round(one_thread, 2),
+        "cli_one_thread_rows_per_s": round(rows / one_thread),
+        "cli_one_thread_vs_raw_model": round(raw / one_thread, 2),
         "cli_startup_s": round(startup, 2),
         "cli_fixed_s": round(fixed, 2),
         "cli_marginal_rows_per_s": round(marginal),

@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 import click
 
 from pinkbreast.config import ConfigError
 
+# command name -> "module:attribute" under pinkbreast.cli, imported when the command runs (a
+# command's start then pays only for what it uses: `predict` never imports SQLAlchemy, Alembic
+# or MLflow)
+COMMANDS = {
+    "check-config": "check:check_config",
+    "data": "data:data",
+    "db": "db:db",
+    "eda": "ml:eda",
+    "monitor": "monitor:monitor",
+    "predict": "predict:predict",
+    "prepare": "serve:prepare",
+    "serve": "serve:serve",
+    "tokens": "tokens:tokens_group",
+    "train": "ml:train",
+    "users": "users:users",
+}
+
 
 class Group(click.Group):
-    """A group that turns configuration errors into a one-line message and exit status 1."""
+    """The top-level group: commands loaded on first use, and configuration errors turned into
+    a one-line message and exit status 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(f"pinkbreast.cli.{module}"), attribute)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -32,27 +60,6 @@ def cli(verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-
-
-def _register() -> None:
-    from pinkbreast.cli import check, data, db, ml, monitor, predict, serve, tokens, users
-
-    for command in (
-        serve.prepare,
-        serve.serve,
-        check.check_config,
-        db.db,
-        data.data,
-        *ml.COMMANDS,
-        predict.predict,
-        users.users,
-        tokens.tokens_group,
-        monitor.monitor,
-    ):
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -133,6 +133,3 @@ def eda(output: Path | None) -> None:
     ensure_instance(settings.instance_path)
     path = write_report(frame, output or settings.instance_path / "reports" / "eda.html")
     click.echo(f"Report written to {path}")
-
-
-COMMANDS = [train, eda]

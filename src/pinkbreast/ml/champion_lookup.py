@@ -11,18 +11,19 @@ anything unexpected in those tables gives ``None``, and the caller loads through
 from __future__ import annotations
 
 import logging
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
-
-import sqlalchemy as sa
+from urllib.request import pathname2url
 
 from pinkbreast.ml.names import ALIAS, MODEL_NAME
 
 log = logging.getLogger("pinkbreast.model")
 SQL_SCHEMES = ("sqlite", "mysql", "mariadb", "postgresql")
 
-_QUERY = sa.text(
+_QUERY = (
     "SELECT v.version, v.storage_location, v.status "
     "FROM registered_model_aliases a JOIN model_versions v "
     "ON v.name = a.name AND v.version = a.version "
@@ -49,23 +50,45 @@ def _local_folder(storage_location: str | None) -> Path | None:
 
 def locate(tracking_uri: str, *, name: str = MODEL_NAME, alias: str = ALIAS) -> Located | None:
     """The champion's version and local folder, or None when MLflow must be asked."""
-    if urlparse(tracking_uri).scheme.split("+")[0] not in SQL_SCHEMES:
+    scheme = urlparse(tracking_uri).scheme.split("+")[0]
+    if scheme not in SQL_SCHEMES:
         return None
-    url = sa.make_url(tracking_uri)
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-        return None  # nothing registered yet (and SQLite would create an empty file)
+    parameters = {"name": name, "alias": alias}
+    read = _sqlite_rows if scheme == "sqlite" else _rows
+    rows = read(tracking_uri, parameters)
+    if rows is None or len(rows) != 1 or rows[0][2] != "READY":
+        return None
+    version, storage_location, _status = rows[0]
+    folder = _local_folder(storage_location)
+    if folder is None or not (folder / "MLmodel").is_file():
+        return None
+    return Located(str(version), folder)
+
+
+def _sqlite_rows(tracking_uri: str, parameters: dict) -> list[tuple] | None:
+    """The query on a SQLite store, opened read-only with the standard library (a command such
+    as ``pinkbreast predict`` then never imports SQLAlchemy)."""
+    database = tracking_uri.partition(":///")[2].partition("?")[0]
+    if not database or not Path(database).is_file():
+        return None  # in memory, or nothing registered yet (and must not be created)
+    read_only = f"file:{pathname2url(database)}?mode=ro"
+    try:
+        with closing(sqlite3.connect(read_only, uri=True)) as connection:
+            return connection.execute(_QUERY, parameters).fetchall()
+    except sqlite3.Error as exc:
+        log.info("registry tables not readable directly (%s); asking MLflow", exc)
+        return None
+
+
+def _rows(tracking_uri: str, parameters: dict) -> list[tuple] | None:
+    import sqlalchemy as sa
+
     engine = sa.create_engine(tracking_uri, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(_QUERY, {"name": name, "alias": alias}).all()
+            return [tuple(row) for row in connection.execute(sa.text(_QUERY), parameters)]
     except sa.exc.SQLAlchemyError as exc:
         log.info("registry tables not readable directly (%s); asking MLflow", exc)
         return None
     finally:
         engine.dispose()
-    if len(rows) != 1 or rows[0].status != "READY":
-        return None
-    folder = _local_folder(rows[0].storage_location)
-    if folder is None or not (folder / "MLmodel").is_file():
-        return None
-    return Located(str(rows[0].version), folder)

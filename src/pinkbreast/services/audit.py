@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import AuditEvent, User, as_utc
 from pinkbreast.db.session import transaction
+from pinkbreast.spreadsheet import spreadsheet_safe
 
 OUTCOMES = ("allowed", "denied")
 CSV_COLUMNS = (
@@ -31,7 +32,6 @@ CSV_COLUMNS = (
     "client_address",
     "detail",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AppendOnly(RuntimeError):
@@ -126,12 +126,6 @@ def export_csv(
             client_address=client_address,
         )
     return body
-
-
-def spreadsheet_safe(value: object) -> str:
-    """A CSV cell that a spreadsheet cannot run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:

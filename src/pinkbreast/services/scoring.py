@@ -7,7 +7,8 @@ the same inputs give the same probabilities and zones everywhere. Persisting and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,9 +23,11 @@ __all__ = [
     "InvalidInput",
     "ModelUnavailable",
     "Scored",
+    "ScoredColumns",
     "champion",
     "model_summary",
     "score",
+    "score_columns",
     "score_matrix",
 ]
 
@@ -113,26 +116,82 @@ def score_matrix(
 ) -> list[Scored]:
     """:func:`score` for values already validated (rows x 30, canonical order), e.g. a parsed
     CSV file."""
+    columns = score_columns(X, tracking_uri=tracking_uri, explain=explain, progress=progress)
+    reasons = columns.reasons or [()] * len(X)
+    bases = columns.base_values or [None] * len(X)
+    return [
+        Scored(row, p, zone, label, columns.threshold, columns.band, columns.model_version,
+               warnings, why, base)
+        for row, p, zone, label, warnings, why, base in zip(
+            X.tolist(), columns.probability, columns.zone, columns.label, columns.warnings,
+            reasons, bases, strict=True,
+        )
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ScoredColumns:
+    """The results for many rows, column by column (what :class:`Scored` holds for one row,
+    without an object per row: a 100,000-row file is scored and written in a blink)."""
+
+    model_version: str
+    threshold: float
+    band: tuple[float, float]
+    probability: list[float]
+    zone: list[str]
+    label: list[str]
+    warnings: list[tuple[str, ...]]
+    reasons: list[tuple[tuple[str, float], ...]] | None = None  # with ``explain`` only
+    base_values: list[float] | None = None
+
+    def __len__(self) -> int:
+        return len(self.probability)
+
+
+def score_columns(
+    X: np.ndarray,
+    *,
+    tracking_uri: str,
+    explain: bool = False,
+    progress: Callable[[int], None] | None = None,
+    threads: int = 1,
+) -> ScoredColumns:
+    """:func:`score_matrix`, column by column.
+
+    ``threads`` > 1 scores blocks of rows side by side (numpy works outside the GIL): for a
+    command that has the machine to itself, such as ``pinkbreast predict``. Each row's result
+    is the same whatever the blocks (see :mod:`pinkbreast.ml.fastpath`).
+    """
     model = champion(tracking_uri)
     point = model.operating_point
-    band = (float(point["lower"]), float(point["upper"]))
-    threshold, version = float(point["threshold"]), model.version
-    results: list[Scored] = []
-    for start in range(0, len(X), CHUNK):
-        block = X[start : start + CHUNK]
-        scores = model.score_arrays(block)
-        for row, probability, zone, label, warnings in zip(
-            block.tolist(), scores.probability, scores.zone, scores.label, scores.warnings,
-            strict=True,
-        ):  # fmt: skip
-            reasons, base = ((), None)
-            if explain:
+    probability, zone, label, warnings = [], [], [], []
+    reasons: list | None = [] if explain else None
+    bases: list | None = [] if explain else None
+    blocks = [X[start : start + CHUNK] for start in range(0, len(X), CHUNK)]
+    for block, scores in zip(blocks, _in_threads(model.score_arrays, blocks, threads), strict=True):
+        probability += scores.probability
+        zone += scores.zone
+        label += scores.label
+        warnings += scores.warnings
+        if explain:
+            for row in block.tolist():
                 explanation = model.explain(dict(zip(FEATURE_NAMES, row, strict=True)))
-                reasons, base = tuple(explanation.top(TOP_REASONS)), explanation.base_value
-            results.append(
-                Scored(row, probability, zone, label, threshold, band, version, warnings,
-                       reasons, base)
-            )  # fmt: skip
+                reasons.append(tuple(explanation.top(TOP_REASONS)))
+                bases.append(explanation.base_value)
         if progress:
             progress(len(block))
-    return results
+    return ScoredColumns(
+        model.version,
+        float(point["threshold"]),
+        (float(point["lower"]), float(point["upper"])),
+        probability, zone, label, warnings, reasons, bases,
+    )  # fmt: skip
+
+
+def _in_threads(function: Callable, blocks: list, threads: int) -> Iterator:
+    """``map(function, blocks)``, in order, computed by up to ``threads`` threads."""
+    if threads <= 1 or len(blocks) <= 1:
+        yield from map(function, blocks)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        yield from pool.map(function, blocks)
