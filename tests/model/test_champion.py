@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shutil
 
 import mlflow
 import numpy as np
@@ -141,3 +142,29 @@ def test_versions_registered_before_the_fast_path_still_serve(trained, reference
     p = served.probability_array(X)
     for got, expected in zip(registry._zones(old, p), served.zones(p), strict=True):
         assert (got == expected).all()
+
+
+def test_a_promoted_version_is_served_without_a_restart(trained, tmp_path, monkeypatch):
+    """Every process reads the alias again every RECHECK_SECONDS: after a promotion, all
+    workers of all instances serve the new version; a registry it cannot read changes nothing."""
+    from mlflow import MlflowClient
+
+    store = tmp_path / "mlflow.db"
+    shutil.copyfile(trained[0].removeprefix("sqlite:///"), store)
+    uri = f"sqlite:///{store}"
+    first = registry.champion(uri)
+    client = MlflowClient(tracking_uri=uri)
+    kept = client.get_model_version_by_alias("pinkbreast", "champion")
+    assert first.version == str(kept.version)
+    promoted = client.create_model_version("pinkbreast", kept.source, run_id=kept.run_id)
+    client.set_registered_model_alias("pinkbreast", "champion", promoted.version)
+
+    assert registry.champion(uri) is first  # within the interval: no look at the registry
+    monkeypatch.setattr(registry, "RECHECK_SECONDS", 0.0)
+    second = registry.champion(uri)
+    assert second.version == str(promoted.version) != first.version
+    assert second.predict_matrix(np.full((1, 30), 1.0))[0].model_version == second.version
+    assert registry.champion(uri) is second  # same alias: the loaded model is kept
+
+    store.write_bytes(b"not a database")  # the registry cannot be read
+    assert registry.champion(uri) is second  # the kept version goes on serving

@@ -1,4 +1,5 @@
-"""The only way the application gets a model: ``models:/pinkbreast@champion``, loaded once.
+"""The only way the application gets a model: ``models:/pinkbreast@champion``, loaded once per
+process and followed when another version is promoted (see :func:`champion`).
 
 ``predict(rows, tracking_uri=...)`` validates raw values by canonical name (missing, unknown,
 non-numeric, non-finite, negative or implausibly large values are refused), runs the served
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -205,18 +207,70 @@ def warn_on_version_mismatch(served) -> None:
         log.warning("the champion was trained with other versions: %s", "; ".join(mismatches))
 
 
+RECHECK_SECONDS = 30.0  # how often a process reads the alias again (see champion())
+
 _lock = threading.Lock()
-_loaded: dict[str, Champion] = {}
+_loaded: dict[str, _Kept] = {}
+
+
+@dataclass
+class _Kept:
+    champion: Champion
+    checked: float  # time.monotonic() of the last look at the alias
 
 
 def champion(tracking_uri: str) -> Champion:
-    """The champion for ``tracking_uri``, loaded on first use and then kept for the process."""
+    """The champion for ``tracking_uri``: loaded on first use, then kept.
+
+    Every :data:`RECHECK_SECONDS` the alias is read again (one indexed query on MLflow's
+    registry tables); when another version has been promoted, it is loaded and served from then
+    on. So every worker of every instance serves a new champion within that time, without a
+    restart. When the registry cannot be read, or the new version cannot be loaded, the kept
+    champion goes on serving and the next look is one interval later.
+    """
     with _lock:
-        if tracking_uri not in _loaded:
+        kept = _loaded.get(tracking_uri)
+        now = time.monotonic()
+        if kept is not None:
+            if now - kept.checked < RECHECK_SECONDS:
+                return kept.champion
+            kept.checked = now
+            if not _promoted(tracking_uri, kept.champion.version):
+                return kept.champion
+        try:
             champion = _from_plan(tracking_uri) or _through_mlflow(tracking_uri)
-            warn_on_version_mismatch(champion.served)
-            _loaded[tracking_uri] = champion
-        return _loaded[tracking_uri]
+        except (ChampionUnavailable, OSError) as exc:
+            if kept is None:
+                raise
+            log.warning(
+                "champion %s kept: the new one cannot be loaded (%s)", kept.champion.version, exc
+            )
+            return kept.champion
+        warn_on_version_mismatch(champion.served)
+        if kept is not None:
+            log.warning(
+                "champion changed from version %s to %s", kept.champion.version, champion.version
+            )
+        _loaded[tracking_uri] = _Kept(champion, now)
+        return champion
+
+
+def _promoted(tracking_uri: str, serving: str) -> bool:
+    """Whether the alias now names another version than ``serving`` (False if unknown)."""
+    located = champion_lookup.locate(tracking_uri)
+    if located is not None:
+        return located.version != serving
+    try:
+        from mlflow import MlflowClient
+
+        client = MlflowClient(tracking_uri=tracking_uri)
+        current = str(client.get_model_version_by_alias(MODEL_NAME, ALIAS).version)
+    except Exception as exc:  # noqa: BLE001 - any failure to ask: keep serving, ask again later
+        log.warning(
+            "could not read which version is the champion (%s); version %s kept", exc, serving
+        )
+        return False
+    return current != serving
 
 
 def _from_plan(tracking_uri: str) -> Champion | None:
