@@ -11,6 +11,7 @@ import pytest
 
 from pinkbreast.features import FEATURE_NAMES, FEATURES
 from pinkbreast.ml import registry
+from pinkbreast.ml.inputs import InvalidInput
 from pinkbreast.services import scoring
 
 # UCI ids with their recorded diagnosis; all are far from the decision boundary.
@@ -66,7 +67,7 @@ def test_min_max_scaled_values_are_flagged_out_of_distribution(champion, case, r
 def test_invalid_inputs_are_refused_with_the_field_named(champion, case, change, problem):
     values = case(842302)
     change(values)
-    with pytest.raises(registry.InvalidInput) as caught:
+    with pytest.raises(InvalidInput) as caught:
         champion.predict([values])
     assert any(problem in p for _, _, p in caught.value.problems)
 

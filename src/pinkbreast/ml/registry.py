@@ -25,15 +25,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from pinkbreast.features import BY_NAME, FEATURE_NAMES, FEATURES
+from pinkbreast.features import FEATURE_NAMES, FEATURES
 from pinkbreast.ml import champion_lookup
 from pinkbreast.ml.fastpath import TOLERANCE, NotCompilable
 from pinkbreast.ml.fastpath.served import Served
+from pinkbreast.ml.inputs import matrix
 from pinkbreast.ml.names import ALIAS, MODEL_NAME
 
-if TYPE_CHECKING:  # pandas, MLflow and the explainer are imported when first needed
-    import pandas as pd
-
+if TYPE_CHECKING:  # MLflow and the explainer are imported when first needed
     from pinkbreast.ml.explain import Explainer, Explanation
 
 
@@ -54,44 +53,6 @@ class Scores(NamedTuple):
     label: list[str]
     zone: list[str]
     warnings: list[tuple[str, ...]]  # features outside the WDBC reference range, per row
-
-
-class InvalidInput(ValueError):
-    """Rows that cannot be scored; ``problems`` holds ``(row, field, problem)`` triples."""
-
-    def __init__(self, problems: list[tuple[int, str, str]]):
-        self.problems = problems
-        row, name, problem = problems[0]
-        super().__init__(f"row {row}, {name}: {problem}" + (" (and more)" * (len(problems) > 1)))
-
-
-def matrix(rows: Iterable[Mapping[str, object]]) -> np.ndarray:
-    """Raw values as a (rows x 30) array in canonical order, or :class:`InvalidInput` listing
-    every problem of every row."""
-    records, problems = [], []
-    for index, row in enumerate(rows):
-        problems += [(index, str(k), "unknown feature") for k in row if k not in BY_NAME]
-        record = []
-        for name in FEATURE_NAMES:
-            if name not in row:
-                problems.append((index, name, "missing"))
-            elif problem := BY_NAME[name].problem(row[name]):
-                problems.append((index, name, problem))
-            else:
-                record.append(float(row[name]))
-        records.append(record)
-    if problems:
-        raise InvalidInput(problems)
-    if not records:
-        raise InvalidInput([(0, "-", "no rows given")])
-    return np.asarray(records, dtype=float)
-
-
-def validate(rows: Iterable[Mapping[str, object]]) -> pd.DataFrame:
-    """Raw values bound by canonical name, or :class:`InvalidInput` listing every problem."""
-    import pandas as pd
-
-    return pd.DataFrame(matrix(rows), columns=list(FEATURE_NAMES))
 
 
 class ChampionUnavailable(LookupError):

@@ -16,8 +16,8 @@ import numpy as np
 
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import registry
+from pinkbreast.ml.inputs import InvalidInput, matrix
 from pinkbreast.ml.names import MODEL_NAME
-from pinkbreast.ml.registry import InvalidInput
 
 __all__ = [
     "InvalidInput",
@@ -103,7 +103,7 @@ def score(
     With ``explain`` each result carries its top SHAP contributions (slower: use it for the
     rows a person will read).
     """
-    X = registry.matrix([dict(row) for row in rows])  # every problem of every row, first
+    X = matrix([dict(row) for row in rows])  # every problem of every row, first
     return score_matrix(X, tracking_uri=tracking_uri, explain=explain, progress=progress)
 
 

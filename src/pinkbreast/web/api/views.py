@@ -9,7 +9,7 @@ from flask import current_app, g, request
 from pydantic import ValidationError
 
 from pinkbreast.db.models import ZONES
-from pinkbreast.ml.registry import InvalidInput
+from pinkbreast.ml.inputs import InvalidInput
 from pinkbreast.services import history, outcomes, predictions, scoring
 from pinkbreast.web.api import bp
 from pinkbreast.web.api.auth import token_required
