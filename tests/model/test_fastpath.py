@@ -155,6 +155,10 @@ def test_the_registry_lookup_agrees_with_mlflow(trained, tmp_path):
     assert champion_lookup.locate("databricks") is None  # not a SQL store: MLflow is asked
     missing = tmp_path / "mlflow.db"
     assert champion_lookup.locate(f"sqlite:///{missing}") is None
+    assert champion_lookup.alias_version(uri) == located.version
+    assert champion_lookup.alias_version("databricks") is None  # only MLflow can tell
+    with pytest.raises(LookupError):
+        champion_lookup.alias_version(f"sqlite:///{missing}")
     assert not missing.exists()  # looking did not create an empty store
 
 

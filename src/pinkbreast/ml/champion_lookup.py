@@ -50,19 +50,36 @@ def _local_folder(storage_location: str | None) -> Path | None:
 
 def locate(tracking_uri: str, *, name: str = MODEL_NAME, alias: str = ALIAS) -> Located | None:
     """The champion's version and local folder, or None when MLflow must be asked."""
-    scheme = urlparse(tracking_uri).scheme.split("+")[0]
-    if scheme not in SQL_SCHEMES:
-        return None
-    parameters = {"name": name, "alias": alias}
-    read = _sqlite_rows if scheme == "sqlite" else _rows
-    rows = read(tracking_uri, parameters)
-    if rows is None or len(rows) != 1 or rows[0][2] != "READY":
+    rows = _alias_rows(tracking_uri, name, alias) if is_sql(tracking_uri) else None
+    if not rows or len(rows) != 1 or rows[0][2] != "READY":
         return None
     version, storage_location, _status = rows[0]
     folder = _local_folder(storage_location)
     if folder is None or not (folder / "MLmodel").is_file():
         return None
     return Located(str(version), folder)
+
+
+def alias_version(tracking_uri: str, *, name: str = MODEL_NAME, alias: str = ALIAS) -> str | None:
+    """The version the alias names now, read from the registry tables; None when the store is
+    not a SQL database (only MLflow can tell). Raises LookupError when the tables cannot be
+    read or the alias is not set."""
+    if not is_sql(tracking_uri):
+        return None
+    rows = _alias_rows(tracking_uri, name, alias)
+    if not rows:
+        raise LookupError(f"the registry tables are unreadable or hold no {alias!r} alias")
+    return str(rows[0][0])
+
+
+def is_sql(tracking_uri: str) -> bool:
+    return urlparse(tracking_uri).scheme.split("+")[0] in SQL_SCHEMES
+
+
+def _alias_rows(tracking_uri: str, name: str, alias: str) -> list[tuple] | None:
+    """``(version, storage_location, status)`` rows of the alias, or None when unreadable."""
+    read = _sqlite_rows if tracking_uri.startswith("sqlite") else _rows
+    return read(tracking_uri, {"name": name, "alias": alias})
 
 
 def _sqlite_rows(tracking_uri: str, parameters: dict) -> list[tuple] | None:
@@ -76,7 +93,7 @@ def _sqlite_rows(tracking_uri: str, parameters: dict) -> list[tuple] | None:
         with closing(sqlite3.connect(read_only, uri=True)) as connection:
             return connection.execute(_QUERY, parameters).fetchall()
     except sqlite3.Error as exc:
-        log.info("registry tables not readable directly (%s); asking MLflow", exc)
+        log.info("MLflow's registry tables not readable (%s)", exc)
         return None
 
 
@@ -88,7 +105,7 @@ def _rows(tracking_uri: str, parameters: dict) -> list[tuple] | None:
         with engine.connect() as connection:
             return [tuple(row) for row in connection.execute(sa.text(_QUERY), parameters)]
     except sa.exc.SQLAlchemyError as exc:
-        log.info("registry tables not readable directly (%s); asking MLflow", exc)
+        log.info("MLflow's registry tables not readable (%s)", exc)
         return None
     finally:
         engine.dispose()

@@ -218,18 +218,15 @@ def champion(tracking_uri: str) -> Champion:
 
 def _promoted(tracking_uri: str, serving: str) -> bool:
     """Whether the alias now names another version than ``serving`` (False if unknown)."""
-    located = champion_lookup.locate(tracking_uri)
-    if located is not None:
-        return located.version != serving
     try:
-        from mlflow import MlflowClient
+        current = champion_lookup.alias_version(tracking_uri)
+        if current is None:  # not a SQL store: only MLflow can tell
+            from mlflow import MlflowClient
 
-        client = MlflowClient(tracking_uri=tracking_uri)
-        current = str(client.get_model_version_by_alias(MODEL_NAME, ALIAS).version)
+            client = MlflowClient(tracking_uri=tracking_uri)
+            current = str(client.get_model_version_by_alias(MODEL_NAME, ALIAS).version)
     except Exception as exc:  # noqa: BLE001 - any failure to ask: keep serving, ask again later
-        log.warning(
-            "could not read which version is the champion (%s); version %s kept", exc, serving
-        )
+        log.warning("could not read which version is the champion (%s); %s kept", exc, serving)
         return False
     return current != serving
 
