@@ -89,10 +89,8 @@ def write_results(samples: pd.DataFrame, results: ScoredColumns, handle: TextIO)
     if len(refs) != len(results):
         raise ValueError(f"{len(refs)} samples but {len(results)} results")
     refs = [_cell(spreadsheet_safe(ref)) if isinstance(ref, str) else "" for ref in refs]
-    shared = ",".join(
-        [repr(results.threshold), repr(results.band[0]), repr(results.band[1])]
-        + [_cell(results.model_version)]
-    )
+    lower, upper = results.band
+    shared = f"{results.threshold!r},{lower!r},{upper!r},{_cell(results.model_version)}"
     warnings = [_cell(";".join(w)) if w else "" for w in results.warnings]
     reasons = [
         _cell(spreadsheet_safe(_reasons_text(r))) if r else ""
