@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from pinkbreast.db.models import ApiToken, utcnow
+from pinkbreast.db.models import ApiToken, AuditEvent, User, as_utc, utcnow
 from pinkbreast.db.session import session_factory
 from pinkbreast.features import FEATURE_NAMES
 from tests.clinic.helpers import MALIGNANT_ID, case_values, prediction_rows
@@ -120,6 +120,33 @@ def test_tokens_are_stored_hashed_and_refused_when_revoked_or_expired(
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert client.get("/api/v1/predictions").status_code == 401
+
+
+def test_a_prediction_is_audited_and_a_token_serves_only_an_approved_account(
+    app, users, clinic_settings, settings
+):
+    client = app.test_client()
+    header = {"Authorization": f"Bearer {make_token(clinic_settings, 'alice')}"}
+    body = {"samples": [sample()], "explain": False}
+    created = client.post("/api/v1/predictions", json=body, headers=header)
+    assert created.status_code == 201
+    (prediction,) = created.get_json()["predictions"]
+    session = session_factory(settings.database_url)()
+    events = session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "prediction.create")
+    ).all()
+    assert [(e.record_id, e.actor_name, e.outcome, e.detail) for e in events] == [
+        (str(prediction["id"]), "alice", "allowed", "api")
+    ]
+    token = session.scalars(sa.select(ApiToken)).one()
+    assert utcnow() - as_utc(token.last_used_at) < timedelta(minutes=1)
+    alice = session.scalars(sa.select(User).where(User.username == "alice")).one()
+    alice.status = "deactivated"
+    session.commit()
+    session.close()
+    refused = client.post("/api/v1/predictions", json=body, headers=header)
+    assert refused.status_code == 401
+    assert len(prediction_rows(settings.database_url)) == 1
 
 
 def test_another_clinicians_prediction_is_404_not_403(api, api_bruno):

@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pinkbreast.db.models import AuditEvent, User, as_utc
+from pinkbreast.db.models import AuditEvent, User, as_utc, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.spreadsheet import spreadsheet_safe
 
@@ -46,9 +46,27 @@ def _refuse_audit_changes(session: Session, _context, _instances) -> None:
             raise AppendOnly(f"audit event {row.id} cannot be changed or deleted")
 
 
-def record(
+def record(*, session: Session, **fields) -> AuditEvent:
+    """Add one audit row to ``session`` (committed with the caller's transaction).
+
+    ``fields`` are those of :func:`values`.
+    """
+    event = AuditEvent(**values(**fields))
+    session.add(event)
+    return event
+
+
+def insert(connection: sa.Connection, **fields) -> None:
+    """Write one audit row on ``connection``, inside its open transaction (no ORM unit of work:
+    the prediction API's hot path). ``fields`` are those of :func:`values`."""
+    connection.execute(_INSERT, values(**fields))
+
+
+_INSERT = sa.insert(AuditEvent.__table__)
+
+
+def values(
     *,
-    session: Session,
     action: str,
     actor: User | None = None,
     actor_name: str | None = None,
@@ -57,22 +75,20 @@ def record(
     allowed: bool = True,
     client_address: str | None = None,
     detail: str | None = None,
-) -> AuditEvent:
-    """Add one audit row to ``session`` (committed with the caller's transaction)."""
-    event = AuditEvent(
-        actor_id=actor.id if actor is not None else None,
-        actor_name=(actor.username if actor is not None else actor_name or None),
-        action=action,
-        record_type=record_type,
-        record_id=None if record_id is None else str(record_id)[:64],
-        outcome="allowed" if allowed else "denied",
-        client_address=(client_address or None) and client_address[:45],
-        detail=(detail or None) and detail[:255],
-    )
-    if event.actor_name:
-        event.actor_name = event.actor_name[:64]
-    session.add(event)
-    return event
+) -> dict:
+    """The column values of one audit row, cut to the columns' lengths."""
+    name = actor.username if actor is not None else actor_name or None
+    return {
+        "occurred_at": utcnow(),
+        "actor_id": actor.id if actor is not None else None,
+        "actor_name": name and name[:64],
+        "action": action,
+        "record_type": record_type,
+        "record_id": None if record_id is None else str(record_id)[:64],
+        "outcome": "allowed" if allowed else "denied",
+        "client_address": (client_address or None) and client_address[:45],
+        "detail": (detail or None) and detail[:255],
+    }
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import ApiToken, User, as_utc, utcnow
+from pinkbreast.db.models.accounts import APPROVED
 from pinkbreast.db.session import transaction
 from pinkbreast.services import audit
 
@@ -89,18 +91,48 @@ def revoke_token(
     return record
 
 
-def authenticate(*, session: Session, token: str) -> User | None:
-    """The approved user behind a valid token (not revoked, not expired), else None."""
+@dataclass(frozen=True)
+class TokenUser:
+    """The approved account behind a valid token: what an API request needs of it."""
+
+    id: int
+    username: str
+    role: str
+
+
+_TOKENS, _USERS = ApiToken.__table__, User.__table__
+_LOOKUP = (
+    sa.select(
+        _TOKENS.c.id,
+        _TOKENS.c.expires_at,
+        _TOKENS.c.last_used_at,
+        _TOKENS.c.revoked_at,
+        _USERS.c.id.label("user_id"),
+        _USERS.c.username,
+        _USERS.c.role,
+        _USERS.c.status,
+    )
+    .join(_USERS, _USERS.c.id == _TOKENS.c.user_id)
+    .where(_TOKENS.c.digest == sa.bindparam("digest"))
+)
+
+
+def authenticate(*, session: Session, token: str) -> TokenUser | None:
+    """The approved user behind a valid token (not revoked, not expired), else None.
+
+    One Core query for the token and its user (every API request makes it).
+    """
     if not token.startswith(PREFIX) or len(token) > 128:
         return None
-    record = session.scalar(sa.select(ApiToken).where(ApiToken.digest == digest(token)))
+    row = session.connection().execute(_LOOKUP, {"digest": digest(token)}).first()
     now = utcnow()
-    if record is None or record.revoked_at is not None or as_utc(record.expires_at) <= now:
+    if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= now:
         return None
-    user = record.user
-    if not user.is_approved:
+    if row.status != APPROVED:  # User.is_approved, without loading the User
         return None
-    if record.last_used_at is None or now - as_utc(record.last_used_at) > LAST_USED_RESOLUTION:
+    if row.last_used_at is None or now - as_utc(row.last_used_at) > LAST_USED_RESOLUTION:
         with transaction(session):  # at most one write a minute per token
-            record.last_used_at = now
-    return user
+            session.execute(
+                sa.update(_TOKENS).where(_TOKENS.c.id == row.id).values(last_used_at=now)
+            )
+    return TokenUser(row.user_id, row.username, row.role)

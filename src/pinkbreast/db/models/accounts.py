@@ -13,6 +13,9 @@ ROLES = ("clinician", "admin", "auditor")
 STATUSES = ("pending", "active", "deactivated")
 
 
+APPROVED = "active"  # the status of an approved account that may sign in
+
+
 class User(Base):
     """An account. ``session_token`` is rotated to end every session of the account at once."""
 
@@ -49,7 +52,7 @@ class User(Base):
 
     @property
     def is_approved(self) -> bool:
-        return self.status == "active"
+        return self.status == APPROVED
 
     def get_id(self) -> str:
         """The session holds the id *and* the current token: rotating it logs every copy out."""
