@@ -8,7 +8,14 @@ from pinkbreast.db.models.accounts import ROLES, STATUSES, AuditEvent, LoginFail
 from pinkbreast.db.models.api_tokens import ApiRateWindow, ApiToken
 from pinkbreast.db.models.base import Base, as_utc, utcnow
 from pinkbreast.db.models.cases import Case
-from pinkbreast.db.models.clinical import SOURCES, ZONES, Outcome, PredictionRecord
+from pinkbreast.db.models.clinical import (
+    SOURCES,
+    ZONES,
+    NewPrediction,
+    Outcome,
+    PredictionReading,
+    PredictionRecord,
+)
 from pinkbreast.db.models.monitoring import Alert
 
 __all__ = [
@@ -25,6 +32,8 @@ __all__ = [
     "Case",
     "LoginFailure",
     "Outcome",
+    "NewPrediction",
+    "PredictionReading",
     "PredictionRecord",
     "User",
     "as_utc",

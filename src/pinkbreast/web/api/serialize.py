@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pinkbreast.db.models import PredictionRecord, as_utc
+from pinkbreast.db.models import PredictionReading, as_utc
 from pinkbreast.features import BY_NAME
 from pinkbreast.services.history import Page
 from pinkbreast.web.api.schemas import ModelOut, PredictionOut, PredictionPage
 
 
-def prediction_model(record: PredictionRecord) -> PredictionOut:
+def prediction_model(record: PredictionReading) -> PredictionOut:
     explanation = record.explanation_data or {}
     outcome = record.outcome
     body = PredictionOut(
@@ -39,7 +39,7 @@ def prediction_model(record: PredictionRecord) -> PredictionOut:
     return body
 
 
-def prediction_out(record: PredictionRecord) -> dict:
+def prediction_out(record: PredictionReading) -> dict:
     return prediction_model(record).model_dump(mode="json")
 
 
