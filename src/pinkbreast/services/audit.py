@@ -1,7 +1,8 @@
 """The audit trail: one append-only row per security-relevant action.
 
-``record`` adds the row to the caller's session and never commits: the caller's transaction
-writes the action and its audit row together, or neither.
+``record`` adds the row to the caller's session, ``insert`` writes it on the caller's
+connection; neither commits: the caller's transaction writes the action and its audit row
+together, or neither.
 """
 
 from __future__ import annotations

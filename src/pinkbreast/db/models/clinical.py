@@ -78,8 +78,8 @@ for _feature in FEATURES:
 class NewPrediction(PredictionReading):
     """A prediction just inserted: its column values (``id`` included) as plain attributes.
 
-    Not an ORM object: building one costs a tenth of a :class:`PredictionRecord` (SQLAlchemy
-    instruments every one of its 47 attributes), which was a third of a 1,000-row request.
+    Not an ORM object: SQLAlchemy instruments each of a :class:`PredictionRecord`'s 47
+    attributes, and building those objects was a third of a 1,000-row API request's CPU.
     """
 
     outcomes: tuple = ()  # just made: no outcome yet
