@@ -47,6 +47,9 @@ def _refuse_audit_changes(session: Session, _context, _instances) -> None:
             raise AppendOnly(f"audit event {row.id} cannot be changed or deleted")
 
 
+_INSERT = sa.insert(AuditEvent.__table__)
+
+
 def record(*, session: Session, **fields) -> AuditEvent:
     """Add one audit row to ``session`` (committed with the caller's transaction).
 
@@ -61,9 +64,6 @@ def insert(connection: sa.Connection, **fields) -> None:
     """Write one audit row on ``connection``, inside its open transaction (no ORM unit of work:
     the prediction API's hot path). ``fields`` are those of :func:`values`."""
     connection.execute(_INSERT, values(**fields))
-
-
-_INSERT = sa.insert(AuditEvent.__table__)
 
 
 def values(
