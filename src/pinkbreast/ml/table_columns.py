@@ -122,7 +122,7 @@ def _clean_column(column: str | None, cells):
 
 
 def frame_from_columns(parsed: dict[str, list], kind: TableKind) -> pd.DataFrame:
-    """The same frame :func:`_frame` builds from records."""
+    """The same frame :func:`~pinkbreast.ml.tables.frame_from_records` builds from records."""
     rows = len(next(iter(parsed.values())))
     if "sample_ref" not in kind.optional:
         return pd.DataFrame({column: parsed[column] for column in kind.required})

@@ -46,6 +46,8 @@ __all__ = [
     "FileRejected",
     "Problem",
     "TableKind",
+    "frame_from_records",
+    "parse_row",
     "parse_table",
     "read_table",
     "write_cases",
@@ -88,13 +90,13 @@ def parse_table(
         raise FileRejected(problems)
     if not records:
         raise FileRejected([Problem(name, None, None, "the file holds a header but no rows")])
-    return _frame(records, kind)
+    return frame_from_records(records, kind)
 
 
 def _records(data_rows, columns, kind, name, problems) -> list[dict]:
     records, seen = [], {}
     for line, cells in data_rows:
-        record = _parse_row(cells, columns, name, line, problems)
+        record = parse_row(cells, columns, name, line, problems)
         key = record.get(kind.unique) if record and kind.unique else None
         if key is not None and key in seen:
             message = f"duplicate {kind.unique} {key} (first on line {seen[key]})"
@@ -108,7 +110,8 @@ def _records(data_rows, columns, kind, name, problems) -> list[dict]:
     return records
 
 
-def _frame(records: list[dict], kind: TableKind) -> pd.DataFrame:
+def frame_from_records(records: list[dict], kind: TableKind) -> pd.DataFrame:
+    """The table of parsed rows (an ``id`` becomes the ``sample_ref`` of a sample)."""
     if "sample_ref" in kind.optional:
         for record in records:
             if "sample_ref" not in record and "id" in record:
@@ -120,7 +123,9 @@ def _frame(records: list[dict], kind: TableKind) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=list(kind.required))
 
 
-def _parse_row(cells, columns, name, line, problems) -> dict | None:
+def parse_row(cells, columns, name, line, problems) -> dict | None:
+    """One row's values by column, or None with each of its problems added to ``problems``
+    (the rule for every row of every table, the Spark engine's included)."""
     if len(cells) != len(columns):
         message = f"expected {len(columns)} cells, found {len(cells)}"
         problems.append(Problem(name, line, None, message))
