@@ -219,29 +219,42 @@ def champion(tracking_uri: str) -> Champion:
 def _promoted(tracking_uri: str, serving: str) -> bool:
     """Whether the alias now names another version than ``serving`` (False if unknown)."""
     try:
-        current = champion_lookup.alias_version(tracking_uri)
-        if current is None:  # not a SQL store: only MLflow can tell
-            from mlflow import MlflowClient
-
-            client = MlflowClient(tracking_uri=tracking_uri)
-            current = str(client.get_model_version_by_alias(MODEL_NAME, ALIAS).version)
+        current = current_version(tracking_uri)
     except Exception as exc:  # noqa: BLE001 - any failure to ask: keep serving, ask again later
         log.warning("could not read which version is the champion (%s); %s kept", exc, serving)
         return False
     return current != serving
 
 
+def current_version(tracking_uri: str) -> str:
+    """The version ``models:/pinkbreast@champion`` names now: one indexed query on a SQL
+    registry, else asked of MLflow. Raises when the registry cannot tell (no alias, no store)."""
+    current = champion_lookup.alias_version(tracking_uri)
+    if current is None:  # not a SQL store: only MLflow can tell
+        from mlflow import MlflowClient
+
+        client = MlflowClient(tracking_uri=tracking_uri)
+        current = str(client.get_model_version_by_alias(MODEL_NAME, ALIAS).version)
+    return current
+
+
 def _from_plan(tracking_uri: str) -> Champion | None:
     """The champion served from its stored plan with numpy alone, when that is possible."""
     located = champion_lookup.locate(tracking_uri)
-    if located is None or not (located.folder / "artifacts" / "fast_path.npz").is_file():
+    return None if located is None else from_plan_folder(located.folder, located.version)
+
+
+def from_plan_folder(folder: Path, version: str) -> Champion | None:
+    """Version ``version`` served from the plan in its registered ``folder`` (the one holding
+    ``MLmodel``) with numpy alone; None when it has no usable plan."""
+    if not (folder / "artifacts" / "fast_path.npz").is_file():
         return None
     try:
-        served = Served(located.folder / "artifacts", tolerance=TOLERANCE)
+        served = Served(folder / "artifacts", tolerance=TOLERANCE)
     except (NotCompilable, OSError, ValueError, KeyError) as exc:
-        log.warning("the stored plan of version %s is not used: %s", located.version, exc)
+        log.warning("the stored plan of version %s is not used: %s", version, exc)
         return None
-    return Champion(served, located.version)
+    return Champion(served, version)
 
 
 def _through_mlflow(tracking_uri: str) -> Champion:
