@@ -1,4 +1,4 @@
-"""``pinkbreast predict FILE.csv``: score a file of samples with the champion model."""
+"""``pinkbreast predict INPUT``: score a file of samples with the champion model."""
 
 from __future__ import annotations
 
@@ -19,14 +19,14 @@ def usable_cpus() -> int:
 
 
 @click.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("source", metavar="INPUT")
 @click.option(
     "-o",
     "--output",
-    type=click.File("w", lazy=True),
     default="-",
     show_default=True,
-    help="Where to write the results CSV ('-' is standard output).",
+    help="Where to write the results CSV ('-' is standard output); with --engine spark, a "
+    "new folder or URI that receives scored/ and rejects/.",
 )
 @click.option(
     "--explain",
@@ -40,14 +40,93 @@ def usable_cpus() -> int:
     show_default="this machine's usable CPUs",
     help="Score blocks of rows on this many threads at once.",
 )
-def predict(path: Path, output, explain: bool, threads: int) -> None:
-    """Score every sample in PATH with the champion model and write one result line per sample.
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="local: this process, a file rejected whole on any bad cell. spark: Apache Spark "
+    "(pip install 'pinkbreast[spark]'), for inputs beyond one machine; bad rows go to rejects/.",
+)
+@click.option(
+    "--master",
+    default=lambda: f"local[{usable_cpus()}]",
+    show_default="local[<usable CPUs>]",
+    help="Spark master (--engine spark): local[N], or a cluster such as spark://host:7077.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="Output format (--engine spark).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["auto", "csv", "parquet"]),
+    default="auto",
+    show_default=True,
+    help="Input format (--engine spark); auto: Parquet when INPUT ends in .parquet or .pq.",
+)
+@click.option(
+    "--conf",
+    "spark_conf",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Extra Spark setting (--engine spark; repeatable), e.g. spark.executor.memory=4g.",
+)
+@click.pass_context
+def predict(
+    ctx: click.Context,
+    source: str,
+    output: str,
+    explain: bool,
+    threads: int,
+    engine: str,
+    master: str,
+    output_format: str,
+    input_format: str,
+    spark_conf: tuple[str, ...],
+) -> None:
+    """Score every sample in INPUT with the champion model and write one result line per sample.
 
-    PATH is a CSV with the 30 features (headers in the canonical, Kaggle or scikit-learn
+    INPUT is a CSV with the 30 features (headers in the canonical, Kaggle or scikit-learn
     spelling; optional sample_ref or id column), or UCI wdbc.data rows. A file with any bad
     cell is rejected whole, with every problem listed by line and column. Results are not
     stored: use the web app or the API to keep predictions on record.
+
+    With --engine spark, INPUT may also be a folder, a glob, Parquet, or any URI Spark reads
+    (hdfs://, s3a://, abfss://); each row is validated by the same rules, rows that fail go to
+    OUTPUT/rejects with their line and reasons, and the others are scored into OUTPUT/scored.
     """
+    if engine == "spark":
+        from pinkbreast.cli.spark_predict import predict_on_spark
+
+        if explain:
+            raise click.UsageError("--explain is for the local engine (one row at a time).")
+        predict_on_spark(
+            source, output, master=master, output_format=output_format,
+            input_format=input_format, conf=spark_conf,
+        )  # fmt: skip
+        return
+    _spark_only(ctx, ("master", "output_format", "input_format", "spark_conf"))
+    param = next(p for p in ctx.command.params if p.name == "source")
+    path = click.Path(exists=True, dir_okay=False, path_type=Path).convert(source, param, ctx)
+    with click.open_file(output, "w", lazy=True) as handle:
+        _predict_here(path, handle, explain, threads)
+
+
+def _spark_only(ctx: click.Context, names: tuple[str, ...]) -> None:
+    from click.core import ParameterSource
+
+    for name in names:
+        if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT:
+            option = "--" + {"output_format": "format", "spark_conf": "conf"}.get(name, name)
+            raise click.UsageError(f"{option.replace('_', '-')} needs --engine spark.")
+
+
+def _predict_here(path: Path, output, explain: bool, threads: int) -> None:
     from pinkbreast.services.batch import read_samples, score_samples, write_results
     from pinkbreast.services.scoring import ModelUnavailable
 
