@@ -6,10 +6,10 @@ import argparse
 import shutil
 from pathlib import Path
 
-from benchmarks import batch, inference, instance, report, serving, training
+from benchmarks import batch, inference, instance, report, serving, spark, training
 from benchmarks.common import say
 
-PARTS = ("training", "inference", "serving", "batch")
+PARTS = ("training", "inference", "serving", "batch", "spark")
 
 
 def main() -> None:
@@ -21,7 +21,8 @@ def main() -> None:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run: quick training only, 3 s loads, 10,000-row batch file",
+        help="smoke run: quick training only, 3 s loads, 10,000-row batch file, Spark on 0.1 and "
+        "1 million rows",
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the instance folder and database afterwards"
@@ -52,6 +53,8 @@ def main() -> None:
             serving.run(bench, seconds=3 if options.quick else 10)
         if "batch" in parts:
             batch.run(bench, rows=10_000 if options.quick else batch.ROWS)
+        if "spark" in parts:
+            spark.run(bench, quick=options.quick)
     finally:
         if not options.keep and not options.instance:
             shutil.rmtree(bench.folder, ignore_errors=True)

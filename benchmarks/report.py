@@ -19,11 +19,11 @@ def _goal(ok: bool) -> str:
 
 
 def write() -> str:
-    serving, inference, batch, training = (
-        _load(n) for n in ("serving", "inference", "batch", "training")
+    serving, inference, batch, training, spark = (
+        _load(n) for n in ("serving", "inference", "batch", "training", "spark")
     )
     lines = ["# Benchmarks", ""]
-    first = next(r for r in (serving, inference, batch, training) if r)
+    first = next(r for r in (serving, inference, batch, training, spark) if r)
     m = first["machine"]
     lines += [
         f"Run {m['date']} at commit `{m['commit']}` with `make bench`, on {m['cpus']} × "
@@ -43,6 +43,8 @@ def write() -> str:
         lines += _inference(inference)
     if batch:
         lines += _batch(batch)
+    if spark:
+        lines += _spark(spark)
     if training:
         lines += _training(training)
     SUMMARY.write_text("\n".join(lines) + "\n")
@@ -197,6 +199,78 @@ def _batch(result: dict) -> list[str]:
         f"command {_goal(result['cli_one_thread_vs_raw_model'] >= 0.5)}.",
         "",
     ]
+
+
+def _rate(run: dict) -> str:
+    if not run["ok"]:
+        return "did not finish"
+    return f"{run['wall_s']} s · {run['rows_per_s']:,} rows/s"
+
+
+def _spark(result: dict) -> list[str]:
+    fixed, cross, udfs = result["fixed"], result["crossover"], result["udfs"]
+    master = result["master"]
+    rows = [
+        f"## Spark: `pinkbreast predict --engine spark --master {master}` vs the CLI",
+        "",
+        "The same generated CSV files (the reference cases repeated under unique references) "
+        "through both engines, each as a whole command: start, model, read, validate, score, "
+        "write. The CLI (default threads) reads the whole file into memory and runs with its "
+        f"address space capped at {result['cli_memory_cap_gib']:g} GiB; Spark streams the file "
+        "in blocks, writes `scored/` and `rejects/`, and checks sample references for repeats "
+        f"across the whole input. Load average when the part started: "
+        f"{result['load_average_before']:.1f} on {result['machine']['cpus']} CPUs.",
+        "",
+        f"| rows (CSV size) | CLI | CLI peak memory | Spark {master} |",
+        "|---|---|---|---|",
+        f"| {fixed['rows']} (fixed cost of a job) | {_rate(fixed['cli'])} | "
+        f"{fixed['cli']['peak_rss_mb']:,} MB | {_rate(fixed['spark'])} |",
+    ]
+    for run in result["runs"]:
+        rows.append(
+            f"| {run['rows']:,} ({run['file_mb']:,} MB) | {_rate(run['cli'])} | "
+            f"{run['cli']['peak_rss_mb']:,} MB | {_rate(run['spark'])} |"
+        )
+    rows += ["", _crossover(cross, result), ""]
+    if udfs:
+        ours, theirs = udfs["rows_per_s"]["pandas_function"], udfs["rows_per_s"]["pyfunc_spark_udf"]
+        same = "identical to the bit" if udfs["identical_bits"] else (
+            f"**not identical** (max difference {udfs['max_abs_difference']:.1e})"
+        )  # fmt: skip
+        rows += [
+            f"How the model runs on Spark, on {udfs['rows']:,} Parquet rows, scoring only "
+            f"(warm workers): our pandas function (validation by the CLI's rules, the "
+            f"champion's `score_arrays`, reference-range flags) {ours:,} rows/s; "
+            f"`mlflow.pyfunc.spark_udf` of the same version (probability, label and zone, no "
+            f"validation or flags) {theirs:,} rows/s. Probabilities: {same}.",
+            "",
+        ]
+    return rows
+
+
+def _crossover(cross: dict, result: dict) -> str:
+    if "at_rows" not in cross:
+        return "No size finished on both engines: no per-row rates to compare."
+    cli, spark = cross["cli_marginal_rows_per_s"], cross["spark_marginal_rows_per_s"]
+    text = (
+        f"Fixed cost: CLI {cross['cli_fixed_s']} s, Spark {cross['spark_fixed_s']} s (JVM, "
+        f"session, Python workers, model). Beyond it, at {cross['at_rows']:,} rows: CLI "
+        f"{cli:,} rows/s, Spark {result['master']} {spark:,} rows/s. "
+    )
+    if cross["rows"] is not None:
+        return text + f"**Crossover**: Spark is faster from about {cross['rows']:,} rows."
+    failed = [r["rows"] for r in result["runs"] if not r["cli"]["ok"]]
+    beyond = (
+        f" The CLI did not finish {failed[0]:,} rows within its memory cap: beyond what "
+        "fits in one machine's memory, Spark is the only engine of the two that runs."
+        if failed
+        else ""
+    )
+    return text + (
+        "**No crossover on this machine**: on the same two cores the CLI is faster at any "
+        f"size; Spark matches its rate with about {cross['executors_to_match_cli']:.0f} "
+        f"executors like this {result['master']} (linear scaling assumed)." + beyond
+    )
 
 
 def _training(result: dict) -> list[str]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from pinkbreast.ml.table_format import SAMPLES, FileRejected, Problem, layout
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, SparkSession
 
 # A line the csv module reads as empty cells only: skipped, as the CLI skips it. The same
 # pattern is applied by the JVM (to count rows) and by Python (to number them).
@@ -80,7 +80,7 @@ def _csv(spark: SparkSession, uri: str) -> Source:
         .groupBy("file", "block")
         .agg(
             F.count("*").alias("lines"),
-            F.sum(F.col("text").rlike(BLANK).cast("long")).alias("blank"),
+            F.sum(_blank(F.col("text")).cast("long")).alias("blank"),
             F.min_by("text", "order").alias("first"),
         )
         .collect()
@@ -104,7 +104,17 @@ def _csv(spark: SparkSession, uri: str) -> Source:
     return Source("csv", lines, files)
 
 
-def _csv_plan(path: str, blocks: list, rows_before: int, problems: list[Problem]):
+def _blank(text: Column) -> Column:
+    """:data:`BLANK` in the JVM, the pattern only tried on lines that can match it (it is
+    the first pass's main cost otherwise)."""
+    from pyspark.sql import functions as F
+
+    return F.when(F.substring(text, 1, 1).isin("", ",", '"'), text.rlike(BLANK)).otherwise(False)
+
+
+def _csv_plan(
+    path: str, blocks: list, rows_before: int, problems: list[Problem]
+) -> tuple[FilePlan, int]:
     """The file's plan, and the rows of the input up to its end."""
     name = _name(path)
     first = blocks[0]["first"].removeprefix("\ufeff")  # the CLI reads files as utf-8-sig
