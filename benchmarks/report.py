@@ -232,6 +232,19 @@ def _spark(result: dict) -> list[str]:
             f"{run['cli']['peak_rss_mb']:,} MB | {_rate(run['spark'])} |"
         )
     rows += ["", _crossover(cross, result), ""]
+    if "at_rows" in cross:
+        cpus = result["machine"]["cpus"]
+        per_million = {
+            name: cpus * 1e6 / cross[f"{name}_marginal_rows_per_s"] / 3600
+            for name in ("cli", "spark")
+        }
+        rows += [
+            f"Compute per million rows beyond the fixed cost ({cpus} vCPUs × time; the basis "
+            f"of the cost estimate in [docs/spark.md](../docs/spark.md#what-a-run-costs)): "
+            f"CLI {per_million['cli']:.4f} vCPU-hours, Spark {master} "
+            f"{per_million['spark']:.4f} vCPU-hours.",
+            "",
+        ]
     if udfs:
         ours, theirs = udfs["rows_per_s"]["pandas_function"], udfs["rows_per_s"]["pyfunc_spark_udf"]
         same = "identical to the bit" if udfs["identical_bits"] else (

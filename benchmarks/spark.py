@@ -65,12 +65,19 @@ def timed(instance: Instance, *args: str, cap: bool = False) -> dict:
     return {"ok": ok, "wall_s": round(wall, 2), "peak_rss_mb": round(peak / 1024)}
 
 
-def _engines(instance: Instance, path: Path, out: Path, rows: int) -> dict:
-    cli = timed(instance, "predict", str(path), "-o", str(out / "cli.csv"), cap=True)
-    spark = timed(instance, "predict", str(path), "--engine", "spark", "--master", MASTER,
-                  "-o", str(out / "spark"))  # fmt: skip
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir()
+def _engines(instance: Instance, path: Path, out: Path, rows: int, *, repeats: int = 1) -> dict:
+    """Both engines on ``path``; with ``repeats``, each run that many times and the fastest
+    kept (the fixed cost, measured on a tiny file, is the most sensitive to other load)."""
+    cli = spark = None
+    for _ in range(repeats):
+        one = timed(instance, "predict", str(path), "-o", str(out / "cli.csv"), cap=True)
+        other = timed(instance, "predict", str(path), "--engine", "spark", "--master", MASTER,
+                      "-o", str(out / "spark"))  # fmt: skip
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        cli = one if cli is None or one["wall_s"] < cli["wall_s"] else cli
+        spark = other if spark is None or other["wall_s"] < spark["wall_s"] else spark
+    assert cli is not None and spark is not None
     for result in (cli, spark):
         result["rows_per_s"] = round(rows / result["wall_s"]) if result["ok"] else None
     return {"rows": rows, "file_mb": round(path.stat().st_size / 2**20), "cli": cli,
@@ -89,7 +96,7 @@ def run(instance: Instance, *, quick: bool = False) -> dict | None:
     small = folder / "small.csv"
     write_csv(small, SMALL)
     say(f"spark: fixed cost of a job ({SMALL} rows), CLI and {MASTER}")
-    fixed = _engines(instance, small, out, SMALL)
+    fixed = _engines(instance, small, out, SMALL, repeats=2)
     runs = []
     for rows in QUICK_SIZES if quick else SIZES:
         path = folder / f"samples-{rows}.csv"
