@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Literal, TextIO, cast
 
 import click
 
@@ -85,7 +86,7 @@ def predict(
     threads: int,
     engine: str,
     master: str,
-    output_format: str,
+    output_format: Literal["csv", "parquet"],
     input_format: str,
     spark_conf: tuple[str, ...],
 ) -> None:
@@ -114,7 +115,7 @@ def predict(
     param = next(p for p in ctx.command.params if p.name == "source")
     path = click.Path(exists=True, dir_okay=False, path_type=Path).convert(source, param, ctx)
     with click.open_file(output, "w", lazy=True) as handle:
-        _predict_here(path, handle, explain, threads)
+        _predict_here(path, cast(TextIO, handle), explain, threads)
 
 
 def _spark_only(ctx: click.Context, names: tuple[str, ...]) -> None:
@@ -126,7 +127,7 @@ def _spark_only(ctx: click.Context, names: tuple[str, ...]) -> None:
             raise click.UsageError(f"{option.replace('_', '-')} needs --engine spark.")
 
 
-def _predict_here(path: Path, output, explain: bool, threads: int) -> None:
+def _predict_here(path: Path, output: TextIO, explain: bool, threads: int) -> None:
     from pinkbreast.services.batch import read_samples, score_samples, write_results
     from pinkbreast.services.scoring import ModelUnavailable
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from pinkbreast.cli.rejection import rejected
 from pinkbreast.config import load_settings
 from pinkbreast.ml.tables import FileRejected
+
+if TYPE_CHECKING:
+    from pinkbreast.spark.outputs import Format
 
 
 def predict_on_spark(
@@ -14,7 +19,7 @@ def predict_on_spark(
     output: str,
     *,
     master: str,
-    output_format: str,
+    output_format: Format,
     input_format: str,
     conf: tuple[str, ...],
 ) -> None:

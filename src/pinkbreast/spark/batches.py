@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,7 +54,7 @@ class Parsed:
     """A batch's valid rows (the CLI's sample frame plus where each came from) and rejects."""
 
     valid: pd.DataFrame  # sample_ref, diagnosis, the 30 features, file, line, row
-    rejects: list[dict] = field(default_factory=list)
+    rejects: list[dict[str, object]] = field(default_factory=list)
 
 
 def reason(problems: list[Problem]) -> str:
@@ -114,7 +114,7 @@ def parse_lines(
     frame = table_columns.read_plain("\n".join([*head, *texts]) + "\n", SAMPLES, None)
     if frame is not None:
         return Parsed(_located(frame, path, lines, rows))
-    cells = []
+    cells: list[list[str] | csv.Error] = []
     for text in texts:
         try:
             cells.append(next(csv.reader([text])))
@@ -123,9 +123,17 @@ def parse_lines(
     return _row_by_row(cells, lines, rows, path, plan)
 
 
-def _row_by_row(cells: list, lines: list, rows: list[int], path: str, plan: FilePlan) -> Parsed:
+def _row_by_row(
+    cells: Sequence[list[str] | csv.Error],
+    lines: Sequence[int | None],
+    rows: list[int],
+    path: str,
+    plan: FilePlan,
+) -> Parsed:
     """The CLI's rule on each row; ``cells`` may hold a ``csv.Error`` for a line it cannot split."""
-    records, kept, rejects = [], [], []
+    records: list[dict[str, object]] = []
+    rejects: list[dict[str, object]] = []
+    kept: list[int] = []
     for index, row_cells in enumerate(cells):
         problems: list[Problem] = []
         if isinstance(row_cells, csv.Error):
@@ -168,7 +176,7 @@ class ParquetRows:
     def _file(self, path: str, part: pd.DataFrame) -> Parsed:
         plan = self.files[path]
         rows = (plan.blocks[0].rows_before + part["row_index"] + 1).tolist()
-        columns = list(plan.columns)
+        columns = [name for name in plan.columns if name]  # Parquet columns all have names
         by_column = [_column_cells(name, part[name]) for name in columns]
         clean = table_columns.clean_columns(columns, by_column, SAMPLES)
         if clean is not None:
@@ -195,7 +203,9 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _located(frame: pd.DataFrame, path: str, lines: list, rows: list[int]) -> pd.DataFrame:
+def _located(
+    frame: pd.DataFrame, path: str, lines: Sequence[int | None], rows: list[int]
+) -> pd.DataFrame:
     return frame.assign(file=path, line=pd.array(lines, dtype="Int64"), row=rows)
 
 

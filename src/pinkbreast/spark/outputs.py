@@ -46,6 +46,7 @@ class OutputExists(FileExistsError):
 def refuse_existing(spark: SparkSession, uri: str) -> None:
     """Raise :class:`OutputExists` when ``uri`` exists (on any file system Spark reaches)."""
     jvm = spark.sparkContext._jvm
+    assert jvm is not None  # a live session's gateway
     path = jvm.org.apache.hadoop.fs.Path(uri)
     if path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(path):
         raise OutputExists(f"{uri} already exists: give a new output folder.")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from pinkbreast.ml.table_format import SAMPLES, FileRejected, Problem, layout
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, Row, SparkSession
 
 # A line the csv module reads as empty cells only: skipped, as the CLI skips it. The same
 # pattern is applied by the JVM (to count rows) and by Python (to number them).
@@ -87,10 +87,11 @@ def _csv(spark: SparkSession, uri: str) -> Source:
     )
     if not counted:
         raise FileRejected([Problem(_name(uri), None, None, "the input holds no rows")])
-    by_file: dict[str, list] = {}
+    by_file: dict[str, list[Row]] = {}
     for row in counted:
         by_file.setdefault(row["file"], []).append(row)
-    files, rows_before, problems = {}, 0, []
+    files: dict[str, FilePlan] = {}
+    rows_before, problems = 0, list[Problem]()
     for path in sorted(by_file):
         plan, rows_before = _csv_plan(path, sorted(by_file[path], key=lambda r: r["block"]),
                                       rows_before, problems)  # fmt: skip
@@ -113,7 +114,7 @@ def _blank(text: Column) -> Column:
 
 
 def _csv_plan(
-    path: str, blocks: list, rows_before: int, problems: list[Problem]
+    path: str, blocks: list[Row], rows_before: int, problems: list[Problem]
 ) -> tuple[FilePlan, int]:
     """The file's plan, and the rows of the input up to its end."""
     name = _name(path)
