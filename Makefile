@@ -35,7 +35,7 @@ test: $(STAMP) ## Lint, check formatting and run the tests (all but the reliabil
 test-reliability: $(STAMP) ## Load and fault tests on gunicorn + MariaDB (~5 min; figures in benchmarks/)
 	$(BIN)/pytest -m reliability tests/reliability
 
-bench: $(STAMP) ## Run the benchmark suite (needs MariaDB and wrk; ~7 min); results in benchmarks/
+bench: $(STAMP) ## Run the benchmark suite (needs MariaDB and wrk; ~7 min + Spark part); results in benchmarks/
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 

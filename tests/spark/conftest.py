@@ -25,6 +25,17 @@ def spark() -> Iterator[object]:
 
 
 @pytest.fixture
+def small_blocks(spark) -> Iterator[int]:
+    """Files split into blocks of 4 KiB (many tasks, lines numbered across blocks), as a file
+    of gigabytes is split into blocks of 128 MiB."""
+    key = "spark.sql.files.maxPartitionBytes"
+    before = spark.conf.get(key)
+    spark.conf.set(key, "4096")
+    yield 4096
+    spark.conf.set(key, before)
+
+
+@pytest.fixture
 def scoring_env(trained_champion, tmp_path, monkeypatch) -> str:
     """The CLI's environment pointed at the session's trained champion; its tracking URI."""
     monkeypatch.setenv("PINKBREAST_INSTANCE", str(tmp_path / "instance"))

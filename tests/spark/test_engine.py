@@ -49,10 +49,11 @@ def _parquet(folder: Path) -> pd.DataFrame:
 
 
 def test_569_cases_get_the_clis_result_lines_in_csv_and_its_doubles_in_parquet(
-    spark, scoring_env, reference_samples, tmp_path
+    spark, small_blocks, scoring_env, reference_samples, tmp_path
 ):
     path = tmp_path / "reference.csv"
     reference_samples.to_csv(path, index=False)
+    assert path.stat().st_size > 20 * small_blocks  # read by dozens of tasks
     expected = _cli_lines(path, tmp_path)
     result = _invoke(str(path), "--engine", "spark", "-o", str(tmp_path / "csv"))
     assert result.exit_code == 0, result.output
@@ -111,7 +112,7 @@ def _bad_file(samples: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
 
 
 def test_bad_rows_are_rejected_with_the_clis_words_and_the_rest_scored_alike(
-    spark, scoring_env, reference_samples, tmp_path
+    spark, small_blocks, scoring_env, reference_samples, tmp_path
 ):
     bad, good = _bad_file(reference_samples, tmp_path)
     refused = _invoke(str(bad), "-o", str(tmp_path / "x.csv"))
