@@ -232,7 +232,7 @@ def _spark(result: dict) -> list[str]:
             f"{run['cli']['peak_rss_mb']:,} MB | {_rate(run['spark'])} |"
         )
     rows += ["", _crossover(cross, result), ""]
-    if "at_rows" in cross:
+    if "spark_marginal_rows_per_s" in cross:
         cpus = result["machine"]["cpus"]
         per_million = {
             name: cpus * 1e6 / cross[f"{name}_marginal_rows_per_s"] / 3600
@@ -262,26 +262,28 @@ def _spark(result: dict) -> list[str]:
 
 
 def _crossover(cross: dict, result: dict) -> str:
-    if "at_rows" not in cross:
+    if "spark_marginal_rows_per_s" not in cross:
         return "No size finished on both engines: no per-row rates to compare."
     cli, spark = cross["cli_marginal_rows_per_s"], cross["spark_marginal_rows_per_s"]
     text = (
         f"Fixed cost: CLI {cross['cli_fixed_s']} s, Spark {cross['spark_fixed_s']} s (JVM, "
-        f"session, Python workers, model). Beyond it, at {cross['at_rows']:,} rows: CLI "
-        f"{cli:,} rows/s, Spark {result['master']} {spark:,} rows/s. "
+        f"session, Python workers, model). Beyond it, on the largest file each finished: CLI "
+        f"{cli:,} rows/s ({cross['cli_at_rows']:,} rows), Spark {result['master']} {spark:,} "
+        f"rows/s ({cross['spark_at_rows']:,} rows). "
     )
-    if cross["rows"] is not None:
-        return text + f"**Crossover**: Spark is faster from about {cross['rows']:,} rows."
     failed = [r["rows"] for r in result["runs"] if not r["cli"]["ok"]]
     beyond = (
-        f" The CLI did not finish {failed[0]:,} rows within its memory cap: beyond what "
-        "fits in one machine's memory, Spark is the only engine of the two that runs."
+        f" The CLI did not finish {failed[0]:,} rows within its {result['cli_memory_cap_gib']:g}"
+        " GiB cap (it holds the whole file and its results in memory): beyond what fits in "
+        "one machine's memory, Spark is the engine of the two that runs."
         if failed
         else ""
     )
+    if cross["rows"] is not None:
+        return text + f"**Crossover**: Spark is faster from about {cross['rows']:,} rows." + beyond
     return text + (
-        "**No crossover on this machine**: on the same two cores the CLI is faster at any "
-        f"size; Spark matches its rate with about {cross['executors_to_match_cli']:.0f} "
+        "**No crossover in speed on this machine**: on the same two cores the CLI is faster "
+        f"per row; Spark matches its rate with about {cross['executors_to_match_cli']:.0f} "
         f"executors like this {result['master']} (linear scaling assumed)." + beyond
     )
 

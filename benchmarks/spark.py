@@ -123,16 +123,17 @@ def run(instance: Instance, *, quick: bool = False) -> dict | None:
 
 
 def crossover(fixed: dict, runs: list[dict]) -> dict:
-    """Per-row rates beyond the fixed cost, and where Spark would overtake the CLI."""
-    both = [r for r in runs if r["cli"]["ok"] and r["spark"]["ok"]]
+    """Each engine's rate beyond its fixed cost, on the largest file it finished, and where
+    Spark would overtake the CLI."""
     found: dict = {"cli_fixed_s": fixed["cli"]["wall_s"], "spark_fixed_s": fixed["spark"]["wall_s"]}
-    if not both:
-        return found
-    biggest = both[-1]
-    cli = (biggest["rows"] - SMALL) / (biggest["cli"]["wall_s"] - fixed["cli"]["wall_s"])
-    spark = (biggest["rows"] - SMALL) / (biggest["spark"]["wall_s"] - fixed["spark"]["wall_s"])
-    found |= {"at_rows": biggest["rows"], "cli_marginal_rows_per_s": round(cli),
-              "spark_marginal_rows_per_s": round(spark)}  # fmt: skip
+    for name in ("cli", "spark"):
+        done = [r for r in runs if r[name]["ok"]]
+        if not done:
+            return found
+        largest = done[-1]
+        rate = (largest["rows"] - SMALL) / (largest[name]["wall_s"] - found[f"{name}_fixed_s"])
+        found |= {f"{name}_at_rows": largest["rows"], f"{name}_marginal_rows_per_s": round(rate)}
+    cli, spark = found["cli_marginal_rows_per_s"], found["spark_marginal_rows_per_s"]
     gap = found["spark_fixed_s"] - found["cli_fixed_s"]
     found["rows"] = round(gap / (1 / cli - 1 / spark)) if spark > cli else None
     # executors like this machine's local[2] needed to match the CLI's rate, at linear scaling
