@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-reliability lint format lock clean venv translations bench
+.PHONY: serve-model help run test test-reliability lint format lock clean venv translations bench
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,6 +26,12 @@ venv: $(STAMP) ## Create .venv and install pinned dependencies (runtime + dev)
 run: $(STAMP) ## Migrate the database, load the reference data, serve on http://$(HOST):$(PORT)
 	$(BIN)/pinkbreast prepare
 	$(BIN)/pinkbreast serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+MODEL_PORT ?= 5001
+serve-model: $(STAMP) ## Serve the champion with `mlflow models serve` on http://$(HOST):$(MODEL_PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_TRACKING_URI="$${MLFLOW_TRACKING_URI:-sqlite:///$(CURDIR)/instance/mlflow.db}" \
+		$(BIN)/mlflow models serve -m models:/pinkbreast@champion --env-manager local \
+		-h $(HOST) -p $(MODEL_PORT)
 
 test: $(STAMP) ## Lint, check formatting and run the tests (all but the reliability ones)
 	$(BIN)/ruff check src tests benchmarks

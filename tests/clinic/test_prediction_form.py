@@ -67,7 +67,7 @@ def test_impossible_values_are_refused_next_to_the_field(alice, settings):
     assert prediction_rows(settings.database_url) == []
 
 
-def test_zero_to_one_scaled_values_are_flagged_out_of_range(alice, settings):
+def test_zero_to_one_scaled_values_get_no_answer_and_are_flagged(alice, settings):
     raw = case_values(MALIGNANT_ID)
     scaled = {
         f.name: (raw[f.name] - f.reference_min) / (f.reference_max - f.reference_min)
@@ -75,8 +75,9 @@ def test_zero_to_one_scaled_values_are_flagged_out_of_range(alice, settings):
     }
     response = submit_form(alice, scaled)
     page = alice.get(response.headers["Location"]).get_data(as_text=True)
-    assert 'id="range-warnings"' in page
+    assert 'id="input-check"' in page
     (record,) = prediction_rows(settings.database_url)
+    assert (record.zone, record.label) == ("check_input", None)
     assert "radius_mean" in record.warning_list and "area_worst" in record.warning_list
 
 

@@ -116,3 +116,33 @@ def test_register_approve_predict_confirm_and_find_in_history(browser, clinic_se
         screenshot(admin, "dashboard")
     user_ctx.close()
     admin_ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_rescaled_values_get_no_answer_and_say_what_to_check(browser, clinic_server, lang):
+    """The original project's failure mode: values rescaled to 0-1 typed into the form."""
+    from pinkbreast.features import FEATURES
+
+    base = clinic_server
+    context = browser.new_context(
+        locale="fr-FR" if lang == "fr" else "en-GB", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    _log_in(page, base, "alice", PASSWORDS["alice"])
+    page.goto(base + "/predict")
+    page.fill("#sample_ref", f"RESCALED-{lang}")
+    raw = case_values(CASE_ID)
+    for f in FEATURES:
+        scaled = (raw[f.name] - f.reference_min) / (f.reference_max - f.reference_min)
+        page.fill(f"#{f.name}", f"{scaled:.4f}")
+    page.locator("#prediction-form button[type=submit]").click()
+    page.wait_for_selector("#input-check")
+    heading = page.locator("#verdict-heading").inner_text()
+    expected = "check the input" if lang == "en" else "vérifier la saisie"
+    assert expected in heading
+    assert "Malignant" not in heading and "Malin" not in heading
+    cause = page.locator("#input-check").inner_text()
+    assert ("rescaled to 0–1" if lang == "en" else "ramenées entre 0 et 1") in cause
+    assert axe_violations(page) == []
+    screenshot(page, "result-check-input" if lang == "en" else "result-check-input-fr")
+    context.close()

@@ -93,7 +93,15 @@ def test_the_fast_path_is_stored_with_the_model(trained, champion):
     local = Path(mlflow.artifacts.download_artifacts(f"models:/pinkbreast/{champion.version}"))
     source = Path(fastpath.__file__).parent
     modules = sorted(p.name for p in source.glob("*.py"))
-    assert modules == ["__init__.py", "linear.py", "plan.py", "rows.py", "served.py", "trees.py"]
+    assert modules == [
+        "__init__.py",
+        "guard.py",
+        "linear.py",
+        "plan.py",
+        "rows.py",
+        "served.py",
+        "trees.py",
+    ]
     for name in modules:
         assert (local / "code" / "fastpath" / name).read_text() == (source / name).read_text()
 

@@ -11,6 +11,7 @@ import click
 
 from pinkbreast.cli.rejection import rejected
 from pinkbreast.config import load_settings
+from pinkbreast.ml.names import ZONES
 from pinkbreast.ml.tables import FileRejected
 
 
@@ -148,7 +149,7 @@ def _predict_here(path: Path, output: TextIO, explain: bool, threads: int) -> No
     except ModelUnavailable as exc:
         raise click.ClickException(f"{exc} Nothing was scored.") from exc
     write_results(samples, results, output)
-    counts = {zone: results.zone.count(zone) for zone in ("malignant", "indeterminate", "benign")}
+    counts = {zone: results.zone.count(zone) for zone in ZONES}
     click.echo(
         f"Scored {len(results)} samples with model version {results.model_version}: "
         + ", ".join(f"{n} {zone}" for zone, n in counts.items()),

@@ -19,6 +19,7 @@ from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import fastpath
 from pinkbreast.ml.explain import background_sample
 from pinkbreast.ml.fastpath import plan
+from pinkbreast.ml.guard_fit import fit_guard
 from pinkbreast.ml.names import ALIAS, MODEL_NAME
 from pinkbreast.ml.operating import OperatingPoint, Platt
 from pinkbreast.ml.protocol import Fitted
@@ -72,16 +73,21 @@ def register_champion(
 ) -> tuple[str, str]:
     """Log the served model in the active run, register it, point ``champion`` at it.
 
+    The input guard is fitted on the same cases and stored with it (``guard.json``).
     Returns ``(version, model_uri)``.
     """
     X = frame[list(FEATURE_NAMES)].astype(float)
+    guard = fit_guard(X.to_numpy(), frame["diagnosis"].to_numpy(), seed=seed)
+    document = {**document, "guard": {"cut": guard.cut, "trip_rate_out_of_fold": guard.trip_rate}}
     with tempfile.TemporaryDirectory() as folder:
         paths = {
             "pipeline": Path(folder, "pipeline.joblib"),
             "operating_point": Path(folder, "operating_point.json"),
             "background": Path(folder, "background.csv"),
             "fast_path": Path(folder, "fast_path.npz"),
+            "guard": Path(folder, "guard.json"),
         }
+        guard.save(paths["guard"])
         joblib.dump(fitted.pipeline, paths["pipeline"])
         paths["operating_point"].write_text(json.dumps(document, indent=2), encoding="utf-8")
         background_sample(frame, list(FEATURE_NAMES), seed=seed).to_csv(
@@ -91,8 +97,9 @@ def register_champion(
             del paths["fast_path"]
         example = X.head(3).reset_index(drop=True)
         output = pd.DataFrame(
-            {"probability": [0.5] * 3, "label": ["benign"] * 3, "zone": ["benign"] * 3}
-        )
+            {"probability": [0.5] * 3, "label": ["benign"] * 3, "zone": ["benign"] * 3,
+             "distance": [1.0] * 3, "outside_reference": ["", "", ""]}
+        )  # fmt: skip
         info = mlflow.pyfunc.log_model(
             name="model",
             python_model=str(SERVED_CODE),

@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from pinkbreast.features import FEATURE_NAMES, FEATURES
+from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import champion_lookup
 from pinkbreast.ml.fastpath import TOLERANCE, NotCompilable
+from pinkbreast.ml.fastpath.guard import Guard, guarded_zones
 from pinkbreast.ml.fastpath.served import Served
+from pinkbreast.ml.guard_fit import limits_only
 from pinkbreast.ml.inputs import matrix
 from pinkbreast.ml.names import ALIAS, MODEL_NAME
 
@@ -39,8 +41,8 @@ if TYPE_CHECKING:  # MLflow and the explainer are imported when first needed
 @dataclass(slots=True)  # not frozen: built 100,000 times for a big file (5x faster)
 class Prediction:
     probability: float  # of malignancy, on the served (calibrated) scale
-    label: str  # "malignant" | "benign", at the operating threshold
-    zone: str  # "malignant" | "indeterminate" | "benign"
+    label: str | None  # "malignant" | "benign" at the operating threshold; None: check input
+    zone: str  # see pinkbreast.ml.names.ZONES
     threshold: float
     model_version: str
     warnings: tuple[str, ...] = ()  # features outside the WDBC reference range
@@ -50,7 +52,7 @@ class Scores(NamedTuple):
     """Results of many rows, column by column (plain Python lists)."""
 
     probability: list[float]
-    label: list[str]
+    label: list[str | None]
     zone: list[str]
     warnings: list[tuple[str, ...]]  # features outside the WDBC reference range, per row
 
@@ -68,8 +70,6 @@ def load_served(model_uri: str):
     return python_model, pd.read_csv(python_model.artifact_paths["background"])
 
 
-_REFERENCE_MIN = np.array([f.reference_min for f in FEATURES])
-_REFERENCE_MAX = np.array([f.reference_max for f in FEATURES])
 _NAMES = np.array(FEATURE_NAMES, dtype=object)
 
 
@@ -83,15 +83,22 @@ class Champion:
     def operating_point(self) -> dict:
         return self.served.operating_point
 
+    @property
+    def guard(self) -> Guard:
+        """The input guard stored with the model; hard limits and ranges only for versions
+        registered before it existed."""
+        return getattr(self.served, "guard", None) or limits_only()
+
     def predict(self, rows: Iterable[Mapping[str, object]]) -> list[Prediction]:
         return self.predict_matrix(matrix(rows))
 
     def score_arrays(self, X: np.ndarray) -> Scores:
         """Column-wise results for already validated raw values (rows x 30, canonical order)."""
         served = self.served
+        assessment = self.guard.assess(X)
         probabilities = array_probability(served)(X)
-        labels, zones = _zones(served, probabilities)
-        outside = (X < _REFERENCE_MIN) | (X > _REFERENCE_MAX)
+        labels, zones = guarded_zones(*_zones(served, probabilities), assessment)
+        outside = assessment.outside
         flagged = np.flatnonzero(outside.any(axis=1))
         warnings = [()] * len(X)
         for index in flagged.tolist():

@@ -7,7 +7,13 @@ and checked against the plain pipeline on the background cases; the plain pipeli
 compilation is impossible or the check fails (``fast_path`` says which and why).
 Input: a DataFrame of raw feature values by canonical name (order does not matter; columns are
 bound by name). Output: one row per case with ``probability`` (of malignancy, on the served,
-possibly calibrated scale), ``label`` (at the operating threshold) and ``zone``.
+possibly calibrated scale), ``label`` (at the operating threshold), ``zone``, ``distance`` (to
+the reference cases) and ``outside_reference`` (features outside the reference range).
+
+The input guard stored with the model (``fastpath/guard.py``) applies here too: impossible
+values (missing, NaN, infinite, negative, above the hard limit) raise an ``MlflowException``
+naming the row and feature (``mlflow models serve`` answers 400), and a sample unlike the
+reference cases gets the zone ``check_input`` with no label.
 """
 
 import json
@@ -16,15 +22,19 @@ import logging
 import joblib
 import numpy as np
 import pandas as pd
+from mlflow.exceptions import MlflowException
 from mlflow.models import set_model
+from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 from mlflow.pyfunc import PythonModel
 
 try:  # the copy stored with the model
     from fastpath import compile_checked
-    from fastpath.served import calibrate, zones
+    from fastpath.guard import ImpossibleValues, guarded_zones
+    from fastpath.served import calibrate, load_guard, zones
 except ImportError:  # loaded from the source tree
     from pinkbreast.ml.fastpath import compile_checked
-    from pinkbreast.ml.fastpath.served import calibrate, zones
+    from pinkbreast.ml.fastpath.guard import ImpossibleValues, guarded_zones
+    from pinkbreast.ml.fastpath.served import calibrate, load_guard, zones
 
 log = logging.getLogger("pinkbreast.model")
 
@@ -38,6 +48,7 @@ class PinkBreastModel(PythonModel):
         with open(context.artifacts["operating_point"], encoding="utf-8") as handle:
             self.operating_point = json.load(handle)
         self.features = list(self.operating_point["features"])
+        self.guard = load_guard(self.artifact_paths)
         check = pd.read_csv(context.artifacts["background"])[self.features].to_numpy(float)
         self.fast_path = compile_checked(self.pipeline, self.features, check)
         if not self.fast_path.compiled:
@@ -56,9 +67,30 @@ class PinkBreastModel(PythonModel):
         return zones(p, self.operating_point)
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
-        p = self.probability(model_input)
-        label, zone = self.zones(p)
-        return pd.DataFrame({"probability": p, "label": label, "zone": zone})
+        try:
+            X = pd.DataFrame(model_input)[self.features].to_numpy(float)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise MlflowException(
+                f"invalid input: {exc}", error_code=INVALID_PARAMETER_VALUE
+            ) from exc
+        if self.guard is None:  # not stored with this model: no check beyond the schema
+            p = self.probability_array(X)
+            label, zone = self.zones(p)
+            return pd.DataFrame({"probability": p, "label": label, "zone": zone})
+        try:
+            assessment = self.guard.assess(X)
+        except ImpossibleValues as exc:
+            raise MlflowException(
+                f"invalid input: {exc}", error_code=INVALID_PARAMETER_VALUE
+            ) from exc
+        p = self.probability_array(X)
+        label, zone = guarded_zones(*self.zones(p), assessment)
+        names = np.array(self.features, dtype=object)
+        outside = [",".join(names[row]) for row in assessment.outside]
+        return pd.DataFrame(
+            {"probability": p, "label": label, "zone": zone,
+             "distance": assessment.distance, "outside_reference": outside}
+        )  # fmt: skip
 
 
 set_model(PinkBreastModel())

@@ -64,8 +64,8 @@ class PredictionLine(Strict):
     sample_date: date | None
     model_version: str = Field(min_length=1, max_length=32)
     probability: Probability
-    zone: Literal["malignant", "indeterminate", "benign"]
-    label: str = Field(min_length=1, max_length=16)
+    zone: Literal["malignant", "indeterminate", "benign", "check_input"]
+    label: str | None = Field(default=None, min_length=1, max_length=16)  # None: check_input
     threshold: Probability
     band_lower: Probability
     band_upper: Probability

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pinkbreast.db.models import ZONES, Outcome, PredictionRecord, User
+from pinkbreast.db.models import Outcome, PredictionRecord, User
+from pinkbreast.ml.names import ZONES
 from pinkbreast.services.predictions import can_see_all
 
 PER_PAGE = 25

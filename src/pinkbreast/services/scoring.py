@@ -18,6 +18,7 @@ from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import registry
 from pinkbreast.ml.inputs import InvalidInput, matrix
 from pinkbreast.ml.names import MODEL_NAME
+from pinkbreast.ml.unusual import Finding, diagnose
 
 __all__ = [
     "InvalidInput",
@@ -65,6 +66,12 @@ def champion(tracking_uri: str) -> registry.Champion:
         raise ModelUnavailable(
             "No champion model is available: run `pinkbreast train` (or `make run`)."
         ) from exc
+
+
+def check_input_finding(values: Mapping[str, float], *, tracking_uri: str) -> Finding:
+    """Which values of a ``check_input`` sample are unusual, and the likely cause."""
+    guard = champion(tracking_uri).guard
+    return diagnose(guard, [values[name] for name in guard.features])
 
 
 @lru_cache(maxsize=8)

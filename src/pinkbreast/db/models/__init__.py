@@ -10,7 +10,6 @@ from pinkbreast.db.models.base import Base, as_utc, utcnow
 from pinkbreast.db.models.cases import Case
 from pinkbreast.db.models.clinical import (
     SOURCES,
-    ZONES,
     NewPrediction,
     Outcome,
     PredictionReading,
@@ -23,7 +22,6 @@ __all__ = [
     "SOURCES",
     "STATUSES",
     "UTC",
-    "ZONES",
     "Alert",
     "ApiRateWindow",
     "ApiToken",

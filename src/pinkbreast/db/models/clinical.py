@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pinkbreast.db.models.accounts import User
 from pinkbreast.db.models.base import Base, Timestamp, utcnow
 from pinkbreast.features import FEATURES
+from pinkbreast.ml.names import ZONES
 
-ZONES = ("malignant", "indeterminate", "benign")
 SOURCES = ("form", "batch", "api")
 
 
@@ -43,7 +43,9 @@ class PredictionRecord(PredictionReading, Base):
     __tablename__ = "predictions"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "idempotency_key", name="uq_predictions_idempotency"),
-        sa.CheckConstraint("zone IN ('malignant', 'indeterminate', 'benign')", name="zone"),
+        sa.CheckConstraint(
+            "zone IN ({})".format(", ".join(f"'{zone}'" for zone in ZONES)), name="zone"
+        ),
         sa.CheckConstraint("source IN ('form', 'batch', 'api')", name="source"),
     )
 
@@ -58,7 +60,7 @@ class PredictionRecord(PredictionReading, Base):
     model_version: Mapped[str] = mapped_column(sa.String(32), index=True)
     probability: Mapped[float] = mapped_column(sa.Double)
     zone: Mapped[str] = mapped_column(sa.String(16), index=True)
-    label: Mapped[str] = mapped_column(sa.String(16))
+    label: Mapped[str | None] = mapped_column(sa.String(16))  # None: zone check_input
     threshold: Mapped[float] = mapped_column(sa.Double)
     band_lower: Mapped[float] = mapped_column(sa.Double)
     band_upper: Mapped[float] = mapped_column(sa.Double)

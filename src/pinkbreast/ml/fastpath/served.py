@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .guard import Guard
 from .rows import Array, Probability
 
 
@@ -32,13 +33,20 @@ def zones(p: Array, point: dict) -> tuple[Array, Array]:
     return label, zone
 
 
+def load_guard(artifacts: dict) -> Guard | None:
+    """The guard stored with a model (``None`` for versions registered before it existed)."""
+    path = artifacts.get("guard")
+    return Guard.load(Path(path)) if path and Path(path).is_file() else None
+
+
 class Served:
     """A registered model served from its artifacts folder with numpy alone.
 
     ``folder`` is the ``artifacts`` folder of the registered model (``pipeline.joblib``,
-    ``operating_point.json``, ``background.csv`` and the plan ``fast_path.npz``). Offers what
-    the application uses of ``PinkBreastModel``: ``operating_point``, ``features``,
-    ``artifact_paths``, ``probability_array`` and ``zones``.
+    ``operating_point.json``, ``background.csv``, the plan ``fast_path.npz`` and the input guard
+    ``guard.json``). Offers what the application uses of ``PinkBreastModel``:
+    ``operating_point``, ``features``, ``artifact_paths``, ``guard``, ``probability_array`` and
+    ``zones``.
     """
 
     def __init__(self, folder: Path, *, tolerance: float):
@@ -51,7 +59,9 @@ class Served:
             "operating_point": str(folder / "operating_point.json"),
             "background": str(folder / "background.csv"),
             "fast_path": str(folder / "fast_path.npz"),
+            "guard": str(folder / "guard.json"),
         }
+        self.guard = load_guard(self.artifact_paths)
         with open(self.artifact_paths["operating_point"], encoding="utf-8") as handle:
             self.operating_point = json.load(handle)
         self.features = list(self.operating_point["features"])

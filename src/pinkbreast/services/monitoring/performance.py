@@ -1,9 +1,10 @@
 """Performance on confirmed cases over a rolling window, per model version.
 
 The confusion matrix counts *decided* cases: the model said malignant or benign. Cases in the
-indeterminate zone were referred for work-up, not decided; they are reported separately with
-what they turned out to be. Recall (sensitivity) = malignant cases called malignant / malignant
-cases decided. Recall is judged only once enough confirmed malignant cases are in the window.
+indeterminate zone (or whose input had to be checked) were referred for work-up, not decided;
+they are reported separately with what they turned out to be. Recall (sensitivity) = malignant
+cases called malignant / malignant cases decided. Recall is judged only once enough confirmed
+malignant cases are in the window.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import Outcome, PredictionRecord, utcnow
+from pinkbreast.ml.names import DEFINITE_ZONES
 from pinkbreast.services.monitoring.settings import Window
 
 Z95 = 1.959963984540054
@@ -54,7 +56,7 @@ class Performance:
         return wilson(self.tp, self.tp + self.fn)
 
     def add(self, zone: str, diagnosis: str) -> None:
-        if zone == "indeterminate":
+        if zone not in DEFINITE_ZONES:  # referred (indeterminate or check the input)
             self.indeterminate[diagnosis] += 1
         elif diagnosis == "M":
             if zone == "malignant":

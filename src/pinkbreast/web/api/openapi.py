@@ -7,6 +7,7 @@ from functools import cache
 from pydantic.json_schema import models_json_schema
 
 from pinkbreast import __version__
+from pinkbreast.ml.names import ZONES
 from pinkbreast.web.api import schemas
 
 REF = "#/components/schemas/{model}"
@@ -96,7 +97,7 @@ def _paths() -> dict:
                     _query("until", {"type": "string", "format": "date"}, "Created on/before"),
                     _query(
                         "zone",
-                        {"type": "string", "enum": ["malignant", "indeterminate", "benign"]},
+                        {"type": "string", "enum": list(ZONES)},
                         "Zone",
                     ),
                     _query("sample_ref", {"type": "string", "maxLength": 64}, "Exact reference"),

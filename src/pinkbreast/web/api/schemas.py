@@ -16,7 +16,7 @@ from pinkbreast.features import FEATURES
 
 MAX_BATCH = 1000
 SAMPLE_REF = r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$"
-Zone = Literal["malignant", "indeterminate", "benign"]
+Zone = Literal["malignant", "indeterminate", "benign", "check_input"]
 
 
 class Strict(BaseModel):
@@ -77,6 +77,16 @@ class Contribution(BaseModel):
     contribution: float = Field(description="SHAP value, in probability of malignancy")
 
 
+class InputCheck(BaseModel):
+    cause: Literal["rescaled", "standardised", "unit", "swapped", "unknown"] = Field(
+        description="Likely cause: values rescaled to 0-1, standardised (z-scores), every value "
+        "off by one factor (unit), two fields swapped, or unknown"
+    )
+    unusual: list[str] = Field(description="Features outside the reference range or far from it")
+    factor: float | None = Field(description="For a unit mistake: how many times too large")
+    swapped: list[str] | None = Field(description="For a swap: the two fields")
+
+
 class OutcomeOut(BaseModel):
     diagnosis: Literal["M", "B"]
     confirmed_on: date
@@ -90,7 +100,13 @@ class PredictionOut(BaseModel):
     created_at: datetime
     sample_ref: str | None
     sample_date: date | None
-    zone: Zone
+    zone: Zone = Field(
+        description="check_input: the sample is unlike the reference cases (see input_check); "
+        "no malignant/benign answer is given and the probability is an extrapolation"
+    )
+    label: Literal["malignant", "benign"] | None = Field(
+        description="At the operating threshold; null when the zone is check_input"
+    )
     probability: float = Field(description="Calibrated probability of malignancy")
     threshold: float
     band: Band
@@ -99,6 +115,11 @@ class PredictionOut(BaseModel):
     top_contributions: list[Contribution] = Field(
         description="Top SHAP contributions. Empty in the answer to a batch of more than 20 "
         "samples: GET the prediction to have it explained."
+    )
+    input_check: InputCheck | None = Field(
+        default=None,
+        description="For zone check_input: what to check. Null in the answer to a batch of more "
+        "than 20 samples: GET the prediction to have it.",
     )
     outcome: OutcomeOut | None
     measurements: dict[str, float]

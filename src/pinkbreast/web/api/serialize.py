@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pinkbreast.db.models import PredictionReading, as_utc
 from pinkbreast.features import BY_NAME
+from pinkbreast.ml.unusual import Finding
 from pinkbreast.services.history import Page
 from pinkbreast.web.api.schemas import ModelOut, PredictionOut, PredictionPage
 
 
-def prediction_model(record: PredictionReading) -> PredictionOut:
+def prediction_model(record: PredictionReading, finding: Finding | None = None) -> PredictionOut:
     explanation = record.explanation_data or {}
     outcome = record.outcome
     body = PredictionOut(
@@ -17,6 +18,7 @@ def prediction_model(record: PredictionReading) -> PredictionOut:
         sample_ref=record.sample_ref,
         sample_date=record.sample_date,
         zone=record.zone,
+        label=record.label,
         probability=record.probability,
         threshold=record.threshold,
         band={"lower": record.band_lower, "upper": record.band_upper},
@@ -34,13 +36,14 @@ def prediction_model(record: PredictionReading) -> PredictionOut:
             "recorded_by": outcome.recorded_by.username,
             "recorded_at": as_utc(outcome.recorded_at),
         },
+        input_check=None if finding is None else finding.to_dict(),
         measurements=record.feature_values(),
     )
     return body
 
 
-def prediction_out(record: PredictionReading) -> dict:
-    return prediction_model(record).model_dump(mode="json")
+def prediction_out(record: PredictionReading, finding: Finding | None = None) -> dict:
+    return prediction_model(record, finding).model_dump(mode="json")
 
 
 def page_out(listing: Page) -> dict:

@@ -8,8 +8,8 @@ from datetime import date
 from flask import current_app, g, request
 from pydantic import ValidationError
 
-from pinkbreast.db.models import ZONES
 from pinkbreast.ml.inputs import InvalidInput
+from pinkbreast.ml.names import CHECK_INPUT, ZONES
 from pinkbreast.services import history, outcomes, predictions, scoring
 from pinkbreast.web.api import bp
 from pinkbreast.web.api.auth import token_required
@@ -96,8 +96,20 @@ def create_predictions():
         raise ApiError(422, "invalid_request", "Some measurements are invalid.", details) from None
     except scoring.ModelUnavailable:
         raise _model_unavailable() from None
-    body = {"predictions": [prediction_out(r) for r in stored.records]}
+    checked = len(stored.records) <= EXPLAINED_MAX
+    body = {"predictions": [prediction_out(r, _finding(r) if checked else None)
+                            for r in stored.records]}  # fmt: skip
     return body, 200 if stored.replayed else 201
+
+
+def _finding(record):
+    """What to check, for a prediction in the zone check_input (None otherwise)."""
+    if record.zone != CHECK_INPUT:
+        return None
+    try:
+        return scoring.check_input_finding(record.feature_values(), tracking_uri=_tracking_uri())
+    except scoring.ModelUnavailable:
+        return None
 
 
 @bp.get("/predictions")
@@ -160,7 +172,7 @@ def get_prediction(prediction_id: int):
         )
     except scoring.ModelUnavailable:
         pass  # the stored result stands; only its explanation needs the model
-    return prediction_out(record)
+    return prediction_out(record, _finding(record))
 
 
 @bp.put("/predictions/<int:prediction_id>/outcome")

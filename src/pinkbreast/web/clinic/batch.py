@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.ml.names import ZONES
 from pinkbreast.ml.tables import FileRejected
 from pinkbreast.services import audit, history, predictions
 from pinkbreast.services.batch import read_samples, write_record_results
@@ -105,10 +106,7 @@ def _records(batch_id: str, action: str):
 @role_required(*CLINICAL)
 def batch_result(batch_id: str):
     records = _records(batch_id, "batch.view")
-    counts = {
-        zone: sum(r.zone == zone for r in records)
-        for zone in ("malignant", "indeterminate", "benign")
-    }
+    counts = {zone: sum(r.zone == zone for r in records) for zone in ZONES}
     return render_template(
         "clinic/batch_result.html",
         records=records[:SHOWN],

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from pinkbreast.features import BY_NAME, PROPERTIES, STATISTICS
 from pinkbreast.ml.data import load_reference
+from pinkbreast.ml.names import CHECK_INPUT
 from pinkbreast.services import history, outcomes, predictions, scoring
 from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
@@ -113,9 +114,18 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
     chart = None
     if explanation:
         chart = contribution_chart(explanation["top"], record.feature_values(), _lang())
+    finding = None
+    if record.zone == CHECK_INPUT:
+        try:
+            finding = scoring.check_input_finding(
+                record.feature_values(), tracking_uri=_tracking_uri()
+            )
+        except scoring.ModelUnavailable:
+            pass  # the zone and the range warnings still say what to check
     page = render_template(
         "clinic/result.html",
         record=record,
+        finding=finding,
         explanation=explanation,
         chart=chart,
         outcome_form=outcome_form,

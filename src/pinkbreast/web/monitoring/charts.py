@@ -6,6 +6,7 @@ import base64
 import io
 from typing import TYPE_CHECKING
 
+from pinkbreast.ml.names import ZONES
 from pinkbreast.services.monitoring.performance import Performance
 
 if TYPE_CHECKING:  # matplotlib takes 0.4 s to import: when a chart is first drawn
@@ -50,13 +51,13 @@ def volume_by_zone(counts: dict[str, int], labels: dict) -> str:
 
     figure = Figure(figsize=(4, 2.6))
     axes = figure.subplots()
-    zones = ["malignant", "indeterminate", "benign"]
+    zones = list(ZONES)
     bars = axes.bar(
         [labels[z] for z in zones],
         [counts.get(z, 0) for z in zones],
-        color=["#8e1b47", "#f3c744", "#1f5f8b"],
+        color=["#8e1b47", "#f3c744", "#1f5f8b", "#6c6c6c"],
     )
-    for bar, hatch in zip(bars, ["", "..", "//"], strict=True):
+    for bar, hatch in zip(bars, ["", "..", "//", "xx"], strict=True):
         bar.set_hatch(hatch)
     axes.tick_params(axis="x", labelsize=8)
     return _uri(figure)

@@ -25,6 +25,7 @@ def _labels() -> dict:
         "malignant": _("Malignant"),
         "indeterminate": _("Indeterminate"),
         "benign": _("Benign"),
+        "check_input": _("Check the input"),
     }
 
 
