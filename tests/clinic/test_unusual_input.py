@@ -97,10 +97,11 @@ def test_the_cli_gives_no_definite_answer(
     possible, impossible = mistakes[mistake]
     if len(possible):
         (tmp_path / "in.csv").write_text(_csv(possible))
-        result = CliRunner().invoke(cli, ["predict", str(tmp_path / "in.csv"), "-o", "out.csv"])
+        out_path = tmp_path / "out.csv"
+        result = CliRunner().invoke(cli, ["predict", str(tmp_path / "in.csv"), "-o", str(out_path)])
         assert result.exit_code == 0, result.output
 
-        out = pd.read_csv("out.csv", keep_default_na=False)
+        out = pd.read_csv(out_path, keep_default_na=False)
         assert set(out["zone"]) == {"check_input"}
         assert f"{len(possible)} check_input" in result.output
     if len(impossible):
