@@ -44,6 +44,9 @@ class Settings:
     metrics_token: str | None = None
     api_rate_per_minute: int = 120
     metrics_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    # Prevalence of malignancy among the site's samples, for the predictive values shown with
+    # every answer (pinkbreast.ml.evidence); None: the training cases' prevalence.
+    local_prevalence: float | None = None
 
     @property
     def is_production(self) -> bool:
@@ -79,6 +82,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         metrics_token=environ.get("PINKBREAST_METRICS_TOKEN") or None,
         api_rate_per_minute=_integer(environ, "API_RATE_PER_MINUTE", 120, 1, 100_000),
         metrics_allow=_networks(environ.get("PINKBREAST_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
+        local_prevalence=_number(environ, "PINKBREAST_LOCAL_PREVALENCE", None, 0.001, 0.999, float),
     )
 
 

@@ -119,3 +119,37 @@ def test_the_api_says_what_to_check(api, mistakes):
     assert "area_worst" in answer["input_check"]["unusual"]
     again = api.get(f"/predictions/{answer['id']}").get_json()
     assert again["input_check"] == answer["input_check"]
+
+
+def test_every_answer_carries_the_evidence_line(alice, api, settings, tmp_path, monkeypatch):
+    from tests.clinic.helpers import MALIGNANT_ID, case_values
+
+    page = alice.get(submit_form(alice, case_values(MALIGNANT_ID)).headers["Location"])
+    text = page.get_data(as_text=True)
+    assert 'id="evidence"' in text and "569 retrospective cases" in text
+    assert "external validation: none" in text and "PPV" in text
+    body = api.post("/predictions", json={"samples": [{"measurements": case_values(MALIGNANT_ID)}]})
+    evidence = body.get_json()["predictions"][0]["evidence"]
+    assert evidence["cases"] == 569 and evidence["external_validation"] == "none"
+    assert 0 < evidence["npv"] <= 1 and evidence["line"] in text
+    upload(alice, _csv(reference(3)[list(FEATURE_NAMES)]))
+    batch = [r for r in prediction_rows(settings.database_url) if r.source == "batch"]
+    download = alice.get(f"/batch/{batch[0].batch_id}/results.csv").get_data(as_text=True)
+    assert download.splitlines()[0].split(",")[-2:] == ["evidence", "top_reasons"]
+    assert evidence["line"] in download
+
+
+def test_the_cli_prints_the_evidence_at_the_local_prevalence(
+    tmp_path, monkeypatch, trained_champion
+):
+    monkeypatch.setenv("PINKBREAST_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", trained_champion[0])
+    monkeypatch.setenv("PINKBREAST_LOCAL_PREVALENCE", "0.05")
+    (tmp_path / "in.csv").write_text(_csv(reference(2)[list(FEATURE_NAMES)]))
+    result = CliRunner().invoke(
+        cli, ["predict", str(tmp_path / "in.csv"), "-o", str(tmp_path / "o.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Evidence: Learnt from 569 retrospective cases" in result.output
+    assert "At a prevalence of 5.0%" in result.output
+    assert "At a prevalence of 5.0%" in (tmp_path / "o.csv").read_text()

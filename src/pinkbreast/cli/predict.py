@@ -130,7 +130,7 @@ def _spark_only(ctx: click.Context, names: tuple[str, ...]) -> None:
 
 def _predict_here(path: Path, output: TextIO, explain: bool, threads: int) -> None:
     from pinkbreast.services.batch import read_samples, score_samples, write_results
-    from pinkbreast.services.scoring import ModelUnavailable
+    from pinkbreast.services.scoring import ModelUnavailable, evidence
 
     settings = load_settings()
     try:
@@ -148,10 +148,14 @@ def _predict_here(path: Path, output: TextIO, explain: bool, threads: int) -> No
             )
     except ModelUnavailable as exc:
         raise click.ClickException(f"{exc} Nothing was scored.") from exc
-    write_results(samples, results, output)
+    described = evidence(results.model_version, tracking_uri=settings.mlflow_tracking_uri)
+    line = described.line(settings.local_prevalence) if described else ""
+    write_results(samples, results, output, line)
     counts = {zone: results.zone.count(zone) for zone in ZONES}
     click.echo(
         f"Scored {len(results)} samples with model version {results.model_version}: "
         + ", ".join(f"{n} {zone}" for zone, n in counts.items()),
         err=True,
     )
+    if line:
+        click.echo(f"Evidence: {line}", err=True)

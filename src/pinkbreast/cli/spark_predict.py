@@ -38,6 +38,7 @@ def predict_on_spark(
             summary = job.run(
                 spark, source=source, output=output, output_format=output_format,
                 input_format=input_format, tracking_uri=settings.mlflow_tracking_uri,
+                local_prevalence=settings.local_prevalence,
             )  # fmt: skip
         except FileRejected as exc:
             raise rejected(exc, source, "nothing was scored.") from exc

@@ -18,7 +18,7 @@ import mlflow
 import pandas as pd
 from mlflow import MlflowClient
 
-from pinkbreast.ml import explain, tracking
+from pinkbreast.ml import evidence, explain, tracking
 from pinkbreast.ml.candidates import build_candidates
 from pinkbreast.ml.evaluate import Comparison, CVConfig, Progress, compare, split_xy
 from pinkbreast.ml.model_card import render
@@ -83,6 +83,7 @@ def train(
         params=fitted.params,
         settings=config.settings,
     )
+    document["evidence"] = evidence.describe(frame["diagnosis"], winner.pooled)
     provenance = {
         "fingerprint": tracking.fingerprint(frame),
         "git_commit": tracking.git_commit(),

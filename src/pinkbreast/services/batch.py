@@ -33,6 +33,7 @@ RESULT_COLUMNS = (
     "band_upper",
     "model_version",
     "out_of_reference_range",
+    "evidence",  # what the model was learnt from, and PPV/NPV (pinkbreast.ml.evidence)
     "top_reasons",
 )
 
@@ -62,7 +63,7 @@ def _reasons_text(reasons) -> str:
     return "; ".join(f"{name} {value:+.3f}" for name, value in reasons)
 
 
-def _line(index: int, ref: object, result: PredictionRecord) -> list:
+def _line(index: int, ref: object, result: PredictionRecord, evidence: str) -> list:
     """One CSV line; text cells are protected against spreadsheet formulas."""
     band = (result.band_lower, result.band_upper)
     warnings, reasons = result.warning_list, (result.explanation_data or {}).get("top", [])
@@ -77,11 +78,14 @@ def _line(index: int, ref: object, result: PredictionRecord) -> list:
         repr(band[1]),
         result.model_version,
         ";".join(warnings),
+        evidence,
         spreadsheet_safe(_reasons_text(reasons)),
     ]
 
 
-def write_results(samples: pd.DataFrame, results: ScoredColumns, handle: TextIO) -> None:
+def write_results(
+    samples: pd.DataFrame, results: ScoredColumns, handle: TextIO, evidence: str = ""
+) -> None:
     """Results of :func:`score_samples`, one line per sample, in file order: the lines
     ``csv.writer`` writes for :func:`write_record_results`' layout (a test compares them),
     built as text in one pass (a 100,000-row file in a fraction of a second)."""
@@ -91,7 +95,8 @@ def write_results(samples: pd.DataFrame, results: ScoredColumns, handle: TextIO)
     refs = [_cell(spreadsheet_safe(ref)) if isinstance(ref, str) else "" for ref in refs]
     lower, upper = results.band
     shared = f"{results.threshold!r},{lower!r},{upper!r},{_cell(results.model_version)}"
-    warnings = [_cell(";".join(w)) if w else "" for w in results.warnings]
+    evidence = "," + _cell(evidence)  # the same cell on every line
+    warnings = [(_cell(";".join(w)) if w else "") + evidence for w in results.warnings]
     reasons = [
         _cell(spreadsheet_safe(_reasons_text(r))) if r else ""
         for r in (results.reasons or [()] * len(refs))
@@ -101,7 +106,7 @@ def write_results(samples: pd.DataFrame, results: ScoredColumns, handle: TextIO)
         header
         + "".join(
             [
-                f"{row},{ref},{zone},{p!r},{label},{shared},{flags},{why}{_EOL}"
+                f"{row},{ref},{zone},{p!r},{label or ''},{shared},{flags},{why}{_EOL}"
                 for row, ref, zone, p, label, flags, why in zip(
                     range(1, len(refs) + 1), refs, results.zone, results.probability,
                     results.label, warnings, reasons, strict=True,
@@ -120,9 +125,11 @@ def _cell(text: str) -> str:
     return '"' + text.replace('"', '""') + '"' if _SPECIAL.search(text) else text
 
 
-def write_record_results(records: list[PredictionRecord], handle: TextIO) -> None:
+def write_record_results(
+    records: list[PredictionRecord], handle: TextIO, evidence: str = ""
+) -> None:
     """Stored predictions of one batch, in the same layout as :func:`write_results`."""
     writer = csv.writer(handle)
     writer.writerow(RESULT_COLUMNS)
     for index, record in enumerate(records, start=1):
-        writer.writerow(_line(index, record.sample_ref, record))
+        writer.writerow(_line(index, record.sample_ref, record, evidence))

@@ -16,6 +16,7 @@ import numpy as np
 
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import registry
+from pinkbreast.ml.evidence import Evidence, from_operating_point
 from pinkbreast.ml.inputs import InvalidInput, matrix
 from pinkbreast.ml.names import MODEL_NAME
 from pinkbreast.ml.unusual import Finding, diagnose
@@ -66,6 +67,15 @@ def champion(tracking_uri: str) -> registry.Champion:
         raise ModelUnavailable(
             "No champion model is available: run `pinkbreast train` (or `make run`)."
         ) from exc
+
+
+def evidence(version: str | None = None, *, tracking_uri: str) -> Evidence | None:
+    """The evidence behind the champion (None when ``version`` is not the champion's: a
+    prediction made by an earlier version is not described with another's figures)."""
+    model = champion(tracking_uri)
+    if version is not None and version != model.version:
+        return None
+    return from_operating_point(model.operating_point)
 
 
 def check_input_finding(values: Mapping[str, float], *, tracking_uri: str) -> Finding:

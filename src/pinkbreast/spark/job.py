@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pinkbreast.ml.evidence import from_operating_point
 from pinkbreast.spark import batches, model, outputs, sources
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def run(
     output_format: outputs.Format,
     tracking_uri: str,
     input_format: str = "auto",
+    local_prevalence: float | None = None,
 ) -> Summary:
     """Score ``source`` into ``output`` (``scored/`` and ``rejects/``) with the champion.
 
@@ -45,13 +47,14 @@ def run(
     from pyspark import StorageLevel
 
     version = model.resolve(tracking_uri)
+    evidence = from_operating_point(model.load(tracking_uri, version).operating_point)
     outputs.refuse_existing(spark, output)
     read = sources.read(spark, source, sources.input_kind(source, input_format))
     results = scored(read, tracking_uri=tracking_uri, version=version)
     results = results.persist(StorageLevel.MEMORY_AND_DISK)  # scored once, written twice
     try:
         final = mark_repeats(spark, results)
-        written = outputs.write(final, output, output_format)
+        written = outputs.write(final, output, output_format, evidence.line(local_prevalence))
         return summarise(final, version, written)
     finally:
         results.unpersist()

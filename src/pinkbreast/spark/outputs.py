@@ -52,14 +52,16 @@ def refuse_existing(spark: SparkSession, uri: str) -> None:
         raise OutputExists(f"{uri} already exists: give a new output folder.")
 
 
-def write(results: DataFrame, uri: str, fmt: Format) -> dict[str, str]:
+def write(results: DataFrame, uri: str, fmt: Format, evidence: str = "") -> dict[str, str]:
     """Write the scored rows and the rejects under ``uri``; their URIs by name."""
     from pyspark.sql import functions as F
 
     outcome = F.col("outcome")
     scored = results.filter(outcome == "scored").select(
-        *[F.col(c) for c in RESULT_COLUMNS if c != "top_reasons"], F.lit("").alias("top_reasons")
-    )
+        *[F.lit(evidence).alias(c) if c == "evidence" else F.col(c)
+          for c in RESULT_COLUMNS if c != "top_reasons"],
+        F.lit("").alias("top_reasons"),
+    )  # fmt: skip
     rejects = results.filter(outcome == "rejected").select(*REJECT_COLUMNS)
     where = {"scored": f"{uri.rstrip('/')}/scored", "rejects": f"{uri.rstrip('/')}/rejects"}
     for name, frame in (("scored", scored), ("rejects", rejects)):

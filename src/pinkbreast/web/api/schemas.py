@@ -87,6 +87,21 @@ class InputCheck(BaseModel):
     swapped: list[str] | None = Field(description="For a swap: the two fields")
 
 
+class EvidenceOut(BaseModel):
+    line: str = Field(description="The evidence in one sentence, as the result page shows it")
+    cases: int = Field(description="Cases the model was learnt from")
+    malignant: int
+    centre: str
+    period: str
+    external_validation: str
+    prevalence_local: float = Field(
+        description="Prevalence the predictive values are for (PINKBREAST_LOCAL_PREVALENCE, "
+        "else the training prevalence)"
+    )
+    ppv: float | None = Field(description="Positive predictive value at the threshold")
+    npv: float | None = Field(description="Negative predictive value at the threshold")
+
+
 class OutcomeOut(BaseModel):
     diagnosis: Literal["M", "B"]
     confirmed_on: date
@@ -120,6 +135,11 @@ class PredictionOut(BaseModel):
         default=None,
         description="For zone check_input: what to check. Null in the answer to a batch of more "
         "than 20 samples: GET the prediction to have it.",
+    )
+    evidence: EvidenceOut | None = Field(
+        default=None,
+        description="What the model version was learnt from; null when the prediction was made "
+        "by a version that is no longer the champion",
     )
     outcome: OutcomeOut | None
     measurements: dict[str, float]

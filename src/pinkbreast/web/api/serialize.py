@@ -9,7 +9,9 @@ from pinkbreast.services.history import Page
 from pinkbreast.web.api.schemas import ModelOut, PredictionOut, PredictionPage
 
 
-def prediction_model(record: PredictionReading, finding: Finding | None = None) -> PredictionOut:
+def prediction_model(
+    record: PredictionReading, finding: Finding | None = None, evidence: dict | None = None
+) -> PredictionOut:
     explanation = record.explanation_data or {}
     outcome = record.outcome
     body = PredictionOut(
@@ -37,13 +39,16 @@ def prediction_model(record: PredictionReading, finding: Finding | None = None) 
             "recorded_at": as_utc(outcome.recorded_at),
         },
         input_check=None if finding is None else finding.to_dict(),
+        evidence=evidence,
         measurements=record.feature_values(),
     )
     return body
 
 
-def prediction_out(record: PredictionReading, finding: Finding | None = None) -> dict:
-    return prediction_model(record, finding).model_dump(mode="json")
+def prediction_out(
+    record: PredictionReading, finding: Finding | None = None, evidence: dict | None = None
+) -> dict:
+    return prediction_model(record, finding, evidence).model_dump(mode="json")
 
 
 def page_out(listing: Page) -> dict:

@@ -97,9 +97,20 @@ def create_predictions():
     except scoring.ModelUnavailable:
         raise _model_unavailable() from None
     checked = len(stored.records) <= EXPLAINED_MAX
-    body = {"predictions": [prediction_out(r, _finding(r) if checked else None)
+    evidence = _evidence(stored.records[0].model_version) if stored.records else None
+    body = {"predictions": [prediction_out(r, _finding(r) if checked else None, evidence)
                             for r in stored.records]}  # fmt: skip
     return body, 200 if stored.replayed else 201
+
+
+def _evidence(version: str) -> dict | None:
+    """The evidence behind ``version`` (None when it is not the champion's)."""
+    try:
+        described = scoring.evidence(version, tracking_uri=_tracking_uri())
+    except scoring.ModelUnavailable:
+        return None
+    prevalence = current_app.config["PINKBREAST_SETTINGS"].local_prevalence
+    return None if described is None else described.to_dict(prevalence)
 
 
 def _finding(record):
@@ -172,7 +183,7 @@ def get_prediction(prediction_id: int):
         )
     except scoring.ModelUnavailable:
         pass  # the stored result stands; only its explanation needs the model
-    return prediction_out(record, _finding(record))
+    return prediction_out(record, _finding(record), _evidence(record.model_version))
 
 
 @bp.put("/predictions/<int:prediction_id>/outcome")

@@ -11,7 +11,7 @@ from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml.names import ZONES
 from pinkbreast.ml.tables import FileRejected
-from pinkbreast.services import audit, history, predictions
+from pinkbreast.services import audit, history, predictions, scoring
 from pinkbreast.services.batch import read_samples, write_record_results
 from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
@@ -122,8 +122,17 @@ def batch_result(batch_id: str):
 def batch_download(batch_id: str):
     records = _records(batch_id, "batch.download")
     buffer = io.StringIO()
-    write_record_results(records, buffer)
+    write_record_results(records, buffer, _evidence_line(records[0].model_version))
     return _csv(buffer.getvalue(), f"pinkbreast-batch-{batch_id[:8]}.csv")
+
+
+def _evidence_line(version: str) -> str:
+    settings = current_app.config["PINKBREAST_SETTINGS"]
+    try:
+        evidence = scoring.evidence(version, tracking_uri=settings.mlflow_tracking_uri)
+    except scoring.ModelUnavailable:
+        return ""
+    return "" if evidence is None else evidence.line(settings.local_prevalence)
 
 
 @bp.get("/batch/template.csv")

@@ -114,7 +114,13 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
     chart = None
     if explanation:
         chart = contribution_chart(explanation["top"], record.feature_values(), _lang())
-    finding = None
+    finding, evidence_line = None, None
+    settings = current_app.config["PINKBREAST_SETTINGS"]
+    try:
+        if evidence := scoring.evidence(record.model_version, tracking_uri=_tracking_uri()):
+            evidence_line = evidence.line(settings.local_prevalence, _lang())
+    except scoring.ModelUnavailable:
+        pass
     if record.zone == CHECK_INPUT:
         try:
             finding = scoring.check_input_finding(
@@ -126,6 +132,7 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
         "clinic/result.html",
         record=record,
         finding=finding,
+        evidence_line=evidence_line,
         explanation=explanation,
         chart=chart,
         outcome_form=outcome_form,
