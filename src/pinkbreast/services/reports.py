@@ -138,8 +138,7 @@ def export_bundle(
 
     def reports() -> Iterator[list]:
         nonlocal count
-        query = _since(sa.select(PredictionRecord), since).order_by(PredictionRecord.id)
-        for record in session.scalars(query.execution_options(yield_per=_CHUNK)):
+        for record in _in_id_order(session, since):
             yield _resources(report_content(record, lang=lang), base, at)
             count += 1
             if progress:
@@ -155,6 +154,20 @@ def export_bundle(
             detail=f"{count} predictions" + (f" since {since.isoformat()}" if since else ""),
         )
     return bundle, count
+
+
+def _in_id_order(session: Session, since: date | None) -> Iterator[PredictionRecord]:
+    """Predictions by id, ``_CHUNK`` rows per query, each chunk read whole: a streamed cursor
+    would be cut short on MariaDB when loading a row's outcomes issues a query of its own."""
+    last = 0
+    while True:
+        query = _since(sa.select(PredictionRecord), since).where(PredictionRecord.id > last)
+        chunk = session.scalars(query.order_by(PredictionRecord.id).limit(_CHUNK)).all()
+        yield from chunk
+        if len(chunk) < _CHUNK:
+            return
+        last = chunk[-1].id
+        session.expunge_all()  # the rows already written out are not kept in memory
 
 
 def _since(query: sa.Select, since: date | None) -> sa.Select:
