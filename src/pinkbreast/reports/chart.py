@@ -17,10 +17,12 @@ def draw_contributions(pdf: FPDF, content: ReportContent) -> None:
     """Horizontal bars from a zero axis: solid towards malignant, hatched towards benign
     (never colour alone), each labelled with the clinician's value and its points."""
     text = words(content.lang)
-    left = pdf.l_margin + LABEL_WIDTH
-    width = pdf.epw - LABEL_WIDTH - VALUE_WIDTH
-    axis = left + width / 2
-    scale = (width / 2) / max(abs(value) for _, value in content.contributions)
+    towards_benign = max((-v for _, v in content.contributions if v < 0), default=0.0)
+    towards_malignant = max((v for _, v in content.contributions if v > 0), default=0.0)
+    left = pdf.l_margin + LABEL_WIDTH + (VALUE_WIDTH if towards_benign else 0)
+    width = pdf.l_margin + pdf.epw - VALUE_WIDTH - left
+    scale = width / ((towards_benign + towards_malignant) or 1.0)
+    axis = left + towards_benign * scale  # the axis where the bars need it, not always centred
     values = {m.name: m.value for m in content.measurements}
     top = pdf.get_y()
     pdf.set_font(size=8)
@@ -39,10 +41,11 @@ def draw_contributions(pdf: FPDF, content: ReportContent) -> None:
     pdf.set_draw_color(31, 36, 48)
     pdf.set_line_width(0.3)
     pdf.line(axis, top, axis, bottom)
-    pdf.set_xy(left, bottom)
     pdf.set_font(size=7)
-    pdf.cell(width / 2, 4, text["towards_benign"], align="L")
-    pdf.cell(width / 2, 4, text["towards_malignant"], align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(axis - 41, bottom)
+    pdf.cell(40, 4, text["towards_benign"], align="R")
+    pdf.set_xy(axis + 1, bottom)
+    pdf.cell(40, 4, text["towards_malignant"], align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _bar(pdf: FPDF, x: float, y: float, width: float, height: float, malignant: bool) -> None:
