@@ -100,9 +100,16 @@ def test_the_code_systems_are_published(client, app):
     assert client.get("/fhir/CodeSystem/loinc").status_code == 404
 
 
-def test_a_hundred_predictions_export_in_one_bundle(clinic_settings, users, tmp_path):
-    """With progress on standard error; the export is audited."""
+def test_a_hundred_predictions_export_in_one_bundle(clinic_settings, users, tmp_path, monkeypatch):
+    """Read in chunks of 30 (with an outcome to load in one of them), with progress on
+    standard error; the export is audited."""
     ids = make_predictions(clinic_settings, "alice", 100, explain=False)
+    with session_scope(clinic_settings.database_url) as session:
+        record_outcome(
+            session=session, user=session.get(User, users["alice"]), prediction_id=ids[40],
+            diagnosis="B", confirmed_on=date(2026, 1, 5),
+        )  # fmt: skip
+    monkeypatch.setattr("pinkbreast.services.reports._CHUNK", 30)
     output = tmp_path / "bundle.json"
     result = CliRunner().invoke(
         cli, ["export-fhir", "-o", str(output), "--at", "2026-12-01T08:00:00"]
@@ -114,8 +121,9 @@ def test_a_hundred_predictions_export_in_one_bundle(clinic_settings, users, tmp_
         e.resource for e in bundle.entry if e.resource.get_resource_type() == "DiagnosticReport"
     ]
     assert [r.identifier[0].value for r in reports] == [str(i) for i in ids]
+    assert [r.status for r in reports].count("amended") == 1 and reports[40].status == "amended"
     devices = [e for e in bundle.entry if e.resource.get_resource_type() == "Device"]
-    assert len(devices) == 1 and len(bundle.entry) == 100 * 33 + 1
+    assert len(devices) == 1 and len(bundle.entry) == 100 * 33 + 1 + 1  # + the outcome
     assert bundle.timestamp == datetime(2026, 12, 1, 8, tzinfo=UTC)
     with session_scope(clinic_settings.database_url) as session:
         row = session.scalars(
