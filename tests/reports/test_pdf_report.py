@@ -98,9 +98,9 @@ def test_a_confirmed_outcome_appears_and_marks_the_report_amended(alice, clinic_
         user = session.get(User, users["alice"])
         record_outcome(
             session=session, user=user, prediction_id=prediction_id, diagnosis="M",
-            confirmed_on=date(2026, 1, 5), note="Core biopsy: carcinoma.",
+            confirmed_on=date(2026, 1, 5), note="Core biopsy: carcinoma, Ki-67 ≥ 20 %, 3 µm.",
         )  # fmt: skip
     text = pdf_text(alice.get(f"/predictions/{prediction_id}/report.pdf?lang=en").data)
     assert "Malignant, confirmed on 2026-01-05, recorded by alice" in text
-    assert "Core biopsy: carcinoma." in text
+    assert "Core biopsy: carcinoma, Ki-67 ≥ 20 %, 3 µm." in text  # beyond Latin-1
     assert "Amended report" in text

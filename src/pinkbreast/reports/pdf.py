@@ -7,22 +7,16 @@ in, the file identifier is a hash of the document, and nothing else varies.
 from __future__ import annotations
 
 from datetime import datetime
-from importlib.resources import files
 
 from fpdf import FPDF
 
 from pinkbreast.reports.chart import TOWARDS_BENIGN, TOWARDS_MALIGNANT, draw_contributions
 from pinkbreast.reports.content import ReportContent
+from pinkbreast.reports.fonts import font_files
 from pinkbreast.reports.table import draw_measurements
 from pinkbreast.reports.wording import day, moment, percent, probability, words
 
-# DejaVu Sans, shipped inside matplotlib (a dependency already; its licence travels with it):
-# every accent of French, the arrows and the zone symbols, on any machine.
-FONTS = files("matplotlib") / "mpl-data" / "fonts" / "ttf"
 FAMILY = "dejavu"
-# Latin with French accents, typographic punctuation, arrows and the zone symbols: a smaller
-# character map to read per report (a third of a report's time went into loading fonts)
-GLYPHS = "U+0020-007E, U+00A0-017F, U+2010-2027, U+2190-2193, U+25B2, U+25C6, U+25CF"
 ZONE_COLOURS = {
     "malignant": TOWARDS_MALIGNANT,
     "indeterminate": (158, 101, 0),
@@ -42,11 +36,8 @@ class _Report(FPDF):
         self.set_producer("fpdf2")
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=22)
-        for style, name in (
-            ("", "DejaVuSans"),
-            ("B", "DejaVuSans-Bold"),
-        ):
-            self.add_font(FAMILY, style, str(FONTS / f"{name}.ttf"), unicode_range=GLYPHS)
+        for style, path in font_files().items():
+            self.add_font(FAMILY, style, str(path))
 
     def footer(self) -> None:
         text, content = words(self.content.lang), self.content
