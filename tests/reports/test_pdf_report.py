@@ -104,3 +104,14 @@ def test_a_confirmed_outcome_appears_and_marks_the_report_amended(alice, clinic_
     assert "Malignant, confirmed on 2026-01-05, recorded by alice" in text
     assert "Core biopsy: carcinoma, Ki-67 ≥ 20 %, 3 µm." in text  # beyond Latin-1
     assert "Amended report" in text
+
+
+def test_without_lang_the_report_speaks_the_interface_language(alice, clinic_settings):
+    (prediction_id,) = make_predictions(clinic_settings, "alice")
+    url = f"/predictions/{prediction_id}/report.pdf"
+    french = alice.get(url, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert DISCLAIMER["fr"] in pdf_text(french.data)
+    assert 'filename="pinkbreast-report-' in french.headers["Content-Disposition"]
+    refused = alice.get(url + "?lang=de")
+    assert refused.status_code == 400
+    assert "The request could not be understood" in refused.get_data(as_text=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from pinkbreast.services import reports
@@ -28,7 +27,7 @@ def report_pdf(prediction_id: int):
     """``?lang=en|fr``; the interface language without it."""
     lang = request.args.get("lang") or str(get_locale() or "en")
     if lang not in reports.LANGUAGES:
-        abort(400, _("The report language (lang) is en or fr."))
+        abort(400)  # the error page asks to go back and try again
     try:
         body = reports.report_pdf(
             session=database.session,
