@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from pinkbreast.db.models import AuditEvent, PredictionRecord
 from pinkbreast.db.session import session_scope
+from pinkbreast.reports.content import report_content
 from pinkbreast.services import reports
 from pinkbreast.services.outcomes import record_outcome
 from tests.reports.helpers import make_predictions, pdf_text
@@ -55,6 +56,9 @@ def test_same_prediction_and_time_give_the_same_bytes(app, clinic_settings, user
 
     first, second = render(FIXED), render(FIXED)
     assert first == second
+    with session_scope(clinic_settings.database_url) as session:
+        content = report_content(session.get(PredictionRecord, prediction_id), lang="fr")
+    assert f"SHA-256 du contenu {content.sha256()}" in pdf_text(first)  # the footer's hash
     later = render(datetime(2026, 12, 2, tzinfo=UTC))
     assert later != first  # only the generation time differs...
     assert pdf_text(later).replace("2026-12-02 00:00", "2026-12-01 08:30") == pdf_text(first)
