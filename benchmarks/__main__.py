@@ -6,10 +6,10 @@ import argparse
 import shutil
 from pathlib import Path
 
-from benchmarks import batch, inference, instance, report, serving, spark, training
+from benchmarks import batch, inference, instance, report, reports, serving, spark, training
 from benchmarks.common import say
 
-PARTS = ("training", "inference", "serving", "batch", "spark")
+PARTS = ("training", "inference", "serving", "batch", "spark", "reports")
 
 
 def main() -> None:
@@ -55,6 +55,8 @@ def main() -> None:
             batch.run(bench, rows=10_000 if options.quick else batch.ROWS)
         if "spark" in parts:
             spark.run(bench, quick=options.quick)
+        if "reports" in parts:
+            reports.run(bench)
     finally:
         if not options.keep and not options.instance:
             shutil.rmtree(bench.folder, ignore_errors=True)

@@ -19,8 +19,8 @@ def _goal(ok: bool) -> str:
 
 
 def write() -> str:
-    serving, inference, batch, training, spark = (
-        _load(n) for n in ("serving", "inference", "batch", "training", "spark")
+    serving, inference, batch, training, spark, reports = (
+        _load(n) for n in ("serving", "inference", "batch", "training", "spark", "reports")
     )
     lines = ["# Benchmarks", ""]
     first = next(r for r in (serving, inference, batch, training, spark) if r)
@@ -45,6 +45,8 @@ def write() -> str:
         lines += _batch(batch)
     if spark:
         lines += _spark(spark)
+    if reports:
+        lines += _reports(reports)
     if training:
         lines += _training(training)
     SUMMARY.write_text("\n".join(lines) + "\n")
@@ -286,6 +288,39 @@ def _crossover(cross: dict, result: dict) -> str:
         f"per row; Spark matches its rate with about {cross['executors_to_match_cli']:.0f} "
         f"executors like this {result['master']} (linear scaling assumed)." + beyond
     )
+
+
+def _reports(result: dict) -> list[str]:
+    pdf, fhir, peer = result["pdf_service_ms"], result["fhir"], result["peer"]
+    size = result["install_kib"]
+    lines = [
+        "## Reports: PDF and FHIR (issue 22)",
+        "",
+        f"PDF report of one prediction (fpdf2, French, {result['pdf_bytes'] // 1024} KiB), "
+        f"{result['reports']} reports: whole service call (read, audit, render) median "
+        f"{pdf['median']} ms, p95 {pdf['p95']} ms, fastest {pdf['min']} ms; rendering alone "
+        f"median {result['pdf_render_ms']['median']} ms, fastest {result['pdf_render_ms']['min']} "
+        "ms. Load average when the part started: "
+        f"{result['machine']['load_average_at_start']:.1f} on {result['machine']['cpus']} CPUs.",
+        "",
+        f"FHIR batch Bundle of {fhir['predictions']} predictions ({fhir['resources']:,} "
+        f"resources, a PDF in each report, {fhir['bundle_mb']} MB): built in {fhir['build_s']} s "
+        f"({fhir['predictions_per_s']} predictions/s), serialised in {fhir['serialise_s']} s, "
+        f"parsed and validated back in {fhir['parse_validate_s']} s.",
+        "",
+    ]
+    if peer:
+        lines += [
+            f"Peer: WeasyPrint {peer['weasyprint']} on the same content as plain HTML with print "
+            "CSS (headings, verdict, bars, the 30-row table; a simpler page than ours) (warm, "
+            f"median {peer['render_ms']['median']} ms per report, p95 "
+            f"{peer['render_ms']['p95']} ms, fastest {peer['render_ms']['min']} ms). Python "
+            "packages each adds to the install: fpdf2 "
+            f"{size['fpdf2']:,} KiB, WeasyPrint {size['weasyprint']:,} KiB (and the Pango "
+            "system libraries, which the slim image does not have).",
+            "",
+        ]
+    return lines
 
 
 def _training(result: dict) -> list[str]:

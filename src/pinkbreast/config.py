@@ -21,6 +21,7 @@ from argon2 import Parameters, profiles
 from pinkbreast.services.monitoring.settings import MonitoringSettings, monitoring_from
 
 ENVIRONMENTS = ("development", "production")
+DEFAULT_FHIR_BASE = "http://localhost:8000/fhir"
 
 
 class ConfigError(RuntimeError):
@@ -47,6 +48,7 @@ class Settings:
     # Prevalence of malignancy among the site's samples, for the predictive values shown with
     # every answer (pinkbreast.ml.evidence); None: the training cases' prevalence.
     local_prevalence: float | None = None
+    fhir_base: str = DEFAULT_FHIR_BASE  # names the FHIR code systems and identifiers
 
     @property
     def is_production(self) -> bool:
@@ -83,7 +85,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         api_rate_per_minute=_integer(environ, "API_RATE_PER_MINUTE", 120, 1, 100_000),
         metrics_allow=_networks(environ.get("PINKBREAST_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
         local_prevalence=_number(environ, "PINKBREAST_LOCAL_PREVALENCE", None, 0.001, 0.999, float),
+        fhir_base=_fhir_base(environ.get("PINKBREAST_FHIR_BASE", "").strip()),
     )
+
+
+def _fhir_base(text: str) -> str:
+    """The absolute address (http, https or urn) that names this deployment's FHIR resources."""
+    if not text:
+        return DEFAULT_FHIR_BASE
+    if not text.startswith(("http://", "https://", "urn:")) or any(c.isspace() for c in text):
+        raise ConfigError(
+            f"PINKBREAST_FHIR_BASE must be an absolute http(s) or urn address (got {text!r})."
+        )
+    return text.rstrip("/")
 
 
 def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

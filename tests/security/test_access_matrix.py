@@ -60,6 +60,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET", "clinic.predict"): CLINICAL,
     ("POST", "clinic.predict"): CLINICAL_FORM,
     ("GET", "clinic.result"): OWN_RECORD,
+    ("GET", "clinic.report_pdf"): OWN_RECORD,
     ("POST", "clinic.record_outcome"): (LOGIN, 403, 400, 404, 403, 400),
     ("GET", "clinic.history_page"): CLINICAL,
     ("GET", "clinic.batch"): CLINICAL,
@@ -81,6 +82,9 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET", "api.get_prediction"): API,
     ("PUT", "api.put_outcome"): API,
     ("GET", "api.model"): API,
+    ("GET", "api.get_report_pdf"): API,
+    ("GET", "api.get_fhir"): API,
+    ("GET", "fhir.code_system"): EVERYONE(200),
 }
 
 
@@ -131,6 +135,7 @@ TARGETS = {
     "prediction_id": Targets.prediction_id,
     "batch_id": Targets.batch_id,
     "token_id": Targets.token_id,
+    "code_system": lambda targets, method: "wdbc-measurements",
 }
 
 

@@ -194,20 +194,31 @@ def can_see_all(user: User) -> bool:
 
 
 def get_prediction(
-    *, session: Session, user: User, prediction_id: int, client_address: str | None = None
+    *,
+    session: Session,
+    user: User,
+    prediction_id: int,
+    client_address: str | None = None,
+    action: str = "prediction.view",
+    detail: str | None = None,
 ) -> PredictionRecord:
-    """A prediction the user may see, with its view audited; :class:`PredictionNotFound` else."""
+    """A prediction the user may see, with its view audited; :class:`PredictionNotFound` else.
+
+    ``action`` and ``detail`` name the kind of view in the audit row (a page, a PDF report, a
+    FHIR export): every way of reading a result follows the same rule.
+    """
     record = session.get(PredictionRecord, prediction_id) if valid_id(prediction_id) else None
     allowed = record is not None and (can_see_all(user) or record.user_id == user.id)
     with transaction(session):
         audit.record(
             session=session,
-            action="prediction.view",
+            action=action,
             actor=user,
             record_type="prediction",
             record_id=prediction_id,
             allowed=allowed,
             client_address=client_address,
+            detail=detail,
         )
     if not allowed:
         raise PredictionNotFound(prediction_id)

@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from pinkbreast.web.api import bp as api_bp
     from pinkbreast.web.auth import bp as auth_bp
     from pinkbreast.web.clinic import bp as clinic_bp
+    from pinkbreast.web.fhir import bp as fhir_bp
     from pinkbreast.web.main import bp as main_bp
     from pinkbreast.web.monitoring import bp as monitoring_bp
     from pinkbreast.web.tokens import bp as tokens_bp
@@ -57,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(clinic_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(monitoring_bp)
+    app.register_blueprint(fhir_bp)
     csrf.exempt(api_bp)  # token-authenticated: no cookie, so no cross-site request forgery
     app.register_blueprint(api_bp)
 

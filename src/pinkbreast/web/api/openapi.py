@@ -70,6 +70,13 @@ _KEY = {
 }
 
 
+_LANG = _query("lang", {"type": "string", "enum": ["en", "fr"]}, "Report language (en)")
+
+
+def _document(media_type: str, description: str, schema: dict) -> dict:
+    return {"description": description, "content": {media_type: {"schema": schema}}}
+
+
 def _paths() -> dict:
     common = (401, 403, 429)
     return {
@@ -132,6 +139,34 @@ def _paths() -> dict:
                 "responses": {
                     "200": _json(schemas.PredictionOut, "Updated prediction"),
                     **_errors(*common, 404, 413, 415, 422),
+                },
+            }
+        },
+        "/predictions/{prediction_id}/report.pdf": {
+            "get": {
+                "summary": "The PDF report of one prediction (audited)",
+                "operationId": "getReportPdf",
+                "parameters": [_ID, _LANG],
+                "responses": {
+                    "200": _document(
+                        "application/pdf", "The report", {"type": "string", "format": "binary"}
+                    ),
+                    **_errors(*common, 404, 422),
+                },
+            }
+        },
+        "/predictions/{prediction_id}/fhir": {
+            "get": {
+                "summary": "One prediction as a FHIR R4 batch Bundle (audited)",
+                "operationId": "getFhirBundle",
+                "parameters": [_ID, _LANG],
+                "responses": {
+                    "200": _document(
+                        "application/fhir+json",
+                        "Bundle: DiagnosticReport (PDF inside), Observations, Device",
+                        {"type": "object"},
+                    ),
+                    **_errors(*common, 404, 422),
                 },
             }
         },

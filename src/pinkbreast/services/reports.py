@@ -1,0 +1,177 @@
+"""Results that leave the app: a prediction's PDF report and FHIR record, for one reader (web
+page, API) or for the hospital's batch file (command line).
+
+Reading a report follows the rule of reading the result (someone else's prediction is not
+found) and is audited like it, as ``prediction.report`` (PDF) or ``prediction.fhir``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from fhir.resources.R4B.bundle import Bundle
+from sqlalchemy.orm import Session
+
+from pinkbreast.db.models import PredictionRecord, User, as_utc, utcnow
+from pinkbreast.db.session import transaction
+from pinkbreast.reports.content import LANGUAGES, ReportContent, UnknownLanguage, report_content
+from pinkbreast.reports.fhir import batch_bundle, report_resources
+from pinkbreast.reports.pdf import render_pdf
+from pinkbreast.services import audit, predictions, scoring
+from pinkbreast.services.predictions import PredictionNotFound
+from pinkbreast.services.tokens import TokenUser
+
+__all__ = ["LANGUAGES", "PredictionNotFound", "UnknownLanguage"]
+_CHUNK = 200
+
+
+def report_pdf(
+    *,
+    session: Session,
+    user: User | TokenUser,
+    prediction_id: int,
+    lang: str,
+    tracking_uri: str | None = None,
+    client_address: str | None = None,
+    generated_at: datetime | None = None,
+) -> bytes:
+    """The PDF report of a prediction the user may see; :class:`PredictionNotFound` else."""
+    record = _readable(session, user, prediction_id, lang, "prediction.report", client_address)
+    _explain(session, record, tracking_uri)
+    return render_pdf(report_content(record, lang=lang), generated_at=_at(generated_at))
+
+
+def prediction_bundle(
+    *,
+    session: Session,
+    user: User | TokenUser,
+    prediction_id: int,
+    lang: str,
+    base: str,
+    tracking_uri: str | None = None,
+    client_address: str | None = None,
+    generated_at: datetime | None = None,
+) -> Bundle:
+    """One prediction as a FHIR ``batch`` Bundle (its PDF inside) for a user who may see it."""
+    record = _readable(session, user, prediction_id, lang, "prediction.fhir", client_address)
+    _explain(session, record, tracking_uri)
+    at = _at(generated_at)
+    return batch_bundle([_resources(report_content(record, lang=lang), base, at)], timestamp=at)
+
+
+def _readable(session, user, prediction_id, lang, action, client_address) -> PredictionRecord:
+    if lang not in LANGUAGES:
+        raise UnknownLanguage(lang)
+    return predictions.get_prediction(
+        session=session,
+        user=user,
+        prediction_id=prediction_id,
+        client_address=client_address,
+        action=action,
+        detail=lang,
+    )
+
+
+def _explain(session: Session, record: PredictionRecord, tracking_uri: str | None) -> None:
+    """Explain a batch row on first reading, as the result page does (needs the model)."""
+    if tracking_uri is None:
+        return
+    try:
+        predictions.ensure_explanation(session=session, record=record, tracking_uri=tracking_uri)
+    except scoring.ModelUnavailable:
+        pass  # the report still states the stored result; only its explanation needs the model
+
+
+def _at(generated_at: datetime | None) -> datetime:
+    return as_utc(generated_at) if generated_at is not None else utcnow()
+
+
+def _resources(content: ReportContent, base: str, at: datetime) -> list:
+    return report_resources(content, render_pdf(content, generated_at=at), base=base)
+
+
+def report_pdf_for_operator(
+    *, session: Session, prediction_id: int, lang: str, generated_at: datetime | None = None
+) -> bytes:
+    """``pinkbreast report``: any prediction, for whoever runs the command; audited."""
+    if lang not in LANGUAGES:
+        raise UnknownLanguage(lang)
+    valid = predictions.valid_id(prediction_id)
+    record = session.get(PredictionRecord, prediction_id) if valid else None
+    with transaction(session):
+        audit.record(
+            session=session,
+            action="prediction.report",
+            actor_name="cli",
+            record_type="prediction",
+            record_id=prediction_id,
+            allowed=record is not None,
+            detail=lang,
+        )
+    if record is None:
+        raise PredictionNotFound(prediction_id)
+    return render_pdf(report_content(record, lang=lang), generated_at=_at(generated_at))
+
+
+def count_since(*, session: Session, since: date | None) -> int:
+    query = sa.select(sa.func.count()).select_from(PredictionRecord)
+    return session.scalar(_since(query, since)) or 0
+
+
+def export_bundle(
+    *,
+    session: Session,
+    since: date | None,
+    lang: str,
+    base: str,
+    progress: Callable[[int], None] | None = None,
+    generated_at: datetime | None = None,
+) -> tuple[Bundle, int]:
+    """Every prediction made on or after ``since`` (all without it) in one ``batch`` Bundle,
+    in id order, and how many; audited. ``progress`` is called after each prediction."""
+    if lang not in LANGUAGES:
+        raise UnknownLanguage(lang)
+    at = _at(generated_at)
+    count = 0
+
+    def reports() -> Iterator[list]:
+        nonlocal count
+        for record in _in_id_order(session, since):
+            yield _resources(report_content(record, lang=lang), base, at)
+            count += 1
+            if progress:
+                progress(1)
+
+    bundle = batch_bundle(reports(), timestamp=at)
+    with transaction(session):
+        audit.record(
+            session=session,
+            action="predictions.export_fhir",
+            actor_name="cli",
+            record_type="predictions",
+            detail=f"{count} predictions" + (f" since {since.isoformat()}" if since else ""),
+        )
+    return bundle, count
+
+
+def _in_id_order(session: Session, since: date | None) -> Iterator[PredictionRecord]:
+    """Predictions by id, ``_CHUNK`` rows per query, each chunk read whole: a streamed cursor
+    would be cut short on MariaDB when loading a row's outcomes issues a query of its own."""
+    last = 0
+    while True:
+        query = _since(sa.select(PredictionRecord), since).where(PredictionRecord.id > last)
+        chunk = session.scalars(query.order_by(PredictionRecord.id).limit(_CHUNK)).all()
+        yield from chunk
+        if len(chunk) < _CHUNK:
+            return
+        last = chunk[-1].id
+        session.expunge_all()  # the rows already written out are not kept in memory
+
+
+def _since(query: sa.Select, since: date | None) -> sa.Select:
+    if since is None:
+        return query
+    start = datetime.combine(since, time.min, tzinfo=as_utc(utcnow()).tzinfo)
+    return query.where(PredictionRecord.created_at >= start)
