@@ -146,6 +146,8 @@ def _echo_report(report) -> None:
     click.echo(f"  ROC AUC                    {auc[0]:.4f} [{auc[1]:.4f}, {auc[2]:.4f}]")
     click.echo(f"  Brier                      {brier[0]:.4f} [{brier[1]:.4f}, {brier[2]:.4f}]")
     click.echo(f"  ECE (10 bins)              {pooled['ece']:.4f}")
+    for shortfall in promise.shortfalls():  # only a --quick demo registers despite one
+        click.echo(f"  PROMISE NOT KEPT (demo run, registered anyway): {shortfall}")
     missed = ", ".join(map(str, comparison.missed_cases()["id"])) or "none"
     click.echo(f"\nChampion: {report.winner} -> pinkbreast version {report.version}")
     click.echo(f"Malignant cases missed out of fold (UCI ids): {missed}")

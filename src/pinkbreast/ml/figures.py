@@ -108,7 +108,7 @@ def decision_range_figure(bins, title: str) -> Figure:
     for edge in np.unique(np.r_[bins["low"], bins["high"]]):
         axes.axvline(edge, color=GREY, lw=0.3)
     axes.set_xlim(low, high)
-    axes.set_ylim(-0.02, 1.02)
+    axes.set_ylim(-0.02, 1.1)
     axes.set_xlabel("mean predicted probability (out of fold)")
     axes.set_ylabel("observed share malignant")
     axes.legend(loc="upper left")

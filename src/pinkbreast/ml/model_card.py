@@ -81,7 +81,10 @@ def _missed(comparison: Comparison) -> list[str]:
 
 
 def _reliability(bins: pd.DataFrame) -> list[str]:
-    lines = ["| predicted | cases | mean predicted | observed malignant |", "|---|---|---|---|"]
+    lines = [
+        "| predicted | cases x repeats | mean predicted | observed malignant |",
+        "|---|---|---|---|",
+    ]
     for row in bins.itertuples(index=False):
         shown = f"{row.mean_predicted:.3f} | {row.observed:.3f}" if row.count else "— | —"
         lines.append(f"| {row.low:.2f}–{row.high:.2f} | {row.count} | {shown} |")
