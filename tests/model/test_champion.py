@@ -14,8 +14,9 @@ from pinkbreast.ml import registry
 from pinkbreast.ml.inputs import InvalidInput
 from pinkbreast.services import scoring
 
-# UCI ids with their recorded diagnosis; all are far from the decision boundary.
-GOLDEN = {842302: "M", 842517: "M", 84300903: "M", 8510426: "B", 8510653: "B", 8510824: "B"}
+# UCI ids with their recorded diagnosis; all are far from the decision boundary. (8510426, once
+# here, is not: p ~ 0.07 lies in the referral band of an operating point that keeps its promise.)
+GOLDEN = {842302: "M", 842517: "M", 84300903: "M", 9047: "B", 8510653: "B", 8510824: "B"}
 
 
 @pytest.mark.parametrize(("case_id", "diagnosis"), GOLDEN.items())
@@ -39,7 +40,11 @@ def test_inputs_are_bound_by_name_not_position(champion, case):
     }
     base, same, changed = champion.predict([values, reordered, swapped])
     assert same.probability == base.probability
-    assert abs(changed.probability - base.probability) > 0.02
+    assert abs(_logit(changed.probability) - _logit(base.probability)) > 0.02
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
 
 
 def test_min_max_scaled_values_are_flagged_out_of_distribution(champion, case, reference):
@@ -107,7 +112,7 @@ def test_champion_is_loaded_once_per_process(trained, champion):
 def test_model_card_travels_with_the_registered_version(trained, champion):
     card = scoring.model_summary(tracking_uri=trained[0])["card"]
     assert card.startswith(f"# Pink Breast model card — `pinkbreast` version {champion.version}")
-    assert "Known hard cases" in card
+    assert "Malignant cases missed out of fold" in card and "zone per repeat" in card
 
 
 def test_the_models_pinned_versions_are_checked_against_the_installed_ones(champion, monkeypatch):

@@ -56,8 +56,8 @@ def test_no_fit_or_resample_sees_an_outer_validation_row(reference):
             _candidate(), X, y, train, test, seed=index, repeat=0, settings=Settings()
         )
         test_rows = set(test.tolist())
-        # 2 grid points x 3 inner folds + 1 refit, for each recording step
-        assert len(SEEN) == 2 * (2 * 3 + 1)
+        # 2 grid points x 5 inner folds + 1 refit, for each recording step
+        assert len(SEEN) == 2 * (2 * 5 + 1)
         for step, rows in SEEN:
             assert rows.isdisjoint(test_rows), f"{step} saw validation rows in fold {index}"
             assert rows <= set(train.tolist())

@@ -22,14 +22,41 @@ def test_parent_run_records_provenance_card_and_importance(trained, reference):
     rows = reference[["id", "diagnosis", *FEATURE_NAMES]].sort_values("id").to_csv(index=False)
     assert run.data.tags["data_fingerprint"] == hashlib.sha256(rows.encode()).hexdigest()
     assert run.data.params["winner"] == report.winner
-    assert "version.scikit-learn" in run.data.tags and "git_commit" in run.data.tags
-    assert {"model_card.md", "hard_cases.json"} <= _artifacts(client, report.run_id)
-    assert "shap_importance.png" in _artifacts(client, report.run_id, "figures")
+    tags = run.data.tags
+    for key in ("git_commit", "git_dirty", "python", "version.scikit-learn", "version.scipy"):
+        assert tags[key] and tags[key] != "unknown", key
+    assert tags["git_dirty"] in {"true", "false"}
+    assert (tags["git_dirty"] == "true") == bool(tags["git_diff_sha256"])
+    assert {
+        "model_card.md",
+        "hard_cases.json",
+        "environment.txt",
+        "missed_malignant_oof.csv",
+        "reliability_decision_range.csv",
+    } <= _artifacts(client, report.run_id)
+    assert {"shap_importance.png", "reliability_decision_range.png"} <= _artifacts(
+        client, report.run_id, "figures"
+    )
+    environment = client.download_artifacts(report.run_id, "environment.txt")
+    with open(environment, encoding="utf-8") as handle:
+        assert f"scipy=={tags['version.scipy']}" in handle.read().split()
     card = client.download_artifacts(report.run_id, "model_card.md")
     with open(card, encoding="utf-8") as handle:
         text = handle.read()
     assert "not a diagnosis" in text and "original_recipe" in text
-    assert f"{run.data.metrics['roc_auc']:.3f}" in text
+    metrics = run.data.metrics
+    assert f"{metrics['roc_auc']:.3f}" in text
+    assert f"{metrics['oof_ece']:.4f}" in text
+    promise = report.promise
+    assert metrics["oof_sensitivity_at_threshold"] == promise.sensitivity.value
+    assert metrics["oof_sensitivity_cp_low"] <= promise.sensitivity.value
+    assert metrics["oof_malignant_in_benign_zone_cp_high"] >= promise.benign_zone.value
+    assert "Clopper–Pearson" in text and "PREFER_SIMPLER" in text
+    assert promise.sensitivity.text() in text and promise.benign_zone.text() in text
+    # a quick run is a demo: it registers even when the promise is missed, and says so
+    tags = client.get_model_version("pinkbreast", report.version).tags
+    assert tags["promise_kept"] == str(not promise.shortfalls()).lower()
+    assert all(shortfall in text for shortfall in promise.shortfalls())
     version = client.get_model_version("pinkbreast", report.version)
     assert version.description == text == report.model_card
 

@@ -57,7 +57,8 @@ class ProgressBar:
 @click.option(
     "--quick",
     is_flag=True,
-    help="4 candidates, 1 grid point each, 2 repeats: ~1/6 of the time; for demos and tests.",
+    help="4 candidates, 1 grid point each, 2 repeats: for demos and tests. Registers even when "
+    "the promise is missed out of fold, and says so on the card and the version's tags.",
 )
 @click.option(
     "--target-sensitivity",
@@ -73,49 +74,83 @@ class ProgressBar:
     show_default=True,
     help="Per-class conformal coverage of the indeterminate band.",
 )
+@click.option(
+    "--benign-coverage",
+    type=click.FloatRange(0.5, 0.999),
+    default=None,
+    help="Coverage of the benign zone alone: at most 1 - this share of malignant cases may "
+    "land in it (default: --coverage).",
+)
 @click.option("--repeats", type=click.IntRange(1, 50), default=10, show_default=True)
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
-def train(quick, target_sensitivity, coverage, repeats, folds, seed, jobs) -> None:
+def train(quick, target_sensitivity, coverage, benign_coverage, repeats, folds, seed, jobs):
     """Compare the candidate models by repeated nested CV, register the winner as champion.
 
     Every run is logged to MLflow (MLFLOW_TRACKING_URI; default: instance/mlflow.db, artifacts
     in instance/mlartifacts). The winner is refit on all cases and registered as
-    `pinkbreast@champion`; its model card is logged with the run.
+    `pinkbreast@champion`; its model card is logged with the run. Registration is refused
+    when, out of fold, the sensitivity misses the target or more malignant cases than
+    1 - coverage land in the benign zone.
     """
     from pinkbreast.ml.evaluate import CVConfig
     from pinkbreast.ml.protocol import Settings
+    from pinkbreast.ml.registration import ChampionRefused
     from pinkbreast.ml.train import train as run_training
 
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")  # keep our bar alone
     settings, frame = _cases()
-    config = CVConfig(repeats, folds, seed, Settings(target_sensitivity, coverage), jobs)
-    with ProgressBar() as bar:
-        report = run_training(
-            frame,
-            tracking_uri=settings.mlflow_tracking_uri,
-            artifact_location=settings.instance_path / "mlartifacts",
-            config=config,
-            quick=quick,
-            progress=bar,
-        )
+    chosen = Settings(target_sensitivity, coverage, benign_coverage=benign_coverage)
+    config = CVConfig(repeats, folds, seed, chosen, jobs)
+    try:
+        with ProgressBar() as bar:
+            report = run_training(
+                frame,
+                tracking_uri=settings.mlflow_tracking_uri,
+                artifact_location=settings.instance_path / "mlartifacts",
+                config=config,
+                quick=quick,
+                progress=bar,
+            )
+    except ChampionRefused as exc:
+        raise click.ClickException(str(exc)) from exc
     _echo_report(report)
 
 
 def _echo_report(report) -> None:
-    click.echo(f"\n{'candidate':<26}{'ROC AUC [95% CI]':<24}{'Brier':<9}{'sens':<8}{'spec':<8}")
-    for r in report.comparison.results:
+    click.echo(
+        f"\n{'candidate':<32}{'ROC AUC [95% CI]':<24}{'Brier':<9}{'ECE':<8}{'sens':<8}{'spec':<8}"
+    )
+    comparison = report.comparison
+    for r in [*comparison.results, comparison.procedure]:
         mean, low, high = r.summary["roc_auc"]
         mark = " *" if r.name == report.winner else ""
         click.echo(
-            f"{r.name + mark:<26}{f'{mean:.4f} [{low:.4f}, {high:.4f}]':<24}"
-            f"{r.summary['brier'][0]:<9.4f}{r.pooled['sensitivity']:<8.3f}"
-            f"{r.pooled['specificity']:<8.3f}"
+            f"{r.name + mark:<32}{f'{mean:.4f} [{low:.4f}, {high:.4f}]':<24}"
+            f"{r.summary['brier'][0]:<9.4f}{r.pooled['ece']:<8.4f}"
+            f"{r.pooled['sensitivity']:<8.3f}{r.pooled['specificity']:<8.3f}"
         )
-    hard = report.comparison.hard_cases()
+    promise, pooled = report.promise, comparison.procedure.pooled
+    auc, brier = comparison.procedure.summary["roc_auc"], comparison.procedure.summary["brier"]
+    click.echo(f"\nOut of fold, whole procedure ({comparison.procedure.name}):")
+    click.echo(
+        f"  sensitivity at threshold   {promise.sensitivity.text()}  "
+        f"(target >= {promise.target_sensitivity:g}; Clopper-Pearson 95%)"
+    )
+    click.echo(
+        f"  malignant in benign zone   {promise.benign_zone.text()}  "
+        f"(promise <= {promise.benign_zone_limit:.4f}; Clopper-Pearson 95%)"
+    )
+    click.echo(f"  referred (indeterminate)   {promise.referred:.4f}")
+    click.echo(f"  ROC AUC                    {auc[0]:.4f} [{auc[1]:.4f}, {auc[2]:.4f}]")
+    click.echo(f"  Brier                      {brier[0]:.4f} [{brier[1]:.4f}, {brier[2]:.4f}]")
+    click.echo(f"  ECE (10 bins)              {pooled['ece']:.4f}")
+    for shortfall in promise.shortfalls():  # only a --quick demo registers despite one
+        click.echo(f"  PROMISE NOT KEPT (demo run, registered anyway): {shortfall}")
+    missed = ", ".join(map(str, comparison.missed_cases()["id"])) or "none"
     click.echo(f"\nChampion: {report.winner} -> pinkbreast version {report.version}")
-    click.echo(f"Known hard cases (UCI ids): {', '.join(map(str, hard)) or 'none'}")
+    click.echo(f"Malignant cases missed out of fold (UCI ids): {missed}")
     click.echo(f"MLflow run {report.run_id}; {report.seconds:.0f} s.")
 
 

@@ -8,7 +8,7 @@ inner (tuning) loop: the full comparison must run in minutes on two cores.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from imblearn.combine import SMOTEENN
 from imblearn.pipeline import Pipeline
@@ -41,12 +41,17 @@ ORIGINAL_FEATURES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Candidate:
-    """A named pipeline and the hyper-parameter grid explored by the inner loop."""
+    """A named pipeline and the hyper-parameter grid explored by the inner loop.
+
+    ``simplicity`` orders candidates for the tie rule of :mod:`pinkbreast.ml.selection`
+    (lower = simpler): linear models, then a single tree, a kernel machine, ensembles.
+    """
 
     name: str
     description: str
     pipeline: Pipeline
     grid: dict[str, list] = field(default_factory=dict)
+    simplicity: int = 99
 
 
 def _select(columns: tuple[str, ...]) -> ColumnTransformer:
@@ -98,6 +103,7 @@ def original_recipe(seed: int, trees: int = 100) -> Candidate:
         "(grid on depth, as in the report; inside the folds this time).",
         pipeline,
         {"model__max_depth": [4, 8]},
+        simplicity=6,  # a forest, plus feature selection and resampling
     )
 
 
@@ -112,42 +118,49 @@ def build_candidates(seed: int = 42, *, quick: bool = False) -> list[Candidate]:
             "Standardised 30 features, L2 logistic regression.",
             Pipeline([*scaled, ("model", _logreg(seed))]),
             {"model__C": [0.1, 0.3, 1.0]},
+            simplicity=0,
         ),
         Candidate(
             "pca_logistic_regression",
             "Standardised 30 features, PCA, logistic regression.",
             Pipeline([*scaled, ("pca", PCA(random_state=seed)), ("model", _logreg(seed))]),
             {"pca__n_components": [5, 10], "model__C": [0.3]},
+            simplicity=1,
         ),
         Candidate(
             "decision_tree",
             "A single decision tree (raw values; trees need no scaling).",
             Pipeline([("model", DecisionTreeClassifier(min_samples_leaf=5, random_state=seed))]),
             {"model__max_depth": [3, 5]},
+            simplicity=2,
         ),
         Candidate(
             "random_forest",
             "Random forest on the 30 raw features.",
             Pipeline([("model", _forest(seed, trees))]),
             {"model__min_samples_leaf": [1, 3]},
+            simplicity=4,
         ),
         Candidate(
             "lightgbm",
             "Gradient-boosted trees (LightGBM), small leaves, row and column subsampling.",
             Pipeline([("model", _lightgbm(seed, 2 * trees))]),
             {"model__reg_lambda": [0.0, 5.0]},
+            simplicity=5,
         ),
         Candidate(
             "svm_rbf",
             "Standardised 30 features, RBF support-vector machine (Platt probabilities).",
             Pipeline([*scaled, ("model", _svm(seed))]),
             {"model__estimator__C": [1.0, 3.0]},
+            simplicity=3,
         ),
         Candidate(
             "soft_voting",
             "Soft vote of logistic regression, RBF SVM (both standardised) and LightGBM.",
             Pipeline([("model", _voting(seed, trees))]),
             {"model__lr__model__C": [0.3]},
+            simplicity=7,
         ),
     ]
     if quick:
@@ -169,4 +182,4 @@ def _voting(seed: int, trees: int) -> VotingClassifier:
 
 def _first_point(candidate: Candidate) -> Candidate:
     grid = {key: values[-1:] for key, values in candidate.grid.items()}
-    return Candidate(candidate.name, candidate.description, candidate.pipeline, grid)
+    return replace(candidate, grid=grid)

@@ -1,12 +1,17 @@
-"""Repeated, stratified, nested cross-validation of the candidates.
+"""Repeated, stratified, nested cross-validation of the candidates and of the whole procedure.
 
 Outer loop: ``RepeatedStratifiedKFold(folds, repeats)``. On each outer training part the whole
-protocol of :mod:`pinkbreast.ml.protocol` runs (tuning, threshold, band, calibrator, refit);
-the outer test part is only ever scored. Outer folds run in parallel (``n_jobs``).
+protocol of :mod:`pinkbreast.ml.protocol` runs for every candidate (tuning, operating point,
+calibrator and the decision to serve it, refit), then :mod:`pinkbreast.ml.selection` picks one
+candidate from the part's inner scores only. The outer test part is only ever scored. Each
+candidate's own figures fill the comparison table; the *procedure's* figures (the candidate
+each part selected, scored on that part's test cases) are what the champion is judged by,
+because selecting on all cases is what produces the champion. Outer folds run in parallel.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,9 +24,11 @@ from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml.candidates import Candidate
 from pinkbreast.ml.data import diagnosis_to_target
 from pinkbreast.ml.operating import OperatingPoint, Platt, labels, zones
-from pinkbreast.ml.protocol import Settings, fit_protocol
+from pinkbreast.ml.protocol import Fitted, Settings, fit_protocol
+from pinkbreast.ml.selection import Choice, Contender, choose
 from pinkbreast.ml.summary import CandidateResult, summarise
 
+PROCEDURE = "selected_per_fold"
 Progress = Callable[[str, int, int], None]
 
 
@@ -47,6 +54,13 @@ class FoldResult:
     point: OperatingPoint
     platt: Platt
     n_train: int
+    fold: int = 0  # index of the outer split
+    calibrated: bool = False  # decided inside the training part
+    contender: Contender | None = None  # what the selection sees (inner scores only)
+
+    @property
+    def p_served(self) -> np.ndarray:
+        return self.p_cal if self.calibrated else self.p_raw
 
 
 @dataclass
@@ -55,26 +69,31 @@ class Comparison:
     y: np.ndarray
     config: CVConfig
     results: list[CandidateResult]
-    winner: str
+    procedure: CandidateResult  # the candidate each outer training part selected
+    choices: list[Choice]  # one per outer fold
+    final: Choice  # the selection made on all cases: the champion
+    champion_fit: Fitted = field(repr=False)
+
+    @property
+    def winner(self) -> str:
+        return self.final.winner
 
     def result(self, name: str) -> CandidateResult:
         return next(r for r in self.results if r.name == name)
 
-    def hard_cases(self) -> list[int]:
-        """Malignant cases called benign (in most repeats) by every usable candidate.
+    def selected_counts(self) -> Counter:
+        """How often each candidate was selected over the outer folds."""
+        return Counter(choice.winner for choice in self.choices)
 
-        A candidate is usable when its operating point keeps out-of-fold specificity >= 0.5; a
-        model that reaches the target sensitivity only by calling nearly everything malignant
-        (a single tree, whose leaf probabilities are coarse) would otherwise hide every case.
-        """
-        missed = np.ones(len(self.y), dtype=bool)
-        for result in self.results:
-            if result.pooled["specificity"] >= 0.5:
-                missed &= result.benign_call_share > 0.5
-        return sorted(int(i) for i in self.ids[missed & (self.y == 1)])
+    def missed_cases(self) -> pd.DataFrame:
+        """Malignant cases the procedure called benign (below the threshold) in any repeat:
+        ``id``, ``missed`` (repeats), and per repeat the out-of-fold probability and zone."""
+        return self.procedure.missed_cases(self.ids, self.y)
 
 
-def run_fold(candidate: Candidate, X, y, train, test, *, seed: int, repeat: int, settings):
+def run_fold(
+    candidate: Candidate, X, y, train, test, *, seed: int, repeat: int, settings, fold: int = 0
+):
     """Fit the protocol on ``train`` and score ``test`` (never seen while fitting)."""
     fitted = fit_protocol(candidate, X.iloc[train], y[train], seed=seed, settings=settings)
     p_raw = fitted.predict_raw(X.iloc[test])
@@ -90,6 +109,9 @@ def run_fold(candidate: Candidate, X, y, train, test, *, seed: int, repeat: int,
         fitted.point,
         fitted.platt,
         len(train),
+        fold,
+        fitted.calibrated,
+        Contender(candidate.name, candidate.simplicity, fitted.benign_correct),
     )
 
 
@@ -106,7 +128,8 @@ def compare(
     *,
     progress: Progress | None = None,
 ) -> Comparison:
-    """Nested repeated CV of every candidate, summaries, and the selected winner.
+    """Nested repeated CV of every candidate and of the selection, then the selection on all
+    cases (the champion, refit on all of them).
 
     Rows are put in id order first, so the folds depend on the cases, not on how they were
     loaded (the database and the bundled file list them differently).
@@ -127,29 +150,56 @@ def compare(
             seed=config.seed + index,
             repeat=index // config.folds,
             settings=config.settings,
+            fold=index,
         )
         for cand in candidates
         for index, (train, test) in enumerate(splits)
     ]
+    finals = [
+        delayed(fit_protocol)(cand, X, y, seed=config.seed, settings=config.settings)
+        for cand in candidates
+    ]
     folds: dict[str, list[FoldResult]] = {c.name: [] for c in candidates}
+    fitted: list[Fitted] = []
+    total = len(jobs) + len(finals)
     parallel = Parallel(n_jobs=config.n_jobs, return_as="generator")
-    for done, result in enumerate(parallel(jobs), start=1):
-        folds[result.candidate].append(result)
+    for done, result in enumerate(parallel(jobs + finals), start=1):
+        if isinstance(result, FoldResult):
+            folds[result.candidate].append(result)
+        else:
+            fitted.append(result)
         if progress:
-            progress(result.candidate, done, len(jobs))
-    results = [summarise(c, folds[c.name], y, config.repeats) for c in candidates]
-    winner = select_winner(results, config.settings.target_sensitivity)
-    return Comparison(frame["id"].to_numpy(), y, config, results, winner)
+            progress(getattr(result, "candidate", "all cases"), done, total)
+    results = [
+        summarise(c.name, c.description, folds[c.name], y, config.repeats) for c in candidates
+    ]
+    choices, selected = _select_per_fold(folds, len(splits))
+    procedure = summarise(
+        PROCEDURE,
+        "The candidate selected inside each outer training part, scored on its test part.",
+        selected,
+        y,
+        config.repeats,
+    )
+    final = choose(
+        [
+            Contender(c.name, c.simplicity, f.benign_correct)
+            for c, f in zip(candidates, fitted, strict=True)
+        ]
+    )
+    champion = fitted[[c.name for c in candidates].index(final.winner)]
+    return Comparison(
+        frame["id"].to_numpy(), y, config, results, procedure, choices, final, champion
+    )
 
 
-def select_winner(results: list[CandidateResult], target: float, tolerance: float = 0.01) -> str:
-    """Best pooled out-of-fold specificity at the operating point, ties broken by Brier.
-
-    Only candidates whose out-of-fold sensitivity reaches ``target - tolerance`` are eligible
-    (the threshold is learnt on training parts, so the achieved value scatters around the
-    target); if none does, all are. Specificities within 0.5 point count as a tie.
-    """
-    eligible = [r for r in results if r.pooled["sensitivity"] >= target - tolerance] or results
-    best_spec = max(r.pooled["specificity"] for r in eligible)
-    tied = [r for r in eligible if r.pooled["specificity"] >= best_spec - 0.005]
-    return min(tied, key=lambda r: r.pooled["brier"]).name
+def _select_per_fold(
+    folds: dict[str, list[FoldResult]], n_splits: int
+) -> tuple[list[Choice], list[FoldResult]]:
+    by_fold = {(f.candidate, f.fold): f for results in folds.values() for f in results}
+    choices, selected = [], []
+    for index in range(n_splits):
+        choice = choose([by_fold[(name, index)].contender for name in folds])
+        choices.append(choice)
+        selected.append(by_fold[(choice.winner, index)])
+    return choices, selected

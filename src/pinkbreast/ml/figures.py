@@ -86,3 +86,31 @@ def learning_curve_figure(sizes, train_scores, test_scores, title: str) -> Figur
     axes.legend(loc="lower right")
     figure.tight_layout()
     return figure
+
+
+def decision_range_figure(bins, title: str) -> Figure:
+    """Reliability where decisions are made: ``bins`` from ``metrics.reliability_bins`` over a
+    sub-range (e.g. 0.05-0.95), one point per bin, sized and labelled by its count."""
+    figure, axes = _axes(title, (5.5, 4.8))
+    used = bins[bins["count"] > 0]
+    low, high = float(bins["low"].min()), float(bins["high"].max())
+    axes.plot([low, high], [low, high], ls="--", color="black", lw=0.8, label="perfect")
+    axes.plot(used["mean_predicted"], used["observed"], color=PINK, marker="o", label="observed")
+    for row in used.itertuples():
+        axes.annotate(
+            f"n={row.count}",
+            (row.mean_predicted, row.observed),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            fontsize=8,
+        )
+    for edge in np.unique(np.r_[bins["low"], bins["high"]]):
+        axes.axvline(edge, color=GREY, lw=0.3)
+    axes.set_xlim(low, high)
+    axes.set_ylim(-0.02, 1.1)
+    axes.set_xlabel("mean predicted probability (out of fold)")
+    axes.set_ylabel("observed share malignant")
+    axes.legend(loc="upper left")
+    figure.tight_layout()
+    return figure

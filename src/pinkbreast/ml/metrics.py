@@ -1,4 +1,4 @@
-"""Per-fold metrics and their summaries.
+"""Per-fold metrics and their summaries; exact binomial intervals; calibration (ECE, bins).
 
 Interval: the Nadeau–Bengio corrected resampled t-interval over the ``J = repeats x folds``
 outer-fold values, ``mean ± t(0.975, J-1) * sd * sqrt(1/J + n_test/n_train)``. Plain t-intervals
@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 from sklearn.metrics import roc_auc_score
 
@@ -90,3 +91,48 @@ def zone_metrics(y: np.ndarray, zone: np.ndarray) -> dict[str, float]:
             np.sum((y == 0) & (zone == BENIGN)), np.sum((y == 0) & definite)
         ),
     }
+
+
+def clopper_pearson(successes: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Exact (Clopper–Pearson) interval of a binomial proportion, from beta quantiles.
+
+    ``successes`` may be fractional (an average count over repeats of the same cases); for an
+    integer it equals ``binomtest(k, n).proportion_ci(method="exact")``.
+    """
+    tail = (1 - level) / 2
+    low = 0.0 if successes <= 0 else stats.beta.ppf(tail, successes, n - successes + 1)
+    high = 1.0 if successes >= n else stats.beta.ppf(1 - tail, successes + 1, n - successes)
+    return float(low), float(high)
+
+
+def reliability_bins(
+    y: np.ndarray, p: np.ndarray, *, bins: int = 10, low: float = 0.0, high: float = 1.0
+) -> pd.DataFrame:
+    """Equal-width bins of ``[low, high]`` (the last one closed): ``low``, ``high``, ``count``,
+    ``mean_predicted``, ``observed`` (share malignant); cases outside the range are left out."""
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    edges = np.linspace(low, high, bins + 1)
+    inside = (p >= low) & (p <= high)
+    index = np.clip(np.searchsorted(edges, p[inside], side="right") - 1, 0, bins - 1)
+    rows = []
+    for b in range(bins):
+        chosen = index == b
+        count = int(chosen.sum())
+        rows.append(
+            {
+                "low": float(edges[b]),
+                "high": float(edges[b + 1]),
+                "count": count,
+                "mean_predicted": float(p[inside][chosen].mean()) if count else float("nan"),
+                "observed": float(y[inside][chosen].mean()) if count else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """ECE over ``bins`` equal-width bins of [0, 1]: sum of ``count / N * |observed - mean p|``."""
+    table = reliability_bins(y, p, bins=bins)
+    used = table[table["count"] > 0]
+    gap = (used["observed"] - used["mean_predicted"]).abs()
+    return float((used["count"] * gap).sum() / len(np.asarray(p)))

@@ -1,15 +1,20 @@
 """Operating point, indeterminate band and probability calibration, all learnt from
 out-of-fold probabilities of a *training* part (never from the cases being scored).
 
+The probabilities are cross-fitted: each comes from a model that did not see the case (see
+:mod:`pinkbreast.ml.protocol` and ``docs/model.md``), so they stand in for the served model's
+scores on new cases. Every cut is a conformal quantile (:func:`conformal_cut`): for ``n``
+exchangeable scores and a miss budget ``a``, a new score falls strictly below the
+``floor((n + 1) * a)``-th smallest (1-based) with probability at most ``a``.
+
 Threshold
-    The smallest cut that keeps the conformal miss rate at or under ``1 - target``: with the
-    malignant training probabilities sorted ascending, at most ``floor((n + 1) * (1 - target))``
-    of them fall below it. Label = malignant when ``p >= threshold``.
+    The conformal cut of the malignant training probabilities with budget ``1 - target``.
+    Label = malignant when ``p >= threshold``.
 Band (three zones)
     Class-conditional ("Mondrian") split conformal with coverage ``c``: the benign zone is
-    ``p < lower`` where ``lower`` lets at most ``floor((n_M + 1)(1 - c))`` malignant training
-    cases through, and the malignant zone is ``p > upper`` where ``upper`` lets at most
-    ``floor((n_B + 1)(1 - c))`` benign training cases through. Between them: indeterminate,
+    ``p < lower``, the cut of the malignant probabilities with budget ``1 - c`` (benign zone
+    coverage), and the malignant zone is ``p > upper``, the mirrored cut of the benign
+    probabilities with budget ``1 - c``. Between them: indeterminate,
     refer. Conditioning on the class bounds the miss rate of each definite call separately,
     which a marginal band would not do for the minority (malignant) class. The band always
     contains the threshold, so a definite zone never contradicts the label.
@@ -54,11 +59,16 @@ def fit_platt(p: np.ndarray, y: np.ndarray) -> Platt:
     return Platt(slope, intercept) if slope > 0 else Platt()
 
 
-def _conformal_cut(scores: np.ndarray, miss: float) -> float:
-    """The ``k``-th smallest score with ``k = floor((n + 1) * miss)`` (0-based)."""
-    ordered = np.sort(scores)
-    k = min(math.floor((len(ordered) + 1) * miss + 1e-9), len(ordered) - 1)
-    return float(ordered[k])
+def conformal_cut(scores: np.ndarray, miss: float) -> float:
+    """The ``k``-th smallest score (1-based) with ``k = floor((n + 1) * miss)``.
+
+    A new score exchangeable with ``scores`` is strictly below it with probability at most
+    ``k / (n + 1) <= miss`` (at most ``k - 1`` calibration scores can be below a new score
+    that is below the ``k``-th). With ``k = 0`` no cut keeps the promise: ``-inf``.
+    """
+    ordered = np.sort(np.asarray(scores, dtype=float))
+    k = min(math.floor((len(ordered) + 1) * miss + 1e-9), len(ordered))
+    return float(ordered[k - 1]) if k >= 1 else -math.inf
 
 
 @dataclass(frozen=True)
@@ -76,13 +86,23 @@ class OperatingPoint:
 
 
 def choose_operating_point(
-    p: np.ndarray, y: np.ndarray, *, target_sensitivity: float, coverage: float
+    p: np.ndarray,
+    y: np.ndarray,
+    *,
+    target_sensitivity: float,
+    coverage: float,
+    benign_coverage: float | None = None,
 ) -> OperatingPoint:
-    """Threshold and band from training-part out-of-fold probabilities ``p`` (labels ``y``)."""
+    """Threshold and band from training-part out-of-fold probabilities ``p`` (labels ``y``).
+
+    ``benign_coverage`` (default: ``coverage``) bounds the malignant cases let into the benign
+    zone; ``coverage`` bounds the benign cases let into the malignant zone.
+    """
     malignant, benign = p[y == 1], p[y == 0]
-    threshold = _conformal_cut(malignant, 1 - target_sensitivity)
-    lower = _conformal_cut(malignant, 1 - coverage)
-    upper = -_conformal_cut(-benign, 1 - coverage)
+    benign_coverage = coverage if benign_coverage is None else benign_coverage
+    threshold = max(conformal_cut(malignant, 1 - target_sensitivity), 0.0)
+    lower = max(conformal_cut(malignant, 1 - benign_coverage), 0.0)
+    upper = min(-conformal_cut(-benign, 1 - coverage), 1.0)
     return OperatingPoint(threshold, min(lower, threshold), max(upper, threshold))
 
 

@@ -2,8 +2,12 @@
 
 1. Inner loop: stratified ``inner_folds``-fold CV over the candidate's grid; every grid point is
    scored by the Brier score of its pooled inner out-of-fold probabilities.
-2. The best point's inner out-of-fold probabilities fix the operating point (threshold, band)
-   and the Platt calibrator — so nothing is ever learnt from the cases later scored.
+2. The best point's inner out-of-fold probabilities are cross-fitted scores (each from a model
+   that did not see the case, trained on ``(k - 1) / k`` of the part): they fix the operating
+   point (conformal cuts, :mod:`pinkbreast.ml.operating`), the Platt calibrator, whether to
+   serve it (cross-validated Brier over the same inner folds), and the figures the selection
+   among candidates uses (:mod:`pinkbreast.ml.selection`). Nothing is learnt from the cases
+   later scored.
 3. The pipeline is refit on the whole training part with the best parameters.
 """
 
@@ -17,14 +21,38 @@ from sklearn.base import clone
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
 
 from pinkbreast.ml.candidates import Candidate
-from pinkbreast.ml.operating import OperatingPoint, Platt, choose_operating_point, fit_platt
+from pinkbreast.ml.operating import (
+    OperatingPoint,
+    Platt,
+    choose_operating_point,
+    fit_platt,
+    labels,
+)
 
 
 @dataclass(frozen=True)
 class Settings:
+    """The promises (``target_sensitivity``, coverages) and how the cuts are made.
+
+    ``threshold_margin``: the threshold is cut for ``target_sensitivity + threshold_margin``.
+    The conformal cut keeps its promise for each candidate, but selecting, in each part, the
+    candidate with the best specificity favours the one whose threshold came out highest, which
+    costs sensitivity out of fold; the margin pays for that (``docs/model.md``).
+    """
+
     target_sensitivity: float = 0.98
     coverage: float = 0.99
-    inner_folds: int = 3
+    inner_folds: int = 5
+    benign_coverage: float | None = None  # None: the same as ``coverage``
+    threshold_margin: float = 0.005
+
+    @property
+    def benign_zone_coverage(self) -> float:
+        return self.coverage if self.benign_coverage is None else self.benign_coverage
+
+    @property
+    def cut_sensitivity(self) -> float:
+        return min(self.target_sensitivity + self.threshold_margin, 0.999)
 
 
 @dataclass
@@ -35,7 +63,13 @@ class Fitted:
     params: dict
     point: OperatingPoint
     platt: Platt
+    calibrated: bool  # serve ``platt(p)``: it lowered the cross-validated inner Brier score
     inner_brier: float
+    benign_correct: np.ndarray  # inner OOF: each benign training case called benign (bool)
+
+    @property
+    def inner_specificity(self) -> float:
+        return float(np.mean(self.benign_correct))
 
     def predict_raw(self, X: pd.DataFrame) -> np.ndarray:
         return self.pipeline.predict_proba(X)[:, 1]
@@ -49,6 +83,15 @@ def inner_oof(candidate: Candidate, params: dict, X, y, splits) -> np.ndarray:
         model.fit(X.iloc[train], y[train])
         oof[valid] = model.predict_proba(X.iloc[valid])[:, 1]
     return oof
+
+
+def calibration_helps(oof: np.ndarray, y: np.ndarray, splits) -> bool:
+    """True when Platt scaling, fitted on the other inner folds' scores, lowers the Brier score
+    of each fold's scores pooled (the calibrate-or-not decision, made inside the part)."""
+    calibrated = np.empty(len(y), dtype=float)
+    for train, valid in splits:
+        calibrated[valid] = fit_platt(oof[train], y[train])(oof[valid])
+    return bool(np.mean((calibrated - y) ** 2) < np.mean((oof - y) ** 2))
 
 
 def fit_protocol(
@@ -65,7 +108,19 @@ def fit_protocol(
             best = (brier, params, oof)
     brier, params, oof = best
     point = choose_operating_point(
-        oof, y, target_sensitivity=settings.target_sensitivity, coverage=settings.coverage
+        oof,
+        y,
+        target_sensitivity=settings.cut_sensitivity,
+        coverage=settings.coverage,
+        benign_coverage=settings.benign_coverage,
     )
     pipeline = clone(candidate.pipeline).set_params(**params).fit(X, y)
-    return Fitted(pipeline, dict(params), point, fit_platt(oof, y), brier)
+    return Fitted(
+        pipeline,
+        dict(params),
+        point,
+        fit_platt(oof, y),
+        calibration_helps(oof, y, splits),
+        brier,
+        labels(oof[y == 0], point) == 0,
+    )

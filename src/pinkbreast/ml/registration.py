@@ -22,6 +22,7 @@ from pinkbreast.ml.fastpath import plan
 from pinkbreast.ml.guard_fit import fit_guard
 from pinkbreast.ml.names import ALIAS, MODEL_NAME
 from pinkbreast.ml.operating import OperatingPoint, Platt
+from pinkbreast.ml.promise import Promise
 from pinkbreast.ml.protocol import Fitted
 
 SERVED_CODE = Path(__file__).with_name("served_model.py")
@@ -63,19 +64,45 @@ def operating_document(served: ServedPoint, *, candidate: str, params: dict, set
         else {"method": "platt", "slope": calibration.slope, "intercept": calibration.intercept},
         "target_sensitivity": settings.target_sensitivity,
         "coverage": settings.coverage,
+        "benign_coverage": settings.benign_zone_coverage,
         "candidate": candidate,
         "params": params,
     }
 
 
-def register_champion(
-    fitted: Fitted, document: dict, frame: pd.DataFrame, *, seed: int
-) -> tuple[str, str]:
-    """Log the served model in the active run, register it, point ``champion`` at it.
+class ChampionRefused(RuntimeError):
+    """The procedure that produced the champion does not keep its promise out of fold."""
 
-    The input guard is fitted on the same cases and stored with it (``guard.json``).
-    Returns ``(version, model_uri)``.
+
+def require_promise(promise: Promise) -> None:
+    """Raise :class:`ChampionRefused`, saying by how much, when a promise is broken."""
+    shortfalls = promise.shortfalls()
+    if shortfalls:
+        raise ChampionRefused(
+            "Champion not registered: " + "; ".join(shortfalls) + ". Lower the target "
+            "(--target-sensitivity, --coverage, --benign-coverage) or improve the candidates."
+        )
+
+
+def register_champion(
+    fitted: Fitted,
+    document: dict,
+    frame: pd.DataFrame,
+    *,
+    seed: int,
+    promise: Promise,
+    enforce: bool = True,
+) -> tuple[str, str]:
+    """Log the served model in the active run, register it, point ``champion`` at it —
+    only when the out-of-fold ``promise`` is kept (else :class:`ChampionRefused`).
+
+    ``enforce=False`` (``--quick`` demo runs only: two repeats cannot establish the promise
+    either way) registers anyway; the version is then tagged ``promise_kept=false`` with the
+    shortfall. The input guard is fitted on the same cases and stored with it
+    (``guard.json``). Returns ``(version, model_uri)``.
     """
+    if enforce:
+        require_promise(promise)
     X = frame[list(FEATURE_NAMES)].astype(float)
     guard = fit_guard(X.to_numpy(), frame["diagnosis"].to_numpy(), seed=seed)
     document = {**document, "guard": {"cut": guard.cut, "trip_rate_out_of_fold": guard.trip_rate}}
@@ -116,6 +143,13 @@ def register_champion(
     client.set_registered_model_alias(MODEL_NAME, ALIAS, version)
     for key in ("threshold", "lower", "upper", "candidate"):
         client.set_model_version_tag(MODEL_NAME, version, key, str(document[key]))
+    shortfalls = promise.shortfalls()
+    client.set_model_version_tag(MODEL_NAME, version, "promise_kept", str(not shortfalls).lower())
+    if shortfalls:
+        log.warning("registered a demo champion that misses its promise: %s", "; ".join(shortfalls))
+        client.set_model_version_tag(
+            MODEL_NAME, version, "promise_shortfall", "; ".join(shortfalls)
+        )
     return version, info.model_uri
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,10 +19,10 @@ from pinkbreast.ml import figures
 from pinkbreast.ml.candidates import Candidate
 from pinkbreast.ml.evaluate import Comparison, split_xy
 from pinkbreast.ml.metrics import INTERVAL, confusion
+from pinkbreast.ml.provenance import environment, package_commit, python_version, runtime_versions
 from pinkbreast.ml.summary import CandidateResult
 
 EXPERIMENT = "pinkbreast"
-LIBRARIES = ("scikit-learn", "imbalanced-learn", "lightgbm", "mlflow", "pandas", "numpy")
 
 
 def fingerprint(frame: pd.DataFrame) -> str:
@@ -33,18 +31,23 @@ def fingerprint(frame: pd.DataFrame) -> str:
     return hashlib.sha256(rows.to_csv(index=False).encode("utf-8")).hexdigest()
 
 
-def git_commit(cwd: Path | None = None) -> str:
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, check=True
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return result.stdout.strip()
+def provenance(frame: pd.DataFrame) -> dict[str, str]:
+    """Data fingerprint, the package's commit (dirty flag, diff hash), Python, and the versions
+    of the runtime libraries (tags ``version.<name>``); the whole environment is logged apart."""
+    return {
+        "fingerprint": fingerprint(frame),
+        **package_commit(),
+        "python": python_version(),
+        **{f"version.{name}": v for name, v in runtime_versions().items()},
+    }
 
 
-def library_versions() -> dict[str, str]:
-    return {name: metadata.version(name) for name in LIBRARIES}
+def log_provenance(provenance: dict[str, str]) -> None:
+    """Tags on the active run, plus ``environment.txt`` (every installed distribution)."""
+    mlflow.set_tags({k: v for k, v in provenance.items() if k != "fingerprint"})
+    mlflow.set_tag("data_fingerprint", provenance["fingerprint"])
+    frozen = "".join(f"{name}=={version}\n" for name, version in environment().items())
+    mlflow.log_text(f"# {python_version()}\n{frozen}", "environment.txt")
 
 
 def ensure_experiment(tracking_uri: str, artifact_location: str | Path) -> str:
@@ -87,7 +90,7 @@ def log_candidate(
             "candidate": result.name,
             "grid": json.dumps(candidate.grid, sort_keys=True),
             "usual_params": json.dumps(result.usual_params(), sort_keys=True),
-            "calibrated": result.calibrated,
+            "calibrated_share": result.calibrated_share,
             "interval": INTERVAL,
         }
     )

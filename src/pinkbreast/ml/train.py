@@ -9,22 +9,26 @@ it is meant for ``make run`` on a fresh install and for tests, not for reporting
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import mlflow
+import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 
-from pinkbreast.ml import evidence, explain, tracking
+from pinkbreast.ml import evidence, explain, figures, tracking
 from pinkbreast.ml.candidates import build_candidates
-from pinkbreast.ml.evaluate import Comparison, CVConfig, Progress, compare, split_xy
-from pinkbreast.ml.model_card import render
-from pinkbreast.ml.protocol import fit_protocol
+from pinkbreast.ml.evaluate import Comparison, CVConfig, Progress, compare
+from pinkbreast.ml.metrics import reliability_bins
+from pinkbreast.ml.model_card import DECISION_FIGURE, render
+from pinkbreast.ml.promise import Promise, measure
 from pinkbreast.ml.registration import (
     MODEL_NAME,
+    ChampionRefused,
     ServedPoint,
     has_champion,
     operating_document,
@@ -35,6 +39,8 @@ from pinkbreast.ml.registry import load_served
 logger = logging.getLogger(__name__)
 QUICK_REPEATS = 2
 SHAP_ROWS = 100
+DECISION_RANGE = (0.05, 0.95)
+DECISION_BINS = 9  # 0.1 wide
 
 
 @dataclass
@@ -44,6 +50,7 @@ class TrainReport:
     run_id: str
     seconds: float
     model_card: str
+    promise: Promise
 
     @property
     def winner(self) -> str:
@@ -63,7 +70,12 @@ def train(
     quick: bool = False,
     progress: Progress | None = None,
 ) -> TrainReport:
-    """Run the whole comparison and register the winner as ``pinkbreast@champion``."""
+    """Run the whole comparison and register the champion as ``pinkbreast@champion``.
+
+    The run is logged in full even when registration refuses the champion
+    (:class:`~pinkbreast.ml.registration.ChampionRefused`, raised after the run is closed).
+    ``quick`` runs are demos: they register even when the promise is missed, and say so.
+    """
     started = time.perf_counter()
     frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
     config = config or CVConfig()
@@ -72,23 +84,33 @@ def train(
     experiment_id = tracking.ensure_experiment(tracking_uri, artifact_location)
     candidates = build_candidates(config.seed, quick=quick)
     comparison = compare(frame, candidates, config, progress=progress)
-    winner = comparison.result(comparison.winner)
-    logger.info("Winner %s; refitting on all %d cases", winner.name, len(frame))
-    X, y = split_xy(frame)
-    by_name = {c.name: c for c in candidates}
-    fitted = fit_protocol(by_name[winner.name], X, y, seed=config.seed, settings=config.settings)
+    fitted, procedure = comparison.champion_fit, comparison.procedure
+    logger.info("Champion %s (selected on all %d cases)", comparison.winner, len(frame))
+    _, label, zone = procedure.by_repeat
+    promise = measure(
+        label,
+        zone,
+        comparison.y,
+        target=config.settings.target_sensitivity,
+        benign_coverage=config.settings.benign_zone_coverage,
+    )
     document = operating_document(
-        ServedPoint.of(fitted, winner.calibrated),
-        candidate=winner.name,
+        ServedPoint.of(fitted, fitted.calibrated),
+        candidate=comparison.winner,
         params=fitted.params,
         settings=config.settings,
     )
-    document["evidence"] = evidence.describe(frame["diagnosis"], winner.pooled)
-    provenance = {
-        "fingerprint": tracking.fingerprint(frame),
-        "git_commit": tracking.git_commit(),
-        **{f"version.{k}": v for k, v in tracking.library_versions().items()},
-    }
+    benign_cases = comparison.y == 0
+    document["evidence"] = evidence.describe(
+        frame["diagnosis"],
+        {
+            "sensitivity": promise.sensitivity.value,
+            "specificity": float(np.mean(label[:, benign_cases] == 0)),
+        },
+    )
+    provenance = tracking.provenance(frame)
+    by_name = {c.name: c for c in candidates}
+    refused: ChampionRefused | None = None
     with mlflow.start_run(experiment_id=experiment_id, run_name="train") as parent:
         _log_parent(config, quick, comparison, provenance)
         for result in comparison.results:
@@ -96,15 +118,35 @@ def train(
                 tracking.log_candidate(
                     result, by_name[result.name], comparison, frame, learning=not quick
                 )
-        mlflow.log_metrics(tracking.metric_dict(winner))
-        version, model_uri = register_champion(fitted, document, frame, seed=config.seed)
-        _log_global_importance(model_uri, frame, config.seed)
-        card = render(comparison, document=document, version=version, provenance=provenance)
+        mlflow.log_metrics({**tracking.metric_dict(procedure), **promise.to_dict()})
+        calibration = _log_calibration(comparison)
+        try:
+            version, model_uri = register_champion(
+                fitted, document, frame, seed=config.seed, promise=promise, enforce=not quick
+            )
+        except ChampionRefused as exc:
+            refused, version = exc, None
+            mlflow.set_tag("champion_refused", str(exc))
+        else:
+            _log_global_importance(model_uri, frame, config.seed)
+        card = render(
+            comparison,
+            document=document,
+            version=version,
+            provenance=provenance,
+            promise=promise,
+            calibration=calibration,
+            run_id=parent.info.run_id,
+            quick=quick,
+        )
         mlflow.log_text(card, "model_card.md")
-        MlflowClient().update_model_version(MODEL_NAME, version, description=card)
+        if version is not None:
+            MlflowClient().update_model_version(MODEL_NAME, version, description=card)
     seconds = time.perf_counter() - started
+    if refused is not None:
+        raise refused
     logger.info("Registered pinkbreast version %s in %.0f s", version, seconds)
-    return TrainReport(comparison, version, parent.info.run_id, seconds, card)
+    return TrainReport(comparison, version, parent.info.run_id, seconds, card, promise)
 
 
 def _log_parent(config: CVConfig, quick: bool, comparison: Comparison, provenance: dict) -> None:
@@ -117,16 +159,29 @@ def _log_parent(config: CVConfig, quick: bool, comparison: Comparison, provenanc
             "seed": config.seed,
             "target_sensitivity": settings.target_sensitivity,
             "coverage": settings.coverage,
+            "benign_coverage": settings.benign_zone_coverage,
             "quick": quick,
             "n_cases": len(comparison.y),
             "n_malignant": int(comparison.y.sum()),
             "winner": comparison.winner,
+            "selected_per_fold": json.dumps(dict(comparison.selected_counts().most_common())),
             "data_fingerprint": provenance["fingerprint"],
         }
     )
-    mlflow.set_tags({k: v for k, v in provenance.items() if k != "fingerprint"})
-    mlflow.set_tag("data_fingerprint", provenance["fingerprint"])
-    mlflow.log_dict({"hard_cases": comparison.hard_cases()}, "hard_cases.json")
+    tracking.log_provenance(provenance)
+    missed = comparison.missed_cases()
+    mlflow.log_dict({"hard_cases": [int(i) for i in missed["id"]]}, "hard_cases.json")
+    mlflow.log_text(missed.to_csv(index=False), "missed_malignant_oof.csv")
+
+
+def _log_calibration(comparison: Comparison):
+    """ECE and the 0.05-0.95 reliability table and figure of the procedure (out of fold)."""
+    y, p = comparison.procedure.pooled_served(comparison.y)
+    bins = reliability_bins(y, p, bins=DECISION_BINS, low=DECISION_RANGE[0], high=DECISION_RANGE[1])
+    title = f"Reliability {DECISION_RANGE[0]:g}-{DECISION_RANGE[1]:g} (out of fold, all repeats)"
+    mlflow.log_figure(figures.decision_range_figure(bins, title), DECISION_FIGURE)
+    mlflow.log_text(bins.to_csv(index=False), "reliability_decision_range.csv")
+    return bins
 
 
 def _log_global_importance(model_uri: str, frame: pd.DataFrame, seed: int) -> None:
