@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from pinkbreast.db.models import AuditEvent
 from pinkbreast.db.session import session_factory
 from pinkbreast.features import FEATURES
+from pinkbreast.web.i18n import COOKIE as LANGUAGE_COOKIE
 from tests.clinic.helpers import (
     BENIGN_ID,
     MALIGNANT_ID,
@@ -16,12 +17,14 @@ from tests.clinic.helpers import (
 )
 
 
-def test_form_has_one_bound_input_per_feature_with_schema_bounds(alice):
+def test_form_has_one_bound_text_input_per_feature_with_its_reference_range(alice):
     page = alice.get("/predict").get_data(as_text=True)
     for feature in FEATURES:
         tag = re.search(rf'<input[^>]*name="{feature.name}"[^>]*>', page).group(0)
-        assert f'id="{feature.name}"' in tag and 'type="number"' in tag
-        assert f'max="{feature.maximum:g}"' in tag and 'min="0"' in tag
+        # text with a decimal keypad: a number field would drop a decimal comma
+        assert f'id="{feature.name}"' in tag and 'type="text"' in tag
+        assert 'inputmode="decimal"' in tag and "placeholder" not in tag
+        assert f'data-max="{feature.reference_max}"' in tag
         assert f'for="{feature.name}"' in page  # a label bound to the input
 
 
@@ -82,10 +85,28 @@ def test_zero_to_one_scaled_values_get_no_answer_and_are_flagged(alice, settings
 
 
 def test_decimal_comma_is_accepted(alice, settings):
+    alice.set_cookie(LANGUAGE_COOKIE, "fr")  # a French page: "1,095" can only be 1.095
     values = {k: repr(v).replace(".", ",") for k, v in case_values(MALIGNANT_ID).items()}
     assert submit_form(alice, values).status_code == 303
     (record,) = prediction_rows(settings.database_url)
     assert record.feature_values() == case_values(MALIGNANT_ID)
+
+
+def test_numbers_are_read_as_typed_or_refused_with_the_reason(alice, settings):
+    values = {**case_values(MALIGNANT_ID), "area_mean": "1001,5"}
+    assert submit_form(alice, values).status_code == 303
+    (record,) = prediction_rows(settings.database_url)
+    assert record.area_mean == 1001.5
+    for typed, reason in (
+        ("1.000,5", "has both a comma and a point"),
+        ("1 001,5", "has a space inside"),
+        ("1,095", "is ambiguous"),  # an English page: 1095 or 1.095?
+        ("9" * 400, "Too long for a measurement"),
+    ):
+        page = submit_form(alice, {**case_values(MALIGNANT_ID), "area_mean": typed})
+        assert page.status_code == 400
+        assert reason in page.get_data(as_text=True)
+    assert len(prediction_rows(settings.database_url)) == 1
 
 
 def test_another_clinicians_prediction_is_not_found_and_the_attempt_audited(

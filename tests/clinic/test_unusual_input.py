@@ -42,7 +42,7 @@ def test_the_form_gives_no_definite_answer(alice, settings, mistakes, mistake):
     for values in impossible.head(2).to_dict(orient="records"):
         response = submit_form(alice, values)
         assert response.status_code == 400
-        assert "Expected a number between 0 and" in response.get_data(as_text=True)
+        assert "expected a number between 0 and" in response.get_data(as_text=True)
     stored = prediction_rows(settings.database_url)
     assert len(stored) == min(FORM_CASES, len(possible))
     assert {(r.zone, r.label) for r in stored} <= {("check_input", None)}

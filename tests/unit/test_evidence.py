@@ -24,10 +24,12 @@ def test_the_line_names_cases_centre_period_prevalence_and_validation():
         "evidence": describe(["M"] * 212 + ["B"] * 357, {"sensitivity": 0.98, "specificity": 0.93})
     }
     line = from_operating_point(point).line(0.1)
-    assert "569 retrospective cases" in line and "one centre" in line and "early 1990s" in line
+    assert "569 retrospective cases from one centre" in line and "early 1990s" in line
     assert "37% malignant" in line and "external validation: none" in line
     assert "At a prevalence of 10.0%: PPV 0.61, NPV 0.998." in line
-    assert "validation externe : aucune" in from_operating_point(point).line(lang="fr")
+    french = from_operating_point(point).line(0.1, lang="fr")
+    assert "validation externe : aucune" in french and "VPP 0,61, VPN 0,998" in french
+    assert "début des années 1990" in french and "10,0\u202f%" in french
 
 
 def test_versions_without_evidence_are_described_from_the_reference_data():

@@ -21,11 +21,14 @@ import numpy as np
 
 # The bundled WDBC reference data (UCI; Street, Wolberg & Mangasarian 1993).
 REFERENCE_SOURCE = {
-    "centre": "University of Wisconsin Hospitals, Madison (one centre)",
+    "centre": "University of Wisconsin Hospitals, Madison",
     "period": "early 1990s",
     "design": "retrospective",
     "external_validation": "none",
 }
+
+
+_FRENCH = {"early 1990s": "début des années 1990", "none": "aucune"}
 
 
 @dataclass(frozen=True)
@@ -59,19 +62,30 @@ class Evidence:
         values = self.predictive_values(prevalence)
         pi = f"{self.prevalence if prevalence is None else prevalence:.1%}"
         if lang == "fr":
-            text = (
-                f"Appris sur {self.cases} cas rétrospectifs, un seul centre "
-                f"({self.centre}), {self.period}, {share} malins ; validation externe : aucune."
-            )
-            if values:
-                text += f" À une prévalence de {pi} : VPP {values[0]:.2f}, VPN {values[1]:.3f}."
-            return text
+            return self._line_fr(values, pi)
         text = (
-            f"Learnt from {self.cases} {self.design} cases, {self.centre}, {self.period}, "
-            f"{share} malignant; external validation: {self.external_validation}."
+            f"Learnt from {self.cases} {self.design} cases from one centre ({self.centre}), "
+            f"{self.period}, {share} malignant; external validation: {self.external_validation}."
         )
         if values:
             text += f" At a prevalence of {pi}: PPV {values[0]:.2f}, NPV {values[1]:.3f}."
+        return text
+
+    def _line_fr(self, values: tuple[float, float] | None, pi: str) -> str:
+        def fr(text: str) -> str:
+            return text.replace(".", ",").replace("%", "\u202f%")
+
+        period = _FRENCH.get(self.period, self.period)
+        validation = _FRENCH.get(self.external_validation, self.external_validation)
+        text = (
+            f"Appris sur {self.cases} cas rétrospectifs d’un seul centre ({self.centre}), "
+            f"{period}, {fr(f'{self.prevalence:.0%}')} malins ; validation externe : {validation}."
+        )
+        if values:
+            text += (
+                f" À une prévalence de {fr(pi)} : VPP {fr(f'{values[0]:.2f}')}, "
+                f"VPN {fr(f'{values[1]:.3f}')}."
+            )
         return text
 
     def to_dict(self, prevalence: float | None = None) -> dict:

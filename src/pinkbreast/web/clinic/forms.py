@@ -13,27 +13,60 @@ from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaFie
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from pinkbreast.features import BY_NAME, Feature
+from pinkbreast.numbers import NumberProblem, normalise, parse_decimal
 
 SAMPLE_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$"
 
 
+def decimal_comma() -> bool:
+    """Whether the page's language writes decimals with a comma ("1,095" is then 1.095)."""
+    return str(get_locale() or "en") == "fr"
+
+
 def parse_number(text: str) -> str:
-    """Accept a decimal comma (French keyboards) as well as a decimal point."""
-    text = (text or "").strip()
-    return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    """The typed text as a dot-decimal number (see :mod:`pinkbreast.numbers`), or unchanged
+    when it is refused (the field's validator then says why)."""
+    return normalise(text, decimal_comma=decimal_comma())
+
+
+NUMBER_PROBLEMS = {
+    "required": _l("This value is required."),
+    "too_long": _l("Too long for a measurement (%(text)s characters)."),
+    "space": _l("“%(text)s” has a space inside: write the number without separators."),
+    "both": _l(
+        "“%(text)s” has both a comma and a point: write it without thousands separators, "
+        "with one decimal comma or point."
+    ),
+    "many": _l("“%(text)s” has more than one separator: write one decimal comma or point."),
+    "ambiguous": _l(
+        "“%(text)s” is ambiguous (a thousands separator or a decimal comma?): write it "
+        "without a thousands separator, or with a decimal point."
+    ),
+    "not_number": _l("“%(text)s” is not a number."),
+}
 
 
 class FeatureValue:
-    """Server-side check of one raw measurement against the schema's hard limits."""
+    """Server-side check of one raw measurement: read by :func:`parse_decimal`, then the
+    schema's hard limits; the message says what was wrong with what was typed."""
 
     def __init__(self, feature: Feature):
         self.feature = feature
 
     def __call__(self, form, field) -> None:
-        problem = self.feature.problem(parse_number(field.data))
-        if problem:
+        try:
+            typed = field.raw_data[0] if field.raw_data else field.data
+            value = parse_decimal(typed, decimal_comma=decimal_comma())
+        except NumberProblem as problem:
+            raise ValidationError(NUMBER_PROBLEMS[problem.kind] % {"text": problem.text}) from None
+        if self.feature.problem(value):
             raise ValidationError(
-                _l("Expected a number between 0 and %(max)s.", max=f"{self.feature.maximum:g}")
+                _l(
+                    "%(value)s is outside what a measurement can be: expected a number between "
+                    "0 and %(max)s.",
+                    value=f"{value:g}",
+                    max=f"{self.feature.maximum:g}",
+                )
             )
 
 
@@ -45,14 +78,14 @@ def _feature_field(feature: Feature) -> StringField:
     return StringField(
         _label(feature.name),
         validators=[InputRequired(_l("This value is required.")), FeatureValue(feature)],
-        filters=[parse_number],
         render_kw={
-            "type": "number",
-            "step": "any",
-            "min": "0",
-            "max": f"{feature.maximum:g}",
+            # text, not number: a browser's number field drops a decimal comma it does not
+            # expect ("1001,5" -> 10015); the server's parser is the one authority
+            "type": "text",
             "inputmode": "decimal",
             "autocomplete": "off",
+            "spellcheck": "false",
+            "maxlength": "40",
         },
     )
 
