@@ -62,3 +62,26 @@ def test_another_clinician_cannot_open_or_download_a_batch(alice, bruno):
     location = response.headers["Location"]
     assert bruno.get(location).status_code == 404
     assert bruno.get(location + "/results.csv").status_code == 404
+
+
+def test_a_french_excel_file_gives_the_results_of_its_english_twin(alice, settings):
+    """Semicolons between values and decimal commas, as French Excel saves a CSV."""
+    frame = reference(20)
+    english = kaggle_text(frame, trailing_empty_column=False)
+    french = "\n".join(
+        ";".join(cell.replace(".", ",") for cell in line.split(","))
+        for line in english.splitlines()
+    )
+    first = upload(alice, english, "en.csv")
+    second = upload(alice, french, "fr.csv")
+    assert first.status_code == second.status_code == 303, second.get_data(as_text=True)[:3000]
+    page = alice.get(second.headers["Location"]).get_data(as_text=True)
+    assert "semicolon-separated values with decimal commas" in page
+    rows = prediction_rows(settings.database_url)
+    by_batch: dict = {}
+    for row in rows:
+        by_batch.setdefault(row.batch_id, []).append(
+            (row.sample_ref, row.probability, row.zone, row.feature_values())
+        )
+    english_rows, french_rows = by_batch.values()
+    assert english_rows == french_rows

@@ -113,3 +113,25 @@ def test_every_command_loads_under_its_own_name():
     with cli.make_context("pinkbreast", ["--help"], resilient_parsing=True) as context:
         for name in COMMANDS:
             assert cli.get_command(context, name).name == name
+
+
+def test_predict_reads_a_french_csv_like_its_english_twin(
+    trained, reference, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("PINKBREAST_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", trained[0])
+    english = _samples_file(tmp_path, reference, 40)
+    french = tmp_path / "fr.csv"
+    french.write_text(english.read_text().replace(",", ";").replace(".", ","))
+    outputs = []
+    for path, options in ((english, []), (french, []), (french, ["--sep", ";", "--decimal", ","])):
+        out = tmp_path / f"out-{len(outputs)}.csv"
+        result = CliRunner().invoke(cli, ["predict", str(path), "-o", str(out), *options])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "as semicolon-separated values with decimal commas" in result.output
+    wrong = CliRunner().invoke(cli, ["predict", str(french), "--sep", ","])
+    assert wrong.exit_code != 0 and "fr.csv" in wrong.output
+    both = CliRunner().invoke(cli, ["predict", str(english), "--sep", ",", "--decimal", ","])
+    assert both.exit_code == 2 and "cannot go together" in both.output

@@ -178,3 +178,22 @@ def test_unusual_numbers_read_the_same_by_both_readers(cell):
     got = tables.parse_table(text, tables.SAMPLES, name="x.csv")
     pd.testing.assert_frame_equal(got, expected)
     assert np.signbit(got.iloc[1, 5]) == np.signbit(float(cell))
+
+
+def test_a_semicolon_file_with_decimal_commas_reads_like_its_comma_twin():
+    from pinkbreast.features import FEATURE_NAMES
+    from pinkbreast.ml.tables import SAMPLES, FileRejected, parse_table
+
+    values = [f"0.{i + 1:02d}{i:02d}" for i in range(30)]
+    english = "sample_ref," + ",".join(FEATURE_NAMES) + "\nS1," + ",".join(values) + "\n"
+    french = english.replace(",", ";").replace(".", ",")
+    a = parse_table(english, SAMPLES, name="en.csv")
+    b = parse_table(french, SAMPLES, name="fr.csv")
+    assert a.equals(b) and b.attrs["dialect"] == "semicolon-separated values with decimal commas"
+    bad = french.replace("0,0100", "0,0,100", 1)
+    try:
+        parse_table(bad, SAMPLES, name="fr.csv")
+    except FileRejected as exc:
+        assert "fr.csv, line 2, column 2 (radius_mean)" in str(exc.problems[0])
+    else:
+        raise AssertionError("a malformed number was accepted")

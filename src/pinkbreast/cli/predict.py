@@ -78,6 +78,20 @@ def usable_cpus() -> int:
     metavar="KEY=VALUE",
     help="Extra Spark setting (--engine spark; repeatable), e.g. spark.executor.memory=4g.",
 )
+@click.option(
+    "--sep",
+    type=click.Choice(["auto", ",", ";", "tab"]),
+    default="auto",
+    show_default=True,
+    help="Value separator of INPUT; auto: read from the header (';' for French spreadsheets).",
+)
+@click.option(
+    "--decimal",
+    type=click.Choice(["auto", ".", ","]),
+    default="auto",
+    show_default=True,
+    help="Decimal mark of INPUT; auto: ',' with ';' or tab separators, else '.'.",
+)
 @click.pass_context
 def predict(
     ctx: click.Context,
@@ -90,6 +104,8 @@ def predict(
     output_format: Literal["csv", "parquet"],
     input_format: str,
     spark_conf: tuple[str, ...],
+    sep: str,
+    decimal: str,
 ) -> None:
     """Score every sample in INPUT with the champion model and write one result line per sample.
 
@@ -107,6 +123,8 @@ def predict(
 
         if explain:
             raise click.UsageError("--explain is for the local engine (one row at a time).")
+        if sep != "auto" or decimal != "auto":
+            raise click.UsageError("--sep and --decimal are for the local engine.")
         predict_on_spark(
             source, output, master=master, output_format=output_format,
             input_format=input_format, conf=spark_conf,
@@ -115,8 +133,14 @@ def predict(
     _spark_only(ctx, ("master", "output_format", "input_format", "spark_conf"))
     param = next(p for p in ctx.command.params if p.name == "source")
     path = click.Path(exists=True, dir_okay=False, path_type=Path).convert(source, param, ctx)
+    if sep == "," and decimal == ",":
+        raise click.UsageError("--sep , and --decimal , cannot go together: choose one.")
+    dialect = {
+        "sep": None if sep == "auto" else {"tab": "\t"}.get(sep, sep),
+        "decimal": None if decimal == "auto" else decimal,
+    }
     with click.open_file(output, "w", lazy=True) as handle:
-        _predict_here(path, cast(TextIO, handle), explain, threads)
+        _predict_here(path, cast(TextIO, handle), explain, threads, dialect)
 
 
 def _spark_only(ctx: click.Context, names: tuple[str, ...]) -> None:
@@ -128,13 +152,13 @@ def _spark_only(ctx: click.Context, names: tuple[str, ...]) -> None:
             raise click.UsageError(f"{option.replace('_', '-')} needs --engine spark.")
 
 
-def _predict_here(path: Path, output: TextIO, explain: bool, threads: int) -> None:
+def _predict_here(path: Path, output: TextIO, explain: bool, threads: int, dialect: dict) -> None:
     from pinkbreast.services.batch import read_samples, score_samples, write_results
     from pinkbreast.services.scoring import ModelUnavailable, evidence
 
     settings = load_settings()
     try:
-        samples = read_samples(path)
+        samples = read_samples(path, **dialect)
     except FileRejected as exc:
         raise rejected(exc, path.name, "nothing was scored.") from exc
     try:
@@ -159,3 +183,5 @@ def _predict_here(path: Path, output: TextIO, explain: bool, threads: int) -> No
     )
     if line:
         click.echo(f"Evidence: {line}", err=True)
+    click.echo(f"Read {path.name} as {samples.attrs.get('dialect', 'comma-separated values')}.",
+               err=True)  # fmt: skip

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml import table_columns
+from pinkbreast.ml import dialects, table_columns
 from pinkbreast.ml.table_format import (
     CASES,
     DIAGNOSES,
@@ -54,7 +54,14 @@ __all__ = [
 ]
 
 
-def read_table(path: Path | str, kind: TableKind, *, max_rows: int | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path | str,
+    kind: TableKind,
+    *,
+    max_rows: int | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+) -> pd.DataFrame:
     """Parse a CSV file of ``kind``, or raise :class:`FileRejected`."""
     path = Path(path)
     try:
@@ -62,13 +69,33 @@ def read_table(path: Path | str, kind: TableKind, *, max_rows: int | None = None
     except (OSError, UnicodeDecodeError) as exc:
         problem = Problem(path.name, None, None, f"cannot read the file: {exc}")
         raise FileRejected([problem]) from exc
-    return parse_table(text, kind, name=path.name, max_rows=max_rows)
+    return parse_table(text, kind, name=path.name, max_rows=max_rows, sep=sep, decimal=decimal)
 
 
 def parse_table(
-    text: str, kind: TableKind, *, name: str, max_rows: int | None = None
+    text: str,
+    kind: TableKind,
+    *,
+    name: str,
+    max_rows: int | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
 ) -> pd.DataFrame:
-    """Parse CSV text of ``kind``; every problem is collected before rejecting the file."""
+    """Parse CSV text of ``kind``; every problem is collected before rejecting the file.
+
+    ``sep`` and ``decimal`` default to what the header shows (:mod:`.dialects`: a French
+    spreadsheet's ``;`` and decimal commas); the frame's ``attrs["dialect"]`` says what was read.
+    """
+    try:
+        text, dialect = dialects.to_standard(text, sep=sep, decimal=decimal)
+    except (ValueError, csv.Error) as exc:
+        raise FileRejected([Problem(name, None, None, f"not a valid CSV file: {exc}")]) from exc
+    frame = _parse_standard(text, kind, name=name, max_rows=max_rows)
+    frame.attrs["dialect"] = dialect.describe()
+    return frame
+
+
+def _parse_standard(text: str, kind: TableKind, *, name: str, max_rows: int | None) -> pd.DataFrame:
     if (frame := table_columns.read_plain(text, kind, max_rows)) is not None:
         return frame
     try:

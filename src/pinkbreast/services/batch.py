@@ -38,11 +38,21 @@ RESULT_COLUMNS = (
 )
 
 
-def read_samples(source: Path | str, *, max_rows: int | None = None, name: str | None = None):
-    """Samples from a file path, or from CSV text when ``name`` is given."""
+def read_samples(
+    source: Path | str,
+    *,
+    max_rows: int | None = None,
+    name: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+):
+    """Samples from a file path, or from CSV text when ``name`` is given; ``sep`` and
+    ``decimal`` default to what the file shows (``attrs["dialect"]`` says what was read)."""
     if name is not None:
-        return parse_table(str(source), SAMPLES, name=name, max_rows=max_rows)
-    return read_table(source, SAMPLES, max_rows=max_rows)
+        return parse_table(
+            str(source), SAMPLES, name=name, max_rows=max_rows, sep=sep, decimal=decimal
+        )
+    return read_table(source, SAMPLES, max_rows=max_rows, sep=sep, decimal=decimal)
 
 
 def score_samples(

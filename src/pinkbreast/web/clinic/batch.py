@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, abort, current_app, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pinkbreast.db.session import transaction
@@ -77,9 +78,24 @@ def _store(samples):
         ],
         tracking_uri=settings.mlflow_tracking_uri,
     ).records
+    _say_dialect(samples.attrs.get("dialect"))
     if records[0].batch_id is None:
         return redirect(url_for("clinic.result", prediction_id=records[0].id), code=303)
     return redirect(url_for("clinic.batch_result", batch_id=records[0].batch_id), code=303)
+
+
+def _say_dialect(dialect: str | None) -> None:
+    """Tell the person how a file that is not plain comma-separated CSV was read."""
+    said = {
+        "semicolon-separated values with decimal commas": _(
+            "The file was read as semicolon-separated values with decimal commas."
+        ),
+        "tab-separated values with decimal commas": _(
+            "The file was read as tab-separated values with decimal commas."
+        ),
+    }.get(dialect or "")
+    if said:
+        flash(said, "info")
 
 
 def _records(batch_id: str, action: str):
