@@ -95,3 +95,13 @@ def test_registration_refuses_a_champion_that_misses_the_target_saying_by_how_mu
     assert "benign zone 0.0150" in message and "by 0.0050" in message
     low, high = clopper_pearson(6, 200)
     assert f"[{1 - high:.4f}, {1 - low:.4f}]" in message
+
+
+def test_a_long_card_fits_mlflows_description_column():
+    from pinkbreast.ml.train import DESCRIPTION_MAX, version_description
+
+    card = "# Card\n\n" + "".join(f"## Part {i}\n\n" + "x" * 900 + "\n\n" for i in range(8))
+    short = version_description(card)
+    assert len(short) <= DESCRIPTION_MAX and short.startswith("# Card\n\n## Part 0")
+    assert "model_card.md" in short and "## Part 7" not in short
+    assert version_description("# small") == "# small"

@@ -141,12 +141,29 @@ def train(
         )
         mlflow.log_text(card, "model_card.md")
         if version is not None:
-            MlflowClient().update_model_version(MODEL_NAME, version, description=card)
+            MlflowClient().update_model_version(
+                MODEL_NAME, version, description=version_description(card)
+            )
     seconds = time.perf_counter() - started
     if refused is not None:
         raise refused
     logger.info("Registered pinkbreast version %s in %.0f s", version, seconds)
     return TrainReport(comparison, version, parent.info.run_id, seconds, card, promise)
+
+
+DESCRIPTION_MAX = 5000  # MLflow's model_versions.description is VARCHAR(5000) on SQL stores
+
+
+def version_description(card: str) -> str:
+    """The card as a registered version's description: whole when it fits MLflow's column
+    (PostgreSQL and MySQL stores refuse longer text), else cut at a section and pointing to the
+    whole card, which every run logs as ``model_card.md``."""
+    if len(card) <= DESCRIPTION_MAX:
+        return card
+    note = "\n\n*The card continues in the training run's artifact `model_card.md`.*\n"
+    room = DESCRIPTION_MAX - len(note)
+    cut = card.rfind("\n## ", 0, room)
+    return card[: cut if cut > 0 else room] + note
 
 
 def _log_parent(config: CVConfig, quick: bool, comparison: Comparison, provenance: dict) -> None:
