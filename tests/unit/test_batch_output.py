@@ -43,7 +43,8 @@ def _csv_module(refs, results: ScoredColumns) -> str:
         why = "; ".join(f"{name} {value:+.3f}" for name, value in reasons[row])
         writer.writerow([
             row + 1, spreadsheet_safe(ref if isinstance(ref, str) else ""),
-            results.zone[row], repr(results.probability[row]), results.label[row],
+            results.zone[row], repr(results.probability[row]),
+            results.label[row] if results.zone[row] in ("malignant", "benign") else "",
             repr(results.threshold), repr(results.band[0]), repr(results.band[1]),
             results.model_version, ";".join(results.warnings[row]), EVIDENCE,
             spreadsheet_safe(why),
@@ -62,4 +63,5 @@ def test_results_file_is_what_the_csv_module_writes():
         assert [r["sample_ref"] for r in rows][:4] == ["S-1", "a,b", 'say "hi"', "'=HYPERLINK(1)"]
         assert [float(r["probability_malignant"]) for r in rows] == results.probability
         assert {r["evidence"] for r in rows} == {EVIDENCE}
-        assert [r["label_at_threshold"] for r in rows][:3] == ["benign", "malignant", ""]
+        # only definite zones keep their side of the threshold
+        assert [r["label_at_threshold"] for r in rows][:3] == ["benign", "", ""]

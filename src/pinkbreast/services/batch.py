@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.ml.names import DEFINITE_ZONES
 from pinkbreast.ml.tables import SAMPLES, parse_table, read_table
 from pinkbreast.services.scoring import ScoredColumns, score_columns
 from pinkbreast.spreadsheet import spreadsheet_safe
@@ -22,6 +23,8 @@ from pinkbreast.spreadsheet import spreadsheet_safe
 if TYPE_CHECKING:  # a command-line run never needs the database models
     from pinkbreast.db.models import PredictionRecord
 
+# label_at_threshold is left empty unless the zone is a definite answer: an indeterminate or
+# check-the-input row has no side of the threshold a reader may act on.
 RESULT_COLUMNS = (
     "row",
     "sample_ref",
@@ -82,7 +85,7 @@ def _line(index: int, ref: object, result: PredictionRecord, evidence: str) -> l
         spreadsheet_safe(ref if isinstance(ref, str) else ""),
         result.zone,
         repr(result.probability),
-        result.label,
+        result.label if result.zone in DEFINITE_ZONES else None,
         repr(result.threshold),
         repr(band[0]),
         repr(band[1]),
@@ -116,7 +119,8 @@ def write_results(
         header
         + "".join(
             [
-                f"{row},{ref},{zone},{p!r},{label or ''},{shared},{flags},{why}{_EOL}"
+                f"{row},{ref},{zone},{p!r},{label if zone in DEFINITE_ZONES else ''},{shared},"
+                f"{flags},{why}{_EOL}"
                 for row, ref, zone, p, label, flags, why in zip(
                     range(1, len(refs) + 1), refs, results.zone, results.probability,
                     results.label, warnings, reasons, strict=True,

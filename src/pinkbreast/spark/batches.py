@@ -22,6 +22,7 @@ import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import table_columns
+from pinkbreast.ml.names import DEFINITE_ZONES
 from pinkbreast.ml.registry import Champion
 from pinkbreast.ml.table_format import SAMPLES, Problem
 from pinkbreast.ml.tables import frame_from_records, parse_row
@@ -234,7 +235,10 @@ def results(parsed: Parsed, model: Champion) -> pd.DataFrame:
             "sample_ref": [ref if isinstance(ref, str) else None for ref in valid["sample_ref"]],
             "zone": zone,
             "probability_malignant": np.asarray(probability, dtype=float),
-            "label_at_threshold": label,
+            "label_at_threshold": [
+                side if area in DEFINITE_ZONES else None
+                for side, area in zip(label, zone, strict=True)
+            ],
             "threshold": float(point["threshold"]),
             "band_lower": float(point["lower"]),
             "band_upper": float(point["upper"]),
