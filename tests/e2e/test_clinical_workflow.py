@@ -95,6 +95,7 @@ def test_register_approve_predict_confirm_and_find_in_history(browser, clinic_se
     page.wait_for_selector("#verdict-heading")
     assert text["zone"] in page.locator("#verdict-heading").inner_text()
     assert page.locator("#explanation-chart").is_visible()
+    assert page.locator("#probability-scale svg").is_visible()
     assert text["chart"] in page.inner_text("main")
     assert axe_violations(page) == []
     screenshot(page, "result" if lang == "en" else "result-fr")
