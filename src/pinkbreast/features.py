@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 STATISTICS = ("mean", "se", "worst")
+SIZED = ("radius", "texture", "perimeter", "area")  # zero is impossible (see Feature.positive)
 
 STATISTIC_TEXT = {
     "mean": (
@@ -189,6 +190,12 @@ class Feature:
         return 0.0
 
     @property
+    def positive(self) -> bool:
+        """Zero is impossible: a nucleus has a size and some grey-level variation (its mean and
+        worst; a standard error may be 0)."""
+        return self.prop.key in SIZED and self.statistic != "se"
+
+    @property
     def maximum(self) -> float:
         return self.prop.upper_bound
 
@@ -214,7 +221,7 @@ class Feature:
 
     def problem(self, value: object) -> str | None:
         """Why ``value`` cannot be this feature's measurement, or None when it can."""
-        return value_problem(value, self.maximum)
+        return value_problem(value, self.maximum, positive=self.positive)
 
 
 def _build() -> tuple[Feature, ...]:
@@ -249,7 +256,7 @@ def canonical_name(header: str) -> str | None:
     return _SPELLINGS.get(_normalise(header))
 
 
-def value_problem(value: object, maximum: float) -> str | None:
+def value_problem(value: object, maximum: float, *, positive: bool = False) -> str | None:
     """Why ``value`` is not a plausible measurement, or None."""
     if isinstance(value, bool):
         return "expected a number"
@@ -265,6 +272,8 @@ def value_problem(value: object, maximum: float) -> str | None:
         return "expected a finite number (not NaN or infinity)"
     if number < 0:
         return "expected a value >= 0"
+    if positive and number == 0:
+        return "expected a value > 0 (a nucleus has a size)"
     if number > maximum:
         return f"expected a value <= {maximum:g}"
     return None

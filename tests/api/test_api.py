@@ -54,14 +54,14 @@ def test_a_thousand_rows_are_stored_atomically(api, settings):
     bad = [dict(r) for r in rows]
     bad[537] = {
         "sample_ref": "R537",
-        "measurements": {**rows[537]["measurements"], "radius_mean": -1.0},
+        "measurements": {**rows[537]["measurements"], "texture_se": -1.0},
     }
     refused = api.post("/predictions", json={"samples": bad})
     assert refused.status_code == 422
     details = refused.get_json()["error"]["details"]
     assert details == [
         {
-            "field": "samples[537].measurements.radius_mean",
+            "field": "samples[537].measurements.texture_se",
             "problem": "Input should be greater than or equal to 0",
         }
     ]

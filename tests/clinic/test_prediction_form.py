@@ -160,6 +160,10 @@ def test_history_filters_by_zone_and_reference(alice):
     assert "1 prediction" in benign and "B-1" in benign and "M-1" not in benign
     by_ref = alice.get("/predictions?sample_ref=M-1").get_data(as_text=True)
     assert "M-1" in by_ref and "B-1" not in by_ref
+    part = alice.get("/predictions?sample_ref=m-").get_data(as_text=True)  # part, any case
+    assert "M-1" in part and "B-1" not in part
+    wildcard = alice.get("/predictions?sample_ref=%25").get_data(as_text=True)  # "%" is literal
+    assert "0 predictions" in wildcard or "No prediction" in wildcard
 
 
 def _audit_actions(url: str) -> list[tuple[str, str]]:
@@ -169,3 +173,12 @@ def _audit_actions(url: str) -> list[tuple[str, str]]:
         return [tuple(row) for row in rows]
     finally:
         session.close()
+
+
+def test_a_zero_radius_is_refused_everywhere(alice, api, settings):
+    values = {**case_values(MALIGNANT_ID), "radius_mean": 0.0}
+    page = submit_form(alice, values)
+    assert page.status_code == 400 and "0 is impossible here" in page.get_data(as_text=True)
+    response = api.post("/predictions", json={"samples": [{"measurements": values}]})
+    assert response.status_code == 422 and "radius_mean" in response.get_data(as_text=True)
+    assert prediction_rows(settings.database_url) == []

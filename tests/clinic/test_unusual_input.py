@@ -17,6 +17,7 @@ from tests.factories import reference
 from tests.perturbations import MISTAKES, all_mistakes
 
 HARD_MAX = {f.name: f.maximum for f in FEATURES}
+POSITIVE = [f.name for f in FEATURES if f.positive]
 FORM_CASES = 8  # per mistake through the form (a page each); every case through the others
 
 
@@ -25,7 +26,9 @@ def mistakes():
     """``{mistake: (possible rows, impossible rows)}`` for the 569 reference cases."""
     split = {}
     for name, frame in all_mistakes(reference()).items():
-        impossible = (frame[list(FEATURE_NAMES)] > frame.columns.map(HARD_MAX)).any(axis=1)
+        values = frame[list(FEATURE_NAMES)]
+        impossible = (values > frame.columns.map(HARD_MAX)).any(axis=1)
+        impossible |= (values[POSITIVE] == 0).any(axis=1)
         split[name] = (frame[~impossible], frame[impossible])
     return split
 
@@ -42,7 +45,8 @@ def test_the_form_gives_no_definite_answer(alice, settings, mistakes, mistake):
     for values in impossible.head(2).to_dict(orient="records"):
         response = submit_form(alice, values)
         assert response.status_code == 400
-        assert "expected a number between 0 and" in response.get_data(as_text=True)
+        text = response.get_data(as_text=True)
+        assert "expected a number between 0 and" in text or "0 is impossible here" in text
     stored = prediction_rows(settings.database_url)
     assert len(stored) == min(FORM_CASES, len(possible))
     assert {(r.zone, r.label) for r in stored} <= {("check_input", None)}
@@ -85,7 +89,8 @@ def test_the_api_gives_no_definite_answer(api, mistakes, mistake):
         row = impossible.iloc[0].to_dict()
         response = api.post("/predictions", json={"samples": [{"measurements": row}]})
         assert response.status_code == 422
-        assert "Input should be less than or equal to" in response.get_data(as_text=True)
+        text = response.get_data(as_text=True)
+        assert "Input should be less than or equal to" in text or "greater than 0" in text
 
 
 @pytest.mark.parametrize("mistake", MISTAKES)
@@ -107,7 +112,8 @@ def test_the_cli_gives_no_definite_answer(
     if len(impossible):
         (tmp_path / "bad.csv").write_text(_csv(impossible))
         result = CliRunner().invoke(cli, ["predict", str(tmp_path / "bad.csv")])
-        assert result.exit_code != 0 and "expected a value <=" in result.output
+        assert result.exit_code != 0
+        assert "expected a value <=" in result.output or "expected a value > 0" in result.output
 
 
 def test_the_api_says_what_to_check(api, mistakes):

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from mlflow.exceptions import MlflowException
 
-from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.features import FEATURE_NAMES, FEATURES
 from tests.perturbations import all_mistakes, features
 
 BIN = Path(sys.executable).parent
@@ -137,7 +137,10 @@ def _invoke(base: str, records: list[dict]) -> tuple[int, dict]:
 
 
 def test_models_serve_gives_no_definite_answer_to_rescaled_values(served, reference):
-    records = all_mistakes(reference)["rescaled to 0-1"].to_dict(orient="records")
+    scaled = all_mistakes(reference)["rescaled to 0-1"]
+    sizes = [f.name for f in FEATURES if f.positive]
+    records = scaled[(scaled[sizes] > 0).all(axis=1)].to_dict(orient="records")  # 0 is refused
+    assert len(records) >= 560
     status, body = _invoke(served, records)
     assert status == 200
     zones = {row["zone"] for row in body["predictions"]}

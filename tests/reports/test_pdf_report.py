@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pinkbreast.db.models import AuditEvent, PredictionRecord
 from pinkbreast.db.session import session_scope
 from pinkbreast.reports.content import report_content
+from pinkbreast.reports.wording import probability
 from pinkbreast.services import reports
 from pinkbreast.services.outcomes import record_outcome
 from tests.reports.helpers import make_predictions, pdf_text
@@ -35,11 +36,14 @@ def test_report_states_probability_zone_reference_and_disclaimer(alice, clinic_s
     text = pdf_text(response.data)
     with session_scope(clinic_settings.database_url) as session:
         record = session.get(PredictionRecord, prediction_id)
-        shown = f"{100 * record.probability:.1f}"
+        shown = probability(record.probability, lang).replace("\xa0", " ")  # "> 99.9 %"
         assert record.zone == "malignant"
-    assert (shown if lang == "en" else shown.replace(".", ",")) + " %" in text
+    assert shown in text and shown.endswith("%")
     assert ZONE[lang] in text
     assert "CYTO-0000" in text
+    # the champion's evidence line, with predictive values (pinkbreast.ml.evidence)
+    assert ("569 retrospective cases" if lang == "en" else "569 cas rétrospectifs") in text
+    assert ("NPV" if lang == "en" else "VPN") in text
     assert DISCLAIMER[lang] in text
     assert DISCLAIMER["fr" if lang == "en" else "en"] not in text
     assert "Content SHA-256" in text if lang == "en" else "SHA-256 du contenu" in text

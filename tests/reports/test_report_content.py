@@ -10,7 +10,6 @@ import pytest
 from pinkbreast.config import DEFAULT_FHIR_BASE, ConfigError, load_settings
 from pinkbreast.features import FEATURES
 from pinkbreast.reports.content import Measurement, ReportContent
-from pinkbreast.reports.evidence import Evidence
 from pinkbreast.reports.wording import WORDS, probability
 
 
@@ -45,7 +44,7 @@ def _content(**changes) -> ReportContent:
         measurements=tuple(Measurement(f.name, f.reference_min, f.reference_min,
                                        f.reference_max) for f in FEATURES),
         probability=0.2, zone="indeterminate", threshold=0.3, band=(0.1, 0.5), model_version="1",
-        base_value=None, contributions=(), outcome=None, evidence=Evidence(569, 0.37),
+        base_value=None, contributions=(), outcome=None, evidence="Learnt from 569 cases.",
         software_version="0.1.0", lang="en",
     )  # fmt: skip
     return dataclasses.replace(content, **changes)

@@ -40,7 +40,7 @@ def test_about_one_percent_of_reference_cases_trip_it_out_of_fold(reference, gua
 def test_every_case_with_an_input_mistake_is_refused_or_unusual(reference, guard, mistake):
     _, _, frame = reference
     X = as_matrix(all_mistakes(frame)[mistake])
-    impossible = (X > guard.hard_max).any(axis=1)
+    impossible = ((X > guard.hard_max) | ((X == 0) & guard.positive)).any(axis=1)
     if impossible.any():
         with pytest.raises(ImpossibleValues):
             guard.assess(X[impossible])
@@ -99,4 +99,24 @@ def test_without_a_fit_only_limits_and_ranges_apply(reference):
     guard = limits_only()
     assert np.isnan(guard.assess(X).distance).all()
     assert not guard.assess(X).unusual.any()
-    assert guard.assess(as_matrix(all_mistakes(frame)["rescaled to 0-1"])).unusual.all()
+    scaled = as_matrix(all_mistakes(frame)["rescaled to 0-1"])
+    assert guard.assess(scaled[(scaled > 0).all(axis=1)]).unusual.all()
+
+
+def test_a_zero_size_is_impossible_but_a_zero_standard_error_is_not(guard, reference):
+    X, _, _ = reference
+    row = X[:1].copy()
+    row[0, FEATURE_NAMES.index("radius_se")] = 0.0
+    guard.assess(row)  # accepted
+    row[0, FEATURE_NAMES.index("area_worst")] = 0.0
+    with pytest.raises(ImpossibleValues, match=r"row 0, area_worst: expected a value > 0"):
+        guard.assess(row)
+
+
+def test_the_cause_of_extreme_values_is_found_without_failing(guard):
+    from pinkbreast.ml.unusual import diagnose
+
+    tiny = np.full(30, 5e-324)  # rescaling it underflows to 0, an impossible size
+    tiny[FEATURE_NAMES.index("area_mean")] = 2000.0
+    assert diagnose(guard, tiny).cause == "unknown"
+    assert diagnose(guard, np.zeros(30) + 1e-300).cause in {"unknown", "rescaled", "standardised"}

@@ -145,6 +145,7 @@ def test_the_c_parser_reads_every_number_exactly_as_float_does():
     rows, width = 20_000, len(FEATURE_NAMES)
     maxima = np.array([feature.maximum for feature in FEATURES])
     values = rng.random((rows, width)) * maxima * 10.0 ** -rng.integers(0, 7, (rows, width))
+    values[:, [f.positive for f in FEATURES]] += 0.001  # no zero size, whatever the spelling
     spellings = [repr, lambda v: f"{v:.20g}", lambda v: f"{v:.3f}", lambda v: f"{v:.6e}"]
     cells = [
         [spellings[(i + j) % 4](v) for j, v in enumerate(row)]
@@ -197,3 +198,20 @@ def test_a_semicolon_file_with_decimal_commas_reads_like_its_comma_twin():
         assert "fr.csv, line 2, column 2 (radius_mean)" in str(exc.problems[0])
     else:
         raise AssertionError("a malformed number was accepted")
+
+
+def test_a_zero_area_in_a_file_is_named_by_line_and_column():
+    from pinkbreast.features import FEATURE_NAMES
+    from pinkbreast.ml.tables import SAMPLES, FileRejected, parse_table
+
+    row = ",".join("0.5" if n != "area_mean" else "0" for n in FEATURE_NAMES)
+    text = ",".join(FEATURE_NAMES) + "\n" + row + "\n"
+    try:
+        parse_table(text, SAMPLES, name="s.csv")
+    except FileRejected as exc:
+        assert str(exc.problems[0]) == (
+            "s.csv, line 2, column 4 (area_mean): expected a value > 0 (a nucleus has a size), "
+            "got '0'"
+        )
+    else:
+        raise AssertionError("a zero area was accepted")

@@ -30,6 +30,7 @@ def limits_only() -> Guard:
         np.array([f.maximum for f in FEATURES]),
         np.array([f.reference_min for f in FEATURES]),
         np.array([f.reference_max for f in FEATURES]),
+        positive=np.array([f.positive for f in FEATURES]),
     )
 
 
@@ -50,7 +51,7 @@ def out_of_fold_distances(
     for index, (train, test) in enumerate(splits.split(X, y)):
         center, precision = _moments(X[train])
         fold = Guard(base.features, base.hard_max, base.reference_min, base.reference_max,
-                     center, precision)  # fmt: skip
+                     center, precision, positive=base.positive)  # fmt: skip
         distances[index // folds, test] = fold.distance(X[test])
     return distances
 
@@ -65,4 +66,4 @@ def fit_guard(X, y, *, seed: int, trip_rate: float = TRIP_RATE) -> Guard:
     base = limits_only()
     achieved = float(np.mean(oof > cut))
     return Guard(base.features, base.hard_max, base.reference_min, base.reference_max,
-                 center, precision, cut, achieved)  # fmt: skip
+                 center, precision, cut, achieved, base.positive)  # fmt: skip

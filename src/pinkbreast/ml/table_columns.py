@@ -116,8 +116,13 @@ def _clean_column(column: str | None, cells):
             values = np.fromiter(map(float, cells), dtype=float, count=len(cells))
         except ValueError:
             return None
-    maximum = BY_NAME[column].maximum
-    valid = np.isfinite(values).all() and values.min() >= 0 and values.max() <= maximum
+    feature = BY_NAME[column]
+    smallest = values.min()
+    valid = (
+        np.isfinite(values).all()
+        and (smallest > 0 if feature.positive else smallest >= 0)
+        and values.max() <= feature.maximum
+    )
     return values if valid else None
 
 

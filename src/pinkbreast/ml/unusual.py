@@ -14,7 +14,7 @@ from itertools import combinations
 
 import numpy as np
 
-from pinkbreast.ml.fastpath.guard import Guard
+from pinkbreast.ml.fastpath.guard import Guard, ImpossibleValues
 
 RESCALED, STANDARDISED, UNIT, SWAPPED, UNKNOWN = (
     "rescaled", "standardised", "unit", "swapped", "unknown"
@@ -40,9 +40,11 @@ class Finding:
 
 
 def _usual(guard: Guard, x: np.ndarray) -> bool:
-    if not np.all(np.isfinite(x)) or np.any(x < 0) or np.any(x > guard.hard_max):
+    """Whether the guard finds ``x`` possible and usual (a rescaled row may underflow to 0)."""
+    try:
+        return not guard.assess(x[None, :]).unusual[0]
+    except ImpossibleValues:
         return False
-    return not guard.assess(x[None, :]).unusual[0]
 
 
 def unusual_features(guard: Guard, x: np.ndarray) -> tuple[str, ...]:
@@ -87,7 +89,7 @@ def _unit_factor(guard: Guard, x: np.ndarray) -> float | None:
     if not usable.any():
         return None
     factor = float(np.median(x[usable] / typical[usable]))
-    if 1 / 3 < factor < 3:
+    if not np.isfinite(factor) or factor <= 0 or 1 / 3 < factor < 3:
         return None
     for candidate in (10.0 ** round(np.log10(factor)), factor):
         if _usual(guard, x / candidate):

@@ -27,7 +27,8 @@ _RESULT_CONCEPTS = (
      "Probability of malignancy estimated from the 30 WDBC nuclear features, with its zone."),
     (PROBABILITY, "Estimated probability of malignancy",
      "The model's probability that the sampled mass is malignant (decision support only)."),
-    (ZONE, "Decision zone", "malignant, indeterminate (refer for work-up) or benign."),
+    (ZONE, "Decision zone", "malignant, indeterminate (refer for work-up), benign, or "
+     "check_input (the sample is unlike the reference cases: no answer)."),
     (THRESHOLD, "Operating threshold", "Probability at and above which the model calls malignant."),
     (BAND_LOWER, "Indeterminate band, lower bound", "Probabilities from here are indeterminate."),
     (BAND_UPPER, "Indeterminate band, upper bound", "Probabilities below here are indeterminate."),
@@ -35,6 +36,8 @@ _RESULT_CONCEPTS = (
     ("malignant", "Malignant", "Zone or confirmed diagnosis: malignant."),
     ("indeterminate", "Indeterminate — refer", "Zone: the model is not sure; refer for work-up."),
     ("benign", "Benign", "Zone or confirmed diagnosis: benign."),
+    ("check_input", "Indeterminate — check the input",
+     "Zone: the input guard found the sample unlike the reference cases; no answer."),
 )  # fmt: skip
 _RESULT_DISPLAY = {code: shown for code, shown, _ in _RESULT_CONCEPTS}
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pinkbreast import __version__
 from pinkbreast.db.models import PredictionReading, as_utc
 from pinkbreast.features import FEATURES
-from pinkbreast.reports.evidence import Evidence, reference_evidence
+from pinkbreast.ml.evidence import Evidence, from_operating_point
 
 LANGUAGES = ("en", "fr")
 
@@ -64,7 +64,7 @@ class ReportContent:
     base_value: float | None  # SHAP base value, when the prediction was explained
     contributions: tuple[tuple[str, float], ...]  # top SHAP contributions (probability points)
     outcome: Confirmed | None
-    evidence: Evidence
+    evidence: str  # the model's evidence line (pinkbreast.ml.evidence), in ``lang``
     software_version: str
     lang: str
 
@@ -98,8 +98,17 @@ def _iso(value: object) -> str:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def report_content(record: PredictionReading, *, lang: str = "en") -> ReportContent:
-    """The facts a report states about ``record`` (with its user and outcomes loaded)."""
+def report_content(
+    record: PredictionReading,
+    *,
+    lang: str = "en",
+    evidence: Evidence | None = None,
+    prevalence: float | None = None,
+) -> ReportContent:
+    """The facts a report states about ``record`` (with its user and outcomes loaded).
+
+    ``evidence`` describes the model version that made the prediction (the reference data,
+    without predictive values, when it is not known here)."""
     if lang not in LANGUAGES:
         raise UnknownLanguage(lang)
     explanation = record.explanation_data or {}
@@ -123,7 +132,7 @@ def report_content(record: PredictionReading, *, lang: str = "en") -> ReportCont
         base_value=explanation.get("base_value"),
         contributions=tuple((name, float(value)) for name, value in explanation.get("top", ())),
         outcome=_confirmed(outcome) if outcome is not None else None,
-        evidence=reference_evidence(),
+        evidence=(evidence or from_operating_point({})).line(prevalence, lang),
         software_version=__version__,
         lang=lang,
     )

@@ -21,6 +21,7 @@ ZONE_COLOURS = {
     "malignant": TOWARDS_MALIGNANT,
     "indeterminate": (158, 101, 0),
     "benign": TOWARDS_BENIGN,
+    "check_input": (74, 74, 74),
 }
 
 
@@ -116,8 +117,7 @@ def _verdict(pdf: _Report, c: ReportContent) -> None:
         )),
         ("", 9, text[f"zone_note.{c.zone}"]),
         ("", 8, text["model"].format(version=c.model_version, software=c.software_version)),
-        ("", 8, text["evidence"].format(
-            cases=c.evidence.cases, share=percent(c.evidence.malignant_share, c.lang))),
+        ("", 8, c.evidence),
     ]  # fmt: skip
     for style, size, line in lines:
         if line:

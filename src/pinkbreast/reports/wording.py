@@ -25,6 +25,10 @@ WORDS: dict[str, dict[str, str]] = {
         "zone.malignant": "▲ Malignant",
         "zone.indeterminate": "◆ Indeterminate — refer",
         "zone.benign": "● Benign",
+        "zone.check_input": "■ Indeterminate — check the input",
+        "zone_note.check_input": "No answer: these values are unlike every case the model learnt "
+        "from (values rescaled, standardised, in another unit or swapped?). The probability is an "
+        "extrapolation, not a result: check the input.",
         "zone_note.indeterminate": "The model is not sure about this sample: refer for further "
         "work-up (core biopsy, multidisciplinary review).",
         "zone_note.benign": "A benign estimate never rules out cancer on its own: correlate with "
@@ -33,8 +37,6 @@ WORDS: dict[str, dict[str, str]] = {
         "operating": "Operating point: threshold {threshold}; indeterminate band {lower} to "
         "{upper}.",
         "model": "Model pinkbreast version {version} · software Pink Breast {software}",
-        "evidence": "Evidence: {cases} retrospective cases from one centre (WDBC, Wisconsin, early "
-        "1990s), {share} malignant; no external validation.",
         "why": "What drove this estimate",
         "why_note": "SHAP contributions in percentage points of probability, from the average "
         "estimate over reference cases ({base}). Solid bars push towards malignant, hatched bars "
@@ -80,6 +82,11 @@ WORDS: dict[str, dict[str, str]] = {
         "zone.malignant": "▲ Malin",
         "zone.indeterminate": "◆ Indéterminé — à adresser",
         "zone.benign": "● Bénin",
+        "zone.check_input": "■ Indéterminé — vérifier la saisie",
+        "zone_note.check_input": "Pas de réponse : ces valeurs ne ressemblent à aucun des cas sur "
+        "lesquels le modèle a appris (valeurs normalisées, standardisées, dans une autre unité ou "
+        "interverties ?). La probabilité est une extrapolation, pas un résultat : vérifiez la "
+        "saisie.",
         "zone_note.indeterminate": "Le modèle n’est pas sûr pour cet échantillon : adressez pour "
         "un bilan complémentaire (microbiopsie, réunion de concertation pluridisciplinaire).",
         "zone_note.benign": "Une estimation bénigne n’exclut jamais à elle seule un cancer : "
@@ -88,8 +95,6 @@ WORDS: dict[str, dict[str, str]] = {
         "operating": "Point de fonctionnement : seuil {threshold} ; zone indéterminée de {lower} "
         "à {upper}.",
         "model": "Modèle pinkbreast version {version} · logiciel Pink Breast {software}",
-        "evidence": "Preuves : {cases} cas rétrospectifs d’un seul centre (WDBC, Wisconsin, début "
-        "des années 1990), {share} malins ; aucune validation externe.",
         "why": "Ce qui a conduit à cette estimation",
         "why_note": "Contributions SHAP en points de pourcentage de probabilité, à partir de "
         "l’estimation moyenne sur les cas de référence ({base}). Barres pleines : vers malin ; "

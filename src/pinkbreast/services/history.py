@@ -32,7 +32,11 @@ class HistoryFilter:
         if self.zone in ZONES:
             query = query.where(PredictionRecord.zone == self.zone)
         if self.sample_ref.strip():
-            query = query.where(PredictionRecord.sample_ref == self.sample_ref.strip())
+            # part of the reference, whatever the case ("ab-12" finds "LAB-1234")
+            part = self.sample_ref.strip().lower()
+            query = query.where(
+                sa.func.lower(PredictionRecord.sample_ref).contains(part, autoescape=True)
+            )
         if self.awaiting_outcome:
             has_outcome = sa.select(Outcome.id).where(Outcome.prediction_id == PredictionRecord.id)
             query = query.where(~has_outcome.exists())

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import PredictionRecord, User, as_utc, utcnow
 from pinkbreast.db.session import transaction
+from pinkbreast.ml.evidence import Evidence
 from pinkbreast.reports.content import LANGUAGES, ReportContent, UnknownLanguage, report_content
 from pinkbreast.reports.fhir import batch_bundle, report_resources
 from pinkbreast.reports.pdf import render_pdf
@@ -36,11 +37,16 @@ def report_pdf(
     tracking_uri: str | None = None,
     client_address: str | None = None,
     generated_at: datetime | None = None,
+    prevalence: float | None = None,
 ) -> bytes:
-    """The PDF report of a prediction the user may see; :class:`PredictionNotFound` else."""
+    """The PDF report of a prediction the user may see; :class:`PredictionNotFound` else.
+    ``prevalence``: the site's, for the predictive values of the evidence line."""
     record = _readable(session, user, prediction_id, lang, "prediction.report", client_address)
     _explain(session, record, tracking_uri)
-    return render_pdf(report_content(record, lang=lang), generated_at=_at(generated_at))
+    content = report_content(
+        record, lang=lang, evidence=_evidence(record, tracking_uri), prevalence=prevalence
+    )
+    return render_pdf(content, generated_at=_at(generated_at))
 
 
 def prediction_bundle(
@@ -82,6 +88,16 @@ def _explain(session: Session, record: PredictionRecord, tracking_uri: str | Non
         predictions.ensure_explanation(session=session, record=record, tracking_uri=tracking_uri)
     except scoring.ModelUnavailable:
         pass  # the report still states the stored result; only its explanation needs the model
+
+
+def _evidence(record: PredictionRecord, tracking_uri: str | None) -> Evidence | None:
+    """What the model version that made the prediction was learnt from, when it is known."""
+    if tracking_uri is None:
+        return None
+    try:
+        return scoring.evidence(record.model_version, tracking_uri=tracking_uri)
+    except scoring.ModelUnavailable:
+        return None
 
 
 def _at(generated_at: datetime | None) -> datetime:

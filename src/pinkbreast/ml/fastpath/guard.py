@@ -60,6 +60,7 @@ class Guard:
     precision: Array | None = None  # inverse covariance of log(1 + x)
     cut: float = float("inf")  # distances above it are unusual
     trip_rate: float | None = None  # share of reference cases above the cut, out of fold
+    positive: Array | None = None  # bool per feature: zero is impossible too
 
     # -- the checks ----------------------------------------------------------------------------
 
@@ -69,6 +70,8 @@ class Guard:
         if X.ndim != 2 or X.shape[1] != len(self.features):
             raise ImpossibleValues([(0, "-", f"expected {len(self.features)} values per row")])
         bad = ~np.isfinite(X) | (X < 0) | (X > self.hard_max)
+        if self.positive is not None:
+            bad |= (X == 0) & self.positive
         if bad.any():
             raise ImpossibleValues([self._problem(X, r, c) for r, c in np.argwhere(bad)])
         return X
@@ -81,6 +84,8 @@ class Guard:
             problem = "expected a finite number, got infinity"
         elif value < 0:
             problem = f"expected a value >= 0, got {value:g}"
+        elif value == 0:
+            problem = "expected a value > 0 (a nucleus has a size), got 0"
         else:
             problem = f"expected a value <= {self.hard_max[column]:g}, got {value:g}"
         return int(row), self.features[column], problem
@@ -124,6 +129,7 @@ class Guard:
             "cut": self.cut if np.isfinite(self.cut) else None,
             "trip_rate": self.trip_rate,
             "outside_limit": OUTSIDE_LIMIT,
+            "positive": None if self.positive is None else self.positive.tolist(),
         }
 
     @classmethod
@@ -140,6 +146,7 @@ class Guard:
             array("precision"),
             float("inf") if data.get("cut") is None else float(data["cut"]),
             data.get("trip_rate"),
+            None if data.get("positive") is None else np.asarray(data["positive"], dtype=bool),
         )
 
     def save(self, path: Path) -> None:

@@ -107,7 +107,11 @@ def _paths() -> dict:
                         {"type": "string", "enum": list(ZONES)},
                         "Zone",
                     ),
-                    _query("sample_ref", {"type": "string", "maxLength": 64}, "Exact reference"),
+                    _query(
+                        "sample_ref",
+                        {"type": "string", "maxLength": 64},
+                        "Part of the reference, any case",
+                    ),
                     _query("awaiting_outcome", {"type": "boolean"}, "Only without outcome"),
                 ],
                 "responses": {

@@ -46,7 +46,9 @@ def _read(function, prediction_id: int, **kwargs):
 @token_required
 def get_report_pdf(prediction_id: int):
     lang = _lang()
-    return pdf_response(_read(reports.report_pdf, prediction_id, lang=lang), prediction_id, lang)
+    prevalence = current_app.config["PINKBREAST_SETTINGS"].local_prevalence
+    body = _read(reports.report_pdf, prediction_id, lang=lang, prevalence=prevalence)
+    return pdf_response(body, prediction_id, lang)
 
 
 @bp.get("/predictions/<int:prediction_id>/fhir")

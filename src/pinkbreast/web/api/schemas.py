@@ -27,7 +27,7 @@ def _measurement(feature) -> tuple:
     return (
         float,
         Field(
-            ge=0,
+            **({"gt": 0} if feature.positive else {"ge": 0}),
             le=feature.maximum,
             strict=True,  # a JSON number, not a string or a boolean
             title=feature.label("en"),

@@ -59,6 +59,8 @@ class FeatureValue:
             value = parse_decimal(typed, decimal_comma=decimal_comma())
         except NumberProblem as problem:
             raise ValidationError(NUMBER_PROBLEMS[problem.kind] % {"text": problem.text}) from None
+        if self.feature.positive and value == 0:
+            raise ValidationError(_l("0 is impossible here: a nucleus has a size."))
         if self.feature.problem(value):
             raise ValidationError(
                 _l(

@@ -36,6 +36,7 @@ def report_pdf(prediction_id: int):
             lang=lang,
             tracking_uri=current_app.config["PINKBREAST_SETTINGS"].mlflow_tracking_uri,
             client_address=client_address(),
+            prevalence=current_app.config["PINKBREAST_SETTINGS"].local_prevalence,
         )
     except reports.PredictionNotFound:
         abort(404)
