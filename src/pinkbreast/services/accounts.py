@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import User, utcnow
 from pinkbreast.db.session import transaction
-from pinkbreast.services import audit
+from pinkbreast.services import audit, tokens
 from pinkbreast.services.passwords import hash_password, password_problems, verify_password
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -123,7 +123,8 @@ def change_password(
     new: str,
     client_address: str | None = None,
 ) -> User:
-    """Check the current password, set the new one, end every other session of the account."""
+    """Check the current password, set the new one, end every other session of the account
+    and revoke every API token of it (a forced change included)."""
     user = session.get(User, user.id)
     problems = [] if verify_password(hasher, user.password_hash, current) else ["current_wrong"]
     problems += password_problems(new, username=user.username, email=user.email)
@@ -131,7 +132,15 @@ def change_password(
         problems.append("password_unchanged")
     with transaction(session):
         if not problems:
+            forced = user.must_change_password
             set_password(hasher, user, new, must_change=False)
+            tokens.revoke_all(
+                session=session,
+                user_id=user.id,
+                reason="forced password change" if forced else "password change",
+                actor=user,
+                client_address=client_address,
+            )
         audit.record(
             session=session,
             action="account.password_change",

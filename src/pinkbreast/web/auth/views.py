@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pinkbreast.db.models import ROLES
-from pinkbreast.services import accounts, login
+from pinkbreast.services import accounts, login, tokens
 from pinkbreast.web.access import public, role_required, signed_in
 from pinkbreast.web.auth import bp
 from pinkbreast.web.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, RegisterForm
@@ -93,7 +93,14 @@ def logout():
 @bp.get("/account")
 @role_required(*ROLES)
 def account():
-    return render_template("auth/account.html", user=current_user)
+    listing = tokens.list_tokens(session=database.session, user=current_user._get_current_object())
+    return render_template(
+        "auth/account.html",
+        user=current_user,
+        tokens=listing,
+        revoke=ConfirmForm(),
+        revoke_url=lambda token: url_for("tokens.revoke", token_id=token.id),
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])
