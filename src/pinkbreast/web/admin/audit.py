@@ -29,6 +29,7 @@ def audit_events():
         more=more,
         query=query,
         outcomes=OUTCOME_LABELS,
+        shown_ids=audit.shown_ids,
     )
 
 

@@ -45,6 +45,7 @@ class AuditFilterForm(FlaskForm):
         + [SelectChoice(value, OUTCOME_LABELS[value]) for value in OUTCOMES],
         validators=[Optional()],
     )
+    prediction = StringField(_l("Prediction"), validators=[Optional()])
     since = DateField(_l("From (UTC)"), validators=[Optional()])
     until = DateField(_l("To (UTC, inclusive)"), validators=[Optional()])
 
@@ -56,6 +57,7 @@ class AuditFilterForm(FlaskForm):
             actor=self.actor.data or "",
             action=self.action.data or "",
             outcome=self.outcome.data or "" if valid else "",
+            prediction=self.prediction.data or "",
             since=datetime.combine(since, time(), UTC) if since else None,
             until=datetime.combine(until, time(), UTC) + timedelta(days=1) if until else None,
         )

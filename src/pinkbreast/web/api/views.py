@@ -136,7 +136,12 @@ def list_predictions():
             [{"field": "query", "problem": str(error)}],
         ) from None
     listing = history.list_predictions(
-        session=database.session, user=g.api_user, filters=filters, page=page
+        session=database.session,
+        user=g.api_user,
+        filters=filters,
+        page=page,
+        client_address=client_address(),
+        channel="api",
     )
     return page_out(listing)
 

@@ -96,6 +96,7 @@ def _records(batch_id: str, action: str):
             record_id=batch_id,
             allowed=bool(records),
             client_address=client_address(),
+            record_ids=[record.id for record in records] if records else None,
         )
     if not records:
         abort(404)

@@ -169,7 +169,11 @@ def record_outcome(prediction_id: int):
 def history_page():
     filters, page = _history_filter()
     listing = history.list_predictions(
-        session=database.session, user=_user(), filters=filters, page=page
+        session=database.session,
+        user=_user(),
+        filters=filters,
+        page=page,
+        client_address=client_address(),
     )
 
     def page_url(number: int) -> str:
