@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import User, utcnow
 from pinkbreast.db.session import transaction
-from pinkbreast.services import audit, tokens
+from pinkbreast.services import audit, throttle, tokens
 from pinkbreast.services.passwords import hash_password, password_problems, verify_password
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -124,13 +124,21 @@ def change_password(
     client_address: str | None = None,
 ) -> User:
     """Check the current password, set the new one, end every other session of the account
-    and revoke every API token of it (a forced change included)."""
+    and revoke every API token of it (a forced change included).
+
+    A wrong current password counts as a failed sign-in of the account from that address, and
+    is slowed the same way (:class:`~pinkbreast.services.throttle.Throttled`).
+    """
     user = session.get(User, user.id)
+    address = client_address or ""
+    throttle.refuse_if_throttled(session=session, account=user.username, address=address)
     problems = [] if verify_password(hasher, user.password_hash, current) else ["current_wrong"]
     problems += password_problems(new, username=user.username, email=user.email)
     if not problems and new == current:
         problems.append("password_unchanged")
     with transaction(session):
+        if "current_wrong" in problems:
+            throttle.record_failure(session=session, account=user.username, address=address)
         if not problems:
             forced = user.must_change_password
             set_password(hasher, user, new, must_change=False)

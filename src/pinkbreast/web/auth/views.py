@@ -119,6 +119,10 @@ def change_password():
             )
         except accounts.AccountError as exc:
             show_problems(form, exc.problems)
+        except login.LoginThrottled as exc:
+            form.form_errors.append(_("Too many failed attempts. Please wait before trying again."))
+            page = render_template("auth/change_password.html", form=form)
+            return page, 429, {"Retry-After": str(exc.retry_after)}
         else:
             start_session(user)  # the token changed: other sessions end, this one goes on
             flash(_("Your password has been changed."))
