@@ -24,7 +24,7 @@ def test_a_failed_action_leaves_neither_its_change_nor_its_audit_row(session):
     hasher = make_hasher(TEST_HASH)
     register(session=session, hasher=hasher, username="one", email="o@ex.org", password=PASSWORD)
     with pytest.raises(AccountError):
-        register(session=session, hasher=hasher, username="one", email="x@e.org", password=PASSWORD)
+        register(session=session, hasher=hasher, username="two", email="x@e.org", password="short")
     assert _count(session) == 1
     assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
 

@@ -15,7 +15,9 @@ def make_engine(url: str) -> sa.Engine:
     # No rollback when a connection goes back to the pool: every connection we use is a
     # Connection (alone or under a Session), whose close() already rolls back a transaction it
     # left open; after a commit the pool's own ROLLBACK was a wasted round trip per request.
-    options: dict = {"pool_pre_ping": True, "pool_reset_on_return": None}
+    # hide_parameters: an error's message (and so the logs) never holds the statement's values
+    # (password hashes, session tokens, measurements).
+    options: dict = {"pool_pre_ping": True, "pool_reset_on_return": None, "hide_parameters": True}
     backend = sa.make_url(url).get_backend_name()
     if backend in ("mysql", "mariadb"):
         options["pool_recycle"] = 3600

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import User, utcnow
 from pinkbreast.db.session import transaction
-from pinkbreast.services import audit, throttle, tokens
+from pinkbreast.services import audit, rate_limit, throttle, tokens
 from pinkbreast.services.passwords import hash_password, password_problems, verify_password
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -47,6 +47,20 @@ def find_user(*, session: Session, username: str) -> User | None:
     return session.scalar(sa.select(User).where(User.username == normalize_username(username)))
 
 
+class RegistrationThrottled(Exception):
+    """Too many registrations from this address, or in all: try again in ``retry_after`` s."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+# Registrations allowed, counted in the database before any password is hashed: an argon2id
+# hash costs 64 MiB and tens of milliseconds, so unthrottled sign-ups starve every other page.
+REGISTER_PER_ADDRESS = rate_limit.Limit(rate=5, period=600.0)
+REGISTER_IN_ALL = rate_limit.Limit(rate=30, period=60.0)
+
+
 def register(
     *,
     session: Session,
@@ -55,19 +69,71 @@ def register(
     email: str,
     password: str,
     client_address: str | None = None,
-) -> User:
-    """A *pending* clinician account: it can do nothing until an administrator approves it."""
+    per_address: rate_limit.Limit = REGISTER_PER_ADDRESS,
+    in_all: rate_limit.Limit = REGISTER_IN_ALL,
+) -> User | None:
+    """A *pending* clinician account: it can do nothing until an administrator approves it.
+
+    Reveals nothing about other accounts: when the username or the e-mail address is already
+    taken (a concurrent registration included), nothing is created, the refusal is audited and
+    ``None`` is returned; the caller answers exactly as for a new account. Rules that concern only
+    what was typed (formats, password strength) raise :class:`AccountError`. Rate-limited per
+    address and in all *before* hashing (:class:`RegistrationThrottled`).
+    """
+    address = client_address or ""
+    for subject, limit in ((f"register:{address}", per_address), ("register:*", in_all)):
+        wait = rate_limit.retry_after(session=session, subject=subject[:64], limit=limit)
+        if wait is not None:
+            raise RegistrationThrottled(wait)
+    username, email = normalize_username(username), normalize_email(email)
+    problems = _format_problems(username, email)
+    problems += password_problems(password, username=username, email=email)
+    if problems:
+        raise AccountError(problems)
+    password_hash = hash_password(hasher, password)  # same cost whether taken or not
+    taken = _taken(session, username, email)
+    if not taken:
+        try:
+            with transaction(session):
+                user = User(
+                    username=username,
+                    email=email,
+                    password_hash=password_hash,
+                    role="clinician",
+                    status="pending",
+                    session_token=new_session_token(),
+                )
+                session.add(user)
+                session.flush()
+                audit.record(
+                    session=session,
+                    action="account.register",
+                    actor_name=user.username,
+                    record_type="user",
+                    record_id=user.id,
+                    client_address=address,
+                )
+            return user
+        except sa.exc.IntegrityError:  # a concurrent registration took the name or the e-mail
+            taken = ["username or e-mail address taken (concurrent registration)"]
     with transaction(session):
-        user = new_user(session, hasher, username, email, password, role="clinician")
         audit.record(
             session=session,
             action="account.register",
-            actor_name=user.username,
-            record_type="user",
-            record_id=user.id,
-            client_address=client_address,
+            allowed=False,
+            client_address=address,
+            detail=", ".join(taken),
         )
-    return user
+    return None
+
+
+def _taken(session: Session, username: str, email: str) -> list[str]:
+    taken = []
+    if session.scalar(sa.select(User.id).where(User.username == username)):
+        taken.append("username taken")
+    if session.scalar(sa.select(User.id).where(User.email == email)):
+        taken.append("e-mail address taken")
+    return taken
 
 
 def new_user(
@@ -101,12 +167,17 @@ def new_user(
     return user
 
 
-def _identity_problems(session: Session, username: str, email: str) -> list[str]:
+def _format_problems(username: str, email: str) -> list[str]:
     problems = []
     if not _USERNAME.match(username):
         problems.append("username_invalid")
     if len(email) > 254 or not _EMAIL.match(email):
         problems.append("email_invalid")
+    return problems
+
+
+def _identity_problems(session: Session, username: str, email: str) -> list[str]:
+    problems = _format_problems(username, email)
     if session.scalar(sa.select(User.id).where(User.username == username)):
         problems.append("username_taken")
     if session.scalar(sa.select(User.id).where(User.email == email)):

@@ -45,7 +45,12 @@ def register():
             )
         except accounts.AccountError as exc:
             show_problems(form, exc.problems)
+        except accounts.RegistrationThrottled as exc:
+            form.form_errors.append(_("Too many registrations. Please wait before trying again."))
+            page = render_template("auth/register.html", form=form)
+            return page, 429, {"Retry-After": str(exc.retry_after)}
         else:
+            # The same answer whether the account was created or the name/e-mail was taken.
             flash(_("Thank you. An administrator must approve your account before you can use it."))
             return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
