@@ -81,7 +81,7 @@ def test_a_denied_access_is_recorded(auth, actors, settings):
 def test_a_bad_date_filter_shows_an_error_and_everything(auth, actors):
     auditor = auth.client_for("auditor")
     page = auditor.get("/admin/audit?since=yesterday")
-    assert page.status_code == 200 and "is-invalid" in page.get_data(as_text=True)
+    assert page.status_code == 400 and "is-invalid" in page.get_data(as_text=True)
 
 
 def test_audit_rows_cannot_be_changed_or_deleted_through_the_orm(session):

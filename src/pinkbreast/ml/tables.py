@@ -27,6 +27,7 @@ from pinkbreast.ml import table_columns
 from pinkbreast.ml.table_format import (
     CASES,
     DIAGNOSES,
+    MAX_CELLS,
     MAX_PROBLEMS,
     SAMPLE_REF_MAX,
     SAMPLES,
@@ -68,7 +69,13 @@ def read_table(path: Path | str, kind: TableKind, *, max_rows: int | None = None
 def parse_table(
     text: str, kind: TableKind, *, name: str, max_rows: int | None = None
 ) -> pd.DataFrame:
-    """Parse CSV text of ``kind``; every problem is collected before rejecting the file."""
+    """Parse CSV text of ``kind``; every problem is collected before rejecting the file.
+
+    Lines wider than ``MAX_CELLS`` cells are refused before any parsing (a header of millions
+    of columns would otherwise cost a problem, and memory, per column).
+    """
+    if wide := _too_wide(text, name):
+        raise FileRejected(wide[:MAX_PROBLEMS], omitted=max(0, len(wide) - MAX_PROBLEMS))
     if (frame := table_columns.read_plain(text, kind, max_rows)) is not None:
         return frame
     try:
@@ -85,29 +92,44 @@ def parse_table(
         raise FileRejected(problems)
     if data_rows and (clean := table_columns.clean_rows(data_rows, columns, kind)) is not None:
         return table_columns.frame_from_columns(clean, kind)
-    records = _records(data_rows, columns, kind, name, problems)
+    records, omitted = _records(data_rows, columns, kind, name, problems)
     if problems:
-        raise FileRejected(problems)
+        raise FileRejected(problems, omitted)
     if not records:
         raise FileRejected([Problem(name, None, None, "the file holds a header but no rows")])
     return frame_from_records(records, kind)
 
 
-def _records(data_rows, columns, kind, name, problems) -> list[dict]:
-    records, seen = [], {}
+def _too_wide(text: str, name: str) -> list[Problem]:
+    """A problem per line with more than ``MAX_CELLS`` cells (counted by separators, in C)."""
+    limit = MAX_CELLS - 1
+    if text.count(",") <= limit:
+        return []
+    return [
+        Problem(name, number, None, f"{line.count(',') + 1} cells; at most {MAX_CELLS}")
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.count(",") > limit
+    ]
+
+
+def _records(data_rows, columns, kind, name, problems) -> tuple[list[dict], int]:
+    """The valid rows' records, and how many problems were found beyond ``MAX_PROBLEMS``
+    (counted, not kept)."""
+    records, seen, omitted = [], {}, 0
     for line, cells in data_rows:
-        record = parse_row(cells, columns, name, line, problems)
+        sink = problems if len(problems) < MAX_PROBLEMS else []
+        record = parse_row(cells, columns, name, line, sink)
         key = record.get(kind.unique) if record and kind.unique else None
         if key is not None and key in seen:
             message = f"duplicate {kind.unique} {key} (first on line {seen[key]})"
-            problems.append(Problem(name, line, kind.unique, message))
+            sink.append(Problem(name, line, kind.unique, message))
         if key is not None:
             seen.setdefault(key, line)
         if record is not None:
             records.append(record)
-        if len(problems) >= MAX_PROBLEMS:
-            break
-    return records
+        if sink is not problems:
+            omitted += len(sink)
+    return records, omitted
 
 
 def frame_from_records(records: list[dict], kind: TableKind) -> pd.DataFrame:
