@@ -18,6 +18,7 @@ from pathlib import Path
 
 from argon2 import Parameters, profiles
 
+from pinkbreast.private_files import private_folder
 from pinkbreast.services.monitoring.settings import MonitoringSettings, monitoring_from
 
 ENVIRONMENTS = ("development", "production")
@@ -149,7 +150,7 @@ def ensure_instance(path: Path, *, min_free: int = MIN_FREE_BYTES) -> None:
     be made, so ``prepare``/``serve`` stop before anything half-starts.
     """
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        private_folder(path)  # 0700 when created here
         with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-") as probe:
             probe.write(b"probe")
             probe.flush()

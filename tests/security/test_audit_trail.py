@@ -38,6 +38,11 @@ def test_a_failed_action_leaves_neither_its_change_nor_its_audit_row(session):
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("plain", "plain"),
+        (";=1+1", ";'=1+1"),  # a spreadsheet splitting on ";" (French Excel)
+        ("ref,@SUM(A1)", "ref,'@SUM(A1)"),
+        ("\uff1d1+1", "'\uff1d1+1"),  # full-width equals sign
+        ("\uff0b1", "'\uff0b1"),
+        ("Jane-2 7", "Jane-2 7"),
         (None, ""),
     ],
 )

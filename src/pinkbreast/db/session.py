@@ -9,6 +9,8 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from pinkbreast.private_files import private_sqlite
+
 
 def make_engine(url: str) -> sa.Engine:
     """An engine that checks connections before use (and recycles them on MySQL/MariaDB)."""
@@ -19,6 +21,7 @@ def make_engine(url: str) -> sa.Engine:
     # (password hashes, session tokens, measurements).
     options: dict = {"pool_pre_ping": True, "pool_reset_on_return": None, "hide_parameters": True}
     backend = sa.make_url(url).get_backend_name()
+    private_sqlite(url)  # an embedded database is created 0600, not world-readable
     if backend in ("mysql", "mariadb"):
         options["pool_recycle"] = 3600
     if backend == "sqlite":

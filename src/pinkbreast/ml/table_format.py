@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pinkbreast import sample_refs
 from pinkbreast.features import BY_NAME, FEATURE_NAMES, canonical_name
 
 DIAGNOSES = ("M", "B")
 MAX_PROBLEMS = 200  # problems listed; the rest are counted ("and N more")
 MAX_CELLS = 256  # cells on one line of any table (a table has at most 35 columns)
 SHOWN_CELL = 40  # characters of a cell quoted in a problem
-SAMPLE_REF_MAX = 64
+SAMPLE_REF_MAX = sample_refs.MAX_LENGTH
 
 
 def shown(cell: str, *, quoted: bool = True) -> str:
@@ -138,6 +139,6 @@ def parse_cell(column: str | None, cell: str) -> tuple[object, str | None]:
 def _sample_ref(cell: str) -> tuple[object, str | None]:
     if not cell:
         return None, None
-    if len(cell) > SAMPLE_REF_MAX or not cell.isprintable():
-        return None, f"expected at most {SAMPLE_REF_MAX} printable characters"
+    if problem := sample_refs.problem(cell):
+        return None, f"{problem}, got {shown(cell)}"
     return cell, None
