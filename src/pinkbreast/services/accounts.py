@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -71,6 +72,7 @@ def register(
     client_address: str | None = None,
     per_address: rate_limit.Limit = REGISTER_PER_ADDRESS,
     in_all: rate_limit.Limit = REGISTER_IN_ALL,
+    on_email_taken: Callable[[str], None] | None = None,
 ) -> User | None:
     """A *pending* clinician account: it can do nothing until an administrator approves it.
 
@@ -124,6 +126,8 @@ def register(
             client_address=address,
             detail=", ".join(taken),
         )
+    if on_email_taken is not None and "e-mail address taken" in taken:
+        on_email_taken(email)
     return None
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from functools import partial
+
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pinkbreast.db.models import ROLES
-from pinkbreast.services import accounts, login, tokens
+from pinkbreast.services import account_mail, accounts, login, tokens
 from pinkbreast.web.access import public, role_required, signed_in
 from pinkbreast.web.auth import bp
 from pinkbreast.web.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, RegisterForm
@@ -34,6 +36,7 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
+        smtp = current_app.config["PINKBREAST_SETTINGS"].monitoring.notifier.smtp
         try:
             accounts.register(
                 session=database.session,
@@ -42,6 +45,7 @@ def register():
                 email=form.email.data,
                 password=form.password.data,
                 client_address=client_address(),
+                on_email_taken=smtp and partial(account_mail.send_in_background, smtp),
             )
         except accounts.AccountError as exc:
             show_problems(form, exc.problems)
