@@ -58,6 +58,7 @@ def _environment(folder: Path) -> dict:
         MLFLOW_TRACKING_URI=f"sqlite:///{folder / 'mlflow.db'}",
         PINKBREAST_INSTANCE=str(folder),
         API_RATE_PER_MINUTE="100000",
+        API_USER_RATE_PER_MINUTE="100000",
         PATH=f"{BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
     )
     return env
@@ -78,8 +79,8 @@ def reuse(folder: Path) -> Instance:
 def create(root: Path | None = None) -> Instance:
     """Fresh MariaDB database ``pbbench``, migrated, reference data loaded, a clinician's token.
 
-    Production settings, except a per-token API rate limit high enough not to throttle the
-    load generator (``API_RATE_PER_MINUTE``).
+    Production settings, except per-token and per-account API rate limits high enough not to
+    throttle the load generator (``API_RATE_PER_MINUTE``, ``API_USER_RATE_PER_MINUTE``).
     """
     folder = Path(root or tempfile.mkdtemp(prefix="pinkbreast-bench-"))
     url = sa.make_url(MARIADB)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from argon2 import Parameters, profiles
 
+from pinkbreast.private_files import private_folder
 from pinkbreast.services.monitoring.settings import MonitoringSettings, monitoring_from
 
 ENVIRONMENTS = ("development", "production")
@@ -44,6 +45,8 @@ class Settings:
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     metrics_token: str | None = None
     api_rate_per_minute: int = 120
+    api_user_rate_per_minute: int = 240  # all of an account's tokens together
+    api_tokens_per_user: int = 10  # live (unrevoked, unexpired) tokens an account may hold
     metrics_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
     # Prevalence of malignancy among the site's samples, for the predictive values shown with
     # every answer (pinkbreast.ml.evidence); None: the training cases' prevalence.
@@ -83,6 +86,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         monitoring=monitoring_from(environ, _number),
         metrics_token=environ.get("PINKBREAST_METRICS_TOKEN") or None,
         api_rate_per_minute=_integer(environ, "API_RATE_PER_MINUTE", 120, 1, 100_000),
+        api_user_rate_per_minute=_integer(environ, "API_USER_RATE_PER_MINUTE", 240, 1, 100_000),
+        api_tokens_per_user=_integer(environ, "API_TOKENS_PER_USER", 10, 1, 1000),
         metrics_allow=_networks(environ.get("PINKBREAST_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
         local_prevalence=_number(environ, "PINKBREAST_LOCAL_PREVALENCE", None, 0.001, 0.999, float),
         fhir_base=_fhir_base(environ.get("PINKBREAST_FHIR_BASE", "").strip()),
@@ -145,7 +150,7 @@ def ensure_instance(path: Path, *, min_free: int = MIN_FREE_BYTES) -> None:
     be made, so ``prepare``/``serve`` stop before anything half-starts.
     """
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        private_folder(path)  # 0700 when created here
         with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-") as probe:
             probe.write(b"probe")
             probe.flush()

@@ -186,3 +186,22 @@ def test_an_id_stored_with_other_content_is_a_conflict(source, database_url, tmp
         result.output
     )
     assert _counts(database_url) == (5, 4)
+
+
+def test_a_backup_with_a_patient_name_as_reference_is_refused(
+    source, database_url, tmp_path, monkeypatch
+):
+    """The sample-reference rule of the form and the API holds for backup imports too."""
+    exported = tmp_path / "export.jsonl"
+    assert run(monkeypatch, source, "export-predictions", "-o", str(exported)).exit_code == 0
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    second = json.loads(lines[1])
+    second["sample_ref"] = "Jane DOE, born 1970-01-01"
+    lines[1] = json.dumps(second)
+    bad = tmp_path / "named.jsonl"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name in PEOPLE:
+        make_account(database_url, name)
+    result = run(monkeypatch, database_url, "import-predictions", str(bad))
+    assert result.exit_code == 1 and "line 2, column sample_ref" in result.output
+    assert _counts(database_url) == (0, 0)

@@ -66,6 +66,7 @@ def test_requests_during_a_database_restart_get_503_and_the_app_recovers(
         champion_tracking_uri,
         WEB_CONCURRENCY="2",
         API_RATE_PER_MINUTE="100000",  # this test is about the database, not the rate limit
+        API_USER_RATE_PER_MINUTE="100000",
     )
     run_cli(env, "db", "upgrade")
     browsers = [f"doctor{i}" for i in range(BROWSERS)]

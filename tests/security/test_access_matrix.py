@@ -54,6 +54,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "admin.reactivate"): ADMIN_ACTION,
     ("POST", "admin.change_role"): ADMIN_ACTION,
     ("POST", "admin.reset_password"): (LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "admin.revoke_token"): (LOGIN, 403, 403, 403, 403, 303),
     ("GET", "admin.audit_events"): AUDIT,
     ("GET", "admin.audit_export"): AUDIT,
     ("GET", "main.metrics"): EVERYONE(200),  # the test client is 127.0.0.1, on the allow-list

@@ -203,8 +203,10 @@ def _check_schema(raw: str, shown: str, *, will_migrate: bool) -> Iterator[Findi
 def _engine(raw: str) -> sa.Engine:
     url = sa.make_url(raw)
     if url.get_backend_name() == "sqlite":
-        return sa.create_engine(url)
-    return sa.create_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+        return sa.create_engine(url, hide_parameters=True)
+    return sa.create_engine(
+        url, hide_parameters=True, connect_args={"connect_timeout": CONNECT_TIMEOUT}
+    )
 
 
 def _schema_finding(current: set[str], heads: set[str], will_migrate: bool) -> Finding:

@@ -9,6 +9,6 @@ from pinkbreast.ml.tables import FileRejected
 
 def rejected(exc: FileRejected, name: str, consequence: str) -> click.ClickException:
     """Print each problem of ``exc`` (line and column) and return the exception to raise."""
-    for problem in exc.problems:
-        click.echo(f"error: {problem}", err=True)
+    for line in exc.lines():
+        click.echo(f"error: {line}", err=True)
     return click.ClickException(f"{name} rejected: {consequence}")

@@ -27,7 +27,8 @@ def tokens_group() -> None:
 @click.option("--days", type=click.IntRange(1, tokens.MAX_DAYS), default=90, show_default=True)
 def create(username: str, name: str, days: int) -> None:
     """Create a token and print it once (only its digest is stored)."""
-    with session_scope(load_settings().database_url) as session:
+    settings = load_settings()
+    with session_scope(settings.database_url) as session:
         try:
             plain, record = tokens.create_token(
                 session=session,
@@ -35,6 +36,7 @@ def create(username: str, name: str, days: int) -> None:
                 name=name,
                 days=days,
                 client_address="cli",
+                max_live=settings.api_tokens_per_user,
             )
         except tokens.TokenError as exc:
             raise click.UsageError(str(exc)) from exc

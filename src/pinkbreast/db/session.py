@@ -9,14 +9,19 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from pinkbreast.private_files import private_sqlite
+
 
 def make_engine(url: str) -> sa.Engine:
     """An engine that checks connections before use (and recycles them on MySQL/MariaDB)."""
     # No rollback when a connection goes back to the pool: every connection we use is a
     # Connection (alone or under a Session), whose close() already rolls back a transaction it
     # left open; after a commit the pool's own ROLLBACK was a wasted round trip per request.
-    options: dict = {"pool_pre_ping": True, "pool_reset_on_return": None}
+    # hide_parameters: an error's message (and so the logs) never holds the statement's values
+    # (password hashes, session tokens, measurements).
+    options: dict = {"pool_pre_ping": True, "pool_reset_on_return": None, "hide_parameters": True}
     backend = sa.make_url(url).get_backend_name()
+    private_sqlite(url)  # an embedded database is created 0600, not world-readable
     if backend in ("mysql", "mariadb"):
         options["pool_recycle"] = 3600
     if backend == "sqlite":

@@ -100,7 +100,7 @@ def _sqlite_rows(tracking_uri: str, parameters: dict) -> list[tuple] | None:
 def _rows(tracking_uri: str, parameters: dict) -> list[tuple] | None:
     import sqlalchemy as sa
 
-    engine = sa.create_engine(tracking_uri, poolclass=sa.pool.NullPool)
+    engine = sa.create_engine(tracking_uri, poolclass=sa.pool.NullPool, hide_parameters=True)
     try:
         with engine.connect() as connection:
             return [tuple(row) for row in connection.execute(sa.text(_QUERY), parameters)]

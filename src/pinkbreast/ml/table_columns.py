@@ -12,6 +12,7 @@ import io
 import numpy as np
 import pandas as pd
 
+from pinkbreast import sample_refs
 from pinkbreast.features import BY_NAME, FEATURE_NAMES
 from pinkbreast.ml.table_format import SAMPLE_REF_MAX, Problem, TableKind, layout, parse_cell
 
@@ -103,7 +104,9 @@ def _clean_column(column: str | None, cells):
         return None if any(cell.strip() for cell in cells) else []
     if column == "sample_ref":  # parse_cell's rule, without a call and a tuple per cell
         refs = [cell.strip() for cell in cells]
-        if max(map(len, refs)) > SAMPLE_REF_MAX or not "".join(refs).isprintable():
+        if max(map(len, refs)) > SAMPLE_REF_MAX or any(
+            ref and sample_refs.problem(ref) for ref in refs
+        ):
             return None
         return [ref or None for ref in refs]
     if column not in BY_NAME:

@@ -7,11 +7,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pinkbreast import sample_refs
 from pinkbreast.features import BY_NAME, FEATURE_NAMES, canonical_name
 
 DIAGNOSES = ("M", "B")
-MAX_PROBLEMS = 200
-SAMPLE_REF_MAX = 64
+MAX_PROBLEMS = 200  # problems listed; the rest are counted ("and N more")
+MAX_CELLS = 256  # cells on one line of any table (a table has at most 35 columns)
+SHOWN_CELL = 40  # characters of a cell quoted in a problem
+SAMPLE_REF_MAX = sample_refs.MAX_LENGTH
+
+
+def shown(cell: str, *, quoted: bool = True) -> str:
+    """A cell as quoted in a problem: at most ``SHOWN_CELL`` characters, so that the list of
+    problems stays small whatever the file holds."""
+    cell = cell if len(cell) <= SHOWN_CELL else cell[:SHOWN_CELL] + "…"
+    return repr(cell) if quoted else cell
 
 
 @dataclass(frozen=True)
@@ -33,12 +43,20 @@ class Problem:
 
 
 class FileRejected(ValueError):
-    """A file that cannot be used as a whole; ``problems`` lists every reason found."""
+    """A file that cannot be used as a whole; ``problems`` lists the reasons found (at most
+    ``MAX_PROBLEMS``), ``omitted`` counts the others."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    def __init__(self, problems: list[Problem], omitted: int = 0):
+        self.problems = problems[:MAX_PROBLEMS]
+        self.omitted = omitted + max(0, len(problems) - MAX_PROBLEMS)
+        rest = len(self.problems) - 1 + self.omitted
+        more = f" (and {rest} more)" if rest else ""
         super().__init__(f"{problems[0]}{more}")
+
+    def lines(self) -> list[str]:
+        """The problems as text, then "and N more problems" when some were not listed."""
+        more = [f"and {self.omitted} more problems"] if self.omitted else []
+        return [str(problem) for problem in self.problems] + more
 
 
 @dataclass(frozen=True)
@@ -82,7 +100,8 @@ def _column(header, index, kind, name, line, problems) -> str | None:
         return key
     if canonical := canonical_name(header):
         return canonical
-    problems.append(Problem(name, line, f"{index} ({header.strip()})", "unknown column"))
+    where = f"{index} ({shown(header.strip(), quoted=False)})"
+    problems.append(Problem(name, line, where, "unknown column"))
     return None
 
 
@@ -105,20 +124,21 @@ def parse_cell(column: str | None, cell: str) -> tuple[object, str | None]:
     if column is None:
         return None, "unexpected value in an empty column" if cell else None
     if column == "id":
-        ok = cell.isdigit()
-        return (int(cell) if ok else None), None if ok else f"expected a whole number, got {cell!r}"
+        if cell.isdigit():
+            return int(cell), None
+        return None, f"expected a whole number, got {shown(cell)}"
     if column == "diagnosis":
         ok = cell in DIAGNOSES
-        return cell, None if ok else f"diagnosis must be M or B, got {cell!r}"
+        return cell, None if ok else f"diagnosis must be M or B, got {shown(cell)}"
     if column == "sample_ref":
         return _sample_ref(cell)
     problem = BY_NAME[column].problem(cell)
-    return (None, f"{problem}, got {cell!r}") if problem else (float(cell), None)
+    return (None, f"{problem}, got {shown(cell)}") if problem else (float(cell), None)
 
 
 def _sample_ref(cell: str) -> tuple[object, str | None]:
     if not cell:
         return None, None
-    if len(cell) > SAMPLE_REF_MAX or not cell.isprintable():
-        return None, f"expected at most {SAMPLE_REF_MAX} printable characters"
+    if problem := sample_refs.problem(cell):
+        return None, f"{problem}, got {shown(cell)}"
     return cell, None

@@ -27,6 +27,7 @@ from pinkbreast.ml import dialects, table_columns
 from pinkbreast.ml.table_format import (
     CASES,
     DIAGNOSES,
+    MAX_CELLS,
     MAX_PROBLEMS,
     SAMPLE_REF_MAX,
     SAMPLES,
@@ -85,7 +86,11 @@ def parse_table(
 
     ``sep`` and ``decimal`` default to what the header shows (:mod:`.dialects`: a French
     spreadsheet's ``;`` and decimal commas); the frame's ``attrs["dialect"]`` says what was read.
+    Lines wider than ``MAX_CELLS`` cells are refused before any parsing (a header of millions
+    of columns would otherwise cost a problem, and memory, per column).
     """
+    if wide := _too_wide(text, name):
+        raise FileRejected(wide[:MAX_PROBLEMS], omitted=max(0, len(wide) - MAX_PROBLEMS))
     try:
         text, dialect = dialects.to_standard(text, sep=sep, decimal=decimal)
     except (ValueError, csv.Error) as exc:
@@ -112,29 +117,49 @@ def _parse_standard(text: str, kind: TableKind, *, name: str, max_rows: int | No
         raise FileRejected(problems)
     if data_rows and (clean := table_columns.clean_rows(data_rows, columns, kind)) is not None:
         return table_columns.frame_from_columns(clean, kind)
-    records = _records(data_rows, columns, kind, name, problems)
+    records, omitted = _records(data_rows, columns, kind, name, problems)
     if problems:
-        raise FileRejected(problems)
+        raise FileRejected(problems, omitted)
     if not records:
         raise FileRejected([Problem(name, None, None, "the file holds a header but no rows")])
     return frame_from_records(records, kind)
 
 
-def _records(data_rows, columns, kind, name, problems) -> list[dict]:
-    records, seen = [], {}
+def _too_wide(text: str, name: str) -> list[Problem]:
+    """A problem per line with more than ``MAX_CELLS`` cells (counted by separators, in C:
+    commas, or the semicolons and tabs of spreadsheet files)."""
+    limit = MAX_CELLS - 1
+    if max(text.count(sep) for sep in _SEPARATORS) <= limit:
+        return []
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        cells = max(line.count(sep) for sep in _SEPARATORS) + 1
+        if cells > MAX_CELLS:
+            problems.append(Problem(name, number, None, f"{cells} cells; at most {MAX_CELLS}"))
+    return problems
+
+
+_SEPARATORS = (",", ";", "\t")
+
+
+def _records(data_rows, columns, kind, name, problems) -> tuple[list[dict], int]:
+    """The valid rows' records, and how many problems were found beyond ``MAX_PROBLEMS``
+    (counted, not kept)."""
+    records, seen, omitted = [], {}, 0
     for line, cells in data_rows:
-        record = parse_row(cells, columns, name, line, problems)
+        sink = problems if len(problems) < MAX_PROBLEMS else []
+        record = parse_row(cells, columns, name, line, sink)
         key = record.get(kind.unique) if record and kind.unique else None
         if key is not None and key in seen:
             message = f"duplicate {kind.unique} {key} (first on line {seen[key]})"
-            problems.append(Problem(name, line, kind.unique, message))
+            sink.append(Problem(name, line, kind.unique, message))
         if key is not None:
             seen.setdefault(key, line)
         if record is not None:
             records.append(record)
-        if len(problems) >= MAX_PROBLEMS:
-            break
-    return records
+        if sink is not problems:
+            omitted += len(sink)
+    return records, omitted
 
 
 def frame_from_records(records: list[dict], kind: TableKind) -> pd.DataFrame:

@@ -35,6 +35,7 @@ from pinkbreast.ml.registration import (
     register_champion,
 )
 from pinkbreast.ml.registry import load_served
+from pinkbreast.private_files import private_sqlite
 
 logger = logging.getLogger(__name__)
 QUICK_REPEATS = 2
@@ -80,6 +81,7 @@ def train(
     frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
     config = config or CVConfig()
     config = quick_config(config) if quick else config
+    private_sqlite(tracking_uri)  # a local MLflow store is created 0600
     mlflow.set_tracking_uri(tracking_uri)
     experiment_id = tracking.ensure_experiment(tracking_uri, artifact_location)
     candidates = build_candidates(config.seed, quick=quick)

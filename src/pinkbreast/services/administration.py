@@ -1,6 +1,7 @@
 """Account administration: approve, deactivate, reactivate, change role, reset password.
 
 The last active administrator can be neither deactivated nor demoted. Refusals are audited.
+Deactivation, a role change and a password reset revoke every API token of the account.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import ROLES, STATUSES, User
 from pinkbreast.db.session import transaction
-from pinkbreast.services import audit
+from pinkbreast.services import audit, tokens
 from pinkbreast.services.accounts import (
     FIRST_ADMIN,
     AccountError,
@@ -59,6 +60,7 @@ def deactivate(*, session: Session, actor: User, user_id: int, client_address=No
             return ["last_admin"]
         user.status = "deactivated"
         user.session_token = new_session_token()
+        _revoke_tokens(session, user, "deactivation", actor, client_address)
         return []
 
     return _change(session, actor, user_id, "account.deactivate", change, client_address)
@@ -82,8 +84,11 @@ def change_role(
             return ["role_invalid"]
         if role != "admin" and _is_last_admin(session, user):
             return ["last_admin"]
+        changed = user.role != role
         user.role = role
         user.session_token = new_session_token()
+        if changed:
+            _revoke_tokens(session, user, f"role change to {role}", actor, client_address)
         return []
 
     action = f"account.role:{role}"[:64]
@@ -98,10 +103,17 @@ def reset_password(
 
     def change(user: User) -> list[str]:
         set_password(hasher, user, temporary, must_change=True)
+        _revoke_tokens(session, user, "password reset", actor, client_address)
         return []
 
     _change(session, actor, user_id, "account.password_reset", change, client_address)
     return temporary
+
+
+def _revoke_tokens(session, user: User, reason: str, actor: User, address) -> None:
+    tokens.revoke_all(
+        session=session, user_id=user.id, reason=reason, actor=actor, client_address=address
+    )
 
 
 def _change(session, actor, user_id, action, change: Callable[[User], list[str]], address):

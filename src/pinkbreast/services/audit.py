@@ -32,6 +32,7 @@ CSV_COLUMNS = (
     "outcome",
     "client_address",
     "detail",
+    "record_ids",
 )
 
 
@@ -76,8 +77,12 @@ def values(
     allowed: bool = True,
     client_address: str | None = None,
     detail: str | None = None,
+    record_ids: Iterable[object] | None = None,
 ) -> dict:
-    """The column values of one audit row, cut to the columns' lengths."""
+    """The column values of one audit row, cut to the columns' lengths.
+
+    ``record_ids``: every record a read returned (a list, an export), stored as ``,1,2,``.
+    """
     name = actor.username if actor is not None else actor_name or None
     return {
         "occurred_at": utcnow(),
@@ -89,7 +94,13 @@ def values(
         "outcome": "allowed" if allowed else "denied",
         "client_address": (client_address or None) and client_address[:45],
         "detail": (detail or None) and detail[:255],
+        "record_ids": None if record_ids is None else "," + "".join(f"{i}," for i in record_ids),
     }
+
+
+def shown_ids(stored: str | None) -> str:
+    """``record_ids`` as people read it: ``12, 13``."""
+    return ", ".join(part for part in (stored or "").split(",") if part)
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,7 @@ class AuditFilter:
     outcome: str = ""
     since: datetime | None = None
     until: datetime | None = None
+    prediction: str = ""  # a prediction id: rows that read it alone or among the ids of a list
 
     def apply(self, query: sa.Select) -> sa.Select:
         if self.actor:
@@ -111,6 +123,15 @@ class AuditFilter:
             query = query.where(AuditEvent.occurred_at >= self.since)
         if self.until is not None:
             query = query.where(AuditEvent.occurred_at < self.until)
+        if prediction := self.prediction.strip()[:64]:
+            query = query.where(
+                sa.or_(
+                    sa.and_(
+                        AuditEvent.record_type == "prediction", AuditEvent.record_id == prediction
+                    ),
+                    AuditEvent.record_ids.contains(f",{prediction},", autoescape=True),
+                )
+            )
         return query
 
 
@@ -167,5 +188,6 @@ def _cells(event: AuditEvent) -> list[object]:
     occurred = as_utc(event.occurred_at).isoformat(timespec="seconds")
     return [getattr(event, column) for column in CSV_COLUMNS[:1]] + [
         occurred,
-        *(getattr(event, column) for column in CSV_COLUMNS[2:]),
+        *(getattr(event, column) for column in CSV_COLUMNS[2:-1]),
+        shown_ids(event.record_ids),
     ]

@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
+from pinkbreast import sample_refs
 from pinkbreast.db.models import Outcome, PredictionRecord, as_utc
 from pinkbreast.features import FEATURE_NAMES, FEATURES
 from pinkbreast.services.outcomes import NOTE_MAX
@@ -60,7 +61,7 @@ class PredictionLine(Strict):
     source: Literal["form", "batch", "api"]
     batch_id: str | None = Field(max_length=36)
     idempotency_key: str | None = Field(max_length=64)
-    sample_ref: str | None = Field(max_length=64)
+    sample_ref: str | None = Field(max_length=64, pattern=sample_refs.PATTERN)
     sample_date: date | None
     model_version: str = Field(min_length=1, max_length=32)
     probability: Probability

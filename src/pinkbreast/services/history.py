@@ -1,4 +1,8 @@
-"""Lists of predictions: a clinician's own, or everyone's for an administrator."""
+"""Lists of predictions: a clinician's own, or everyone's for an administrator.
+
+Every list is a read of patient data: it is audited (``prediction.list``) in the transaction
+that reads it, with the actor, the filters and the ids returned.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import Outcome, PredictionRecord, User
+from pinkbreast.db.session import transaction
 from pinkbreast.ml.names import ZONES
+from pinkbreast.services import audit
 from pinkbreast.services.predictions import can_see_all
 
 PER_PAGE = 25
@@ -42,6 +48,17 @@ class HistoryFilter:
             query = query.where(~has_outcome.exists())
         return query
 
+    def describe(self) -> str:
+        """The filters in use, for the audit row (``zone=benign since=2026-01-01``)."""
+        parts = [
+            f"since={self.since}" if self.since else "",
+            f"until={self.until}" if self.until else "",
+            f"zone={self.zone}" if self.zone in ZONES else "",
+            f"sample_ref={self.sample_ref.strip()}" if self.sample_ref.strip() else "",
+            "awaiting_outcome" if self.awaiting_outcome else "",
+        ]
+        return " ".join(part for part in parts if part)
+
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
@@ -64,15 +81,34 @@ class Page:
 
 
 def list_predictions(
-    *, session: Session, user: User, filters: HistoryFilter, page: int = 1
+    *,
+    session: Session,
+    user: User,
+    filters: HistoryFilter,
+    page: int = 1,
+    client_address: str | None = None,
+    channel: str = "web",
 ) -> Page:
+    """One page of the predictions ``user`` may see, the read audited with what it returned."""
     query = filters.apply(sa.select(PredictionRecord))
-    if not can_see_all(user):
+    everyone = can_see_all(user)
+    if not everyone:
         query = query.where(PredictionRecord.user_id == user.id)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     page = max(1, page)
-    ordered = query.order_by(PredictionRecord.id.desc())
-    items = list(session.scalars(ordered.offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
+    with transaction(session):
+        total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+        ordered = query.order_by(PredictionRecord.id.desc())
+        items = list(session.scalars(ordered.offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
+        scope = "all users" if everyone else "own"
+        audit.record(
+            session=session,
+            action="prediction.list",
+            actor=user,
+            record_type="predictions",
+            client_address=client_address,
+            detail=f"{channel} {scope} page={page} {filters.describe()}".strip(),
+            record_ids=[item.id for item in items],
+        )
     return Page(items, page, total)
 
 

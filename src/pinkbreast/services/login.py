@@ -15,11 +15,7 @@ from pinkbreast.services import audit, throttle
 from pinkbreast.services.accounts import new_session_token, normalize_username
 from pinkbreast.services.passwords import hash_password, verify_password
 
-
-class LoginThrottled(Exception):
-    def __init__(self, retry_after: int):
-        super().__init__(f"retry after {retry_after} s")
-        self.retry_after = retry_after
+LoginThrottled = throttle.Throttled
 
 
 def authenticate(
@@ -32,11 +28,13 @@ def authenticate(
 ) -> User | None:
     """The account if ``password`` is right, else ``None``; raise ``LoginThrottled`` when slowed.
 
-    Deactivated accounts fail like a wrong password: one message, whatever failed.
+    Deactivated accounts fail like a wrong password: one message, whatever failed. A failure
+    names the account in the audit trail only when it exists: a typed unknown name (perhaps a
+    password typed in the wrong box) is never stored.
     """
     name = normalize_username(username)[:64]
     address = client_address or ""
-    _refuse_if_throttled(session, name, address)
+    throttle.refuse_if_throttled(session=session, account=name, address=address)
     with transaction(session):
         user = session.scalar(sa.select(User).where(User.username == name))
         valid = verify_password(hasher, user.password_hash if user else None, password)
@@ -47,35 +45,18 @@ def authenticate(
         audit.record(
             session=session,
             action="login.failed",
-            actor_name=name,
+            actor_name=user.username if user else None,
             record_type="user" if user else None,
             record_id=user.id if user else None,
             allowed=False,
             client_address=address,
-            detail="account deactivated" if valid else None,
+            detail="account deactivated" if valid else None if user else "unknown account",
         )
     return None
 
 
-def _refuse_if_throttled(session: Session, name: str, address: str) -> None:
-    """Audit and raise ``LoginThrottled`` when the account or the address must wait."""
-    with transaction(session):
-        wait = throttle.retry_after(session=session, account=name, address=address)
-        if wait is not None:
-            audit.record(
-                session=session,
-                action="login.throttled",
-                actor_name=name,
-                allowed=False,
-                client_address=address,
-                detail=f"retry after {wait} s",
-            )
-    if wait is not None:
-        raise LoginThrottled(wait)
-
-
 def _logged_in(session, hasher, user: User, password: str, client_address) -> None:
-    throttle.clear_account(session=session, account=user.username)
+    throttle.clear_account(session=session, account=user.username, address=client_address or "")
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(hasher, password)
     user.last_login_at = utcnow()

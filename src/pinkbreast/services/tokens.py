@@ -22,6 +22,7 @@ from pinkbreast.services import audit
 PREFIX = "pbk_"
 MAX_DAYS = 365
 NAME_MAX = 64
+MAX_LIVE = 10  # live tokens per account unless the caller passes another cap
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -34,9 +35,19 @@ def digest(token: str) -> str:
 
 
 def create_token(
-    *, session: Session, user: User, name: str, days: int = 90, client_address: str | None = None
+    *,
+    session: Session,
+    user: User,
+    name: str,
+    days: int = 90,
+    client_address: str | None = None,
+    max_live: int = MAX_LIVE,
 ) -> tuple[str, ApiToken]:
-    """A new token for ``user``: the plain value (to show once) and its stored record."""
+    """A new token for ``user``: the plain value (to show once) and its stored record.
+
+    Refused (``TokenError``) when the account already holds ``max_live`` live tokens; the
+    account's row is locked while counting so concurrent creations cannot pass the cap together.
+    """
     name = name.strip()
     if not 1 <= len(name) <= NAME_MAX:
         raise TokenError(f"name: expected 1 to {NAME_MAX} characters")
@@ -51,6 +62,9 @@ def create_token(
         expires_at=utcnow() + timedelta(days=days),
     )
     with transaction(session):
+        session.scalar(sa.select(User.id).where(User.id == user.id).with_for_update())
+        if count_live(session=session, user_id=user.id) >= max_live:
+            raise TokenError(f"tokens: at most {max_live} live tokens; revoke one first")
         session.add(record)
         session.flush()
         audit.record(
@@ -65,17 +79,74 @@ def create_token(
     return plain, record
 
 
+def _live(user_id: int):
+    return (
+        ApiToken.user_id == user_id,
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > utcnow(),
+    )
+
+
+def count_live(*, session: Session, user_id: int) -> int:
+    return session.scalar(sa.select(sa.func.count(ApiToken.id)).where(*_live(user_id))) or 0
+
+
 def list_tokens(*, session: Session, user: User) -> list[ApiToken]:
     query = sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
     return list(session.scalars(query))
 
 
+def revoke_all(
+    *,
+    session: Session,
+    user_id: int,
+    reason: str,
+    actor: User | None = None,
+    client_address: str | None = None,
+) -> int:
+    """Revoke every live token of an account (in the caller's transaction), audited.
+
+    Called on every change of the account's security state (password change or reset, forced
+    change, deactivation, role change): a token never outlives the state it was issued under.
+    """
+    live = list(session.scalars(sa.select(ApiToken).where(*_live(user_id))))
+    now = utcnow()
+    for token in live:
+        token.revoked_at = now
+    if live:
+        audit.record(
+            session=session,
+            action="token.revoke_all",
+            actor=actor,
+            actor_name=None if actor else "system",
+            record_type="user",
+            record_id=user_id,
+            client_address=client_address,
+            detail=f"{reason}: {len(live)} token(s) revoked",
+        )
+    return len(live)
+
+
 def revoke_token(
     *, session: Session, user: User, token_id: int, client_address: str | None = None
 ) -> ApiToken:
-    """Revoke one of the user's own tokens (administrators may revoke anyone's)."""
+    """Revoke one of the user's own tokens (administrators may revoke anyone's).
+
+    A refusal (unknown token, or someone else's) is audited like other refused accesses.
+    """
     record = session.get(ApiToken, token_id)
     if record is None or (record.user_id != user.id and user.role != "admin"):
+        with transaction(session):
+            audit.record(
+                session=session,
+                action="token.revoke",
+                actor=user,
+                record_type="api_token",
+                record_id=token_id,
+                allowed=False,
+                client_address=client_address,
+                detail="not the actor's token" if record is not None else "no such token",
+            )
         raise TokenError("no such token")
     with transaction(session):
         if record.revoked_at is None:

@@ -74,6 +74,8 @@ class AuditEvent(Base):
     outcome: Mapped[str] = mapped_column(sa.String(8))
     client_address: Mapped[str | None] = mapped_column(sa.String(45))
     detail: Mapped[str | None] = mapped_column(sa.String(255))
+    # Every record a list or export returned, as ",12,13," (None: the row names one record).
+    record_ids: Mapped[str | None] = mapped_column(sa.Text)
 
     __table_args__ = (sa.CheckConstraint("outcome IN ('allowed', 'denied')", name="outcome"),)
 

@@ -1,4 +1,5 @@
-"""Account administration pages: list, detail, approve, (de/re)activate, role, reset password."""
+"""Account administration pages: list, detail, approve, (de/re)activate, role, reset password,
+the account's API tokens (listed, revocable)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pinkbreast.services import administration
+from pinkbreast.services import administration, tokens
 from pinkbreast.services.accounts import AccountError
 from pinkbreast.web.access import role_required
 from pinkbreast.web.admin import bp
@@ -32,8 +33,32 @@ def account(user_id: int):
         user = administration.get_user(session=database.session, user_id=user_id)
     except administration.NotFound:
         abort(404)
-    forms = {"confirm": ConfirmForm(), "role": RoleForm(role=user.role)}
-    return render_template("admin/account.html", user=user, **forms)
+    forms = {"confirm": ConfirmForm(), "role": RoleForm(role=user.role), "revoke": ConfirmForm()}
+    return render_template(
+        "admin/account.html",
+        user=user,
+        tokens=tokens.list_tokens(session=database.session, user=user),
+        revoke_url=lambda token: url_for("admin.revoke_token", user_id=user.id, token_id=token.id),
+        **forms,
+    )
+
+
+@bp.post("/accounts/<int:user_id>/tokens/<int:token_id>/revoke")
+@role_required("admin")
+def revoke_token(user_id: int, token_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        tokens.revoke_token(
+            session=database.session,
+            user=current_user._get_current_object(),
+            token_id=token_id,
+            client_address=client_address(),
+        )
+    except tokens.TokenError:
+        abort(404)
+    flash(_("Token revoked."), "success")
+    return redirect(url_for("admin.account", user_id=user_id), code=303)
 
 
 def _act(service, user_id: int, done: str, *, show=None, **extra):

@@ -8,9 +8,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from pinkbreast.db.models import ROLES, STATUSES
+from pinkbreast.services import query_params
 from pinkbreast.services.audit import OUTCOMES, AuditFilter
 from pinkbreast.web.labels import OUTCOME_LABELS, ROLE_LABELS, STATUS_LABELS
 
@@ -45,8 +46,15 @@ class AuditFilterForm(FlaskForm):
         + [SelectChoice(value, OUTCOME_LABELS[value]) for value in OUTCOMES],
         validators=[Optional()],
     )
+    prediction = StringField(_l("Prediction"), validators=[Optional()])
     since = DateField(_l("From (UTC)"), validators=[Optional()])
     until = DateField(_l("To (UTC, inclusive)"), validators=[Optional()])
+
+    def validate_since(self, field):
+        _in_range(field)
+
+    def validate_until(self, field):
+        _in_range(field)
 
     def to_filter(self) -> AuditFilter:
         valid = self.validate()
@@ -56,6 +64,14 @@ class AuditFilterForm(FlaskForm):
             actor=self.actor.data or "",
             action=self.action.data or "",
             outcome=self.outcome.data or "" if valid else "",
+            prediction=self.prediction.data or "",
             since=datetime.combine(since, time(), UTC) if since else None,
             until=datetime.combine(until, time(), UTC) + timedelta(days=1) if until else None,
         )
+
+
+def _in_range(field) -> None:
+    try:
+        query_params.within(field.name, field.data)
+    except query_params.InvalidParameter as error:
+        raise ValidationError(error.problem) from None

@@ -1,4 +1,5 @@
-"""Bearer-token authentication and per-token rate limiting (in the database) for the API."""
+"""Bearer-token authentication and rate limiting (per token and per account, in the database)
+for the API."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from pinkbreast.web.extensions import database
 def limit() -> rate_limit.Limit:
     """``API_RATE_PER_MINUTE`` requests per token per minute, shared by every instance."""
     return rate_limit.Limit(current_app.config["PINKBREAST_SETTINGS"].api_rate_per_minute)
+
+
+def user_limit() -> rate_limit.Limit:
+    """``API_USER_RATE_PER_MINUTE`` requests per account per minute, all its tokens together."""
+    return rate_limit.Limit(current_app.config["PINKBREAST_SETTINGS"].api_user_rate_per_minute)
 
 
 def leases() -> rate_limit.Leases:
@@ -39,6 +45,10 @@ def token_required(view: Callable) -> Callable:
             raise ApiError(403, "forbidden", "This account may not use the prediction API.")
         subject = tokens.digest(token.strip())
         wait = leases().retry_after(session=database.session, subject=subject, limit=limit())
+        if wait is None:  # on top of the token's own limit: many tokens do not multiply it
+            wait = leases().retry_after(
+                session=database.session, subject=f"user:{user.id}", limit=user_limit()
+            )
         if wait is not None:
             raise ApiError(429, "too_many_requests", "Rate limit reached.", retry_after=wait)
         g.api_user = user

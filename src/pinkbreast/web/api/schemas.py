@@ -12,10 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from pinkbreast import sample_refs
 from pinkbreast.features import FEATURES
 
 MAX_BATCH = 1000
-SAMPLE_REF = r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$"
+SAMPLE_REF = sample_refs.PATTERN
 Zone = Literal["malignant", "indeterminate", "benign", "check_input"]
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import current_app, g, request
 from pydantic import ValidationError
 
 from pinkbreast.ml.inputs import InvalidInput
 from pinkbreast.ml.names import CHECK_INPUT, ZONES
-from pinkbreast.services import history, outcomes, predictions, scoring
+from pinkbreast.services import history, outcomes, predictions, query_params, scoring
 from pinkbreast.web.api import bp
 from pinkbreast.web.api.auth import token_required
 from pinkbreast.web.api.errors import ApiError, from_validation
@@ -128,6 +127,13 @@ def _finding(record):
 def list_predictions():
     try:
         filters, page = _list_query(request.args)
+    except query_params.InvalidParameter as error:
+        raise ApiError(
+            422,
+            "invalid_request",
+            "Invalid query parameters.",
+            [{"field": error.field, "problem": error.problem}],
+        ) from None
     except ValueError as error:
         raise ApiError(
             422,
@@ -136,13 +142,18 @@ def list_predictions():
             [{"field": "query", "problem": str(error)}],
         ) from None
     listing = history.list_predictions(
-        session=database.session, user=g.api_user, filters=filters, page=page
+        session=database.session,
+        user=g.api_user,
+        filters=filters,
+        page=page,
+        client_address=client_address(),
+        channel="api",
     )
     return page_out(listing)
 
 
 BOOLEANS = {"true": True, "false": False}
-MAX_PAGE = 1_000_000
+MAX_PAGE = query_params.MAX_PAGE
 
 
 def _list_query(args) -> tuple[history.HistoryFilter, int]:
@@ -155,22 +166,15 @@ def _list_query(args) -> tuple[history.HistoryFilter, int]:
         raise ValueError(f"zone must be one of {', '.join(ZONES)}")
     if len(ref) > 64 or awaiting not in BOOLEANS:
         raise ValueError("sample_ref is at most 64 characters; awaiting_outcome is true/false")
-    page = int(args.get("page", "1"))  # ValueError for text
-    if not 1 <= page <= MAX_PAGE:
-        raise ValueError(f"page is a whole number from 1 to {MAX_PAGE}")
+    page = query_params.page(args)
     filters = history.HistoryFilter(
-        since=_date(args, "since"),
-        until=_date(args, "until"),
+        since=query_params.day(args, "since", empty_ok=False),
+        until=query_params.day(args, "until", empty_ok=False),
         zone=zone,
         sample_ref=ref,
         awaiting_outcome=BOOLEANS[awaiting],
     )
     return filters, page
-
-
-def _date(args, name: str) -> date | None:
-    """A YYYY-MM-DD parameter; present but empty or malformed raises ValueError."""
-    return date.fromisoformat(args[name]) if name in args else None
 
 
 @bp.get("/predictions/<int:prediction_id>")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from functools import partial
+
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pinkbreast.db.models import ROLES
-from pinkbreast.services import accounts, login
+from pinkbreast.services import account_mail, accounts, login, tokens
 from pinkbreast.web.access import public, role_required, signed_in
 from pinkbreast.web.auth import bp
 from pinkbreast.web.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, RegisterForm
@@ -34,6 +36,7 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
+        smtp = current_app.config["PINKBREAST_SETTINGS"].monitoring.notifier.smtp
         try:
             accounts.register(
                 session=database.session,
@@ -42,10 +45,16 @@ def register():
                 email=form.email.data,
                 password=form.password.data,
                 client_address=client_address(),
+                on_email_taken=smtp and partial(account_mail.send_in_background, smtp),
             )
         except accounts.AccountError as exc:
             show_problems(form, exc.problems)
+        except accounts.RegistrationThrottled as exc:
+            form.form_errors.append(_("Too many registrations. Please wait before trying again."))
+            page = render_template("auth/register.html", form=form)
+            return page, 429, {"Retry-After": str(exc.retry_after)}
         else:
+            # The same answer whether the account was created or the name/e-mail was taken.
             flash(_("Thank you. An administrator must approve your account before you can use it."))
             return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
@@ -93,7 +102,14 @@ def logout():
 @bp.get("/account")
 @role_required(*ROLES)
 def account():
-    return render_template("auth/account.html", user=current_user)
+    listing = tokens.list_tokens(session=database.session, user=current_user._get_current_object())
+    return render_template(
+        "auth/account.html",
+        user=current_user,
+        tokens=listing,
+        revoke=ConfirmForm(),
+        revoke_url=lambda token: url_for("tokens.revoke", token_id=token.id),
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -112,6 +128,10 @@ def change_password():
             )
         except accounts.AccountError as exc:
             show_problems(form, exc.problems)
+        except login.LoginThrottled as exc:
+            form.form_errors.append(_("Too many failed attempts. Please wait before trying again."))
+            page = render_template("auth/change_password.html", form=form)
+            return page, 429, {"Retry-After": str(exc.retry_after)}
         else:
             start_session(user)  # the token changed: other sessions end, this one goes on
             flash(_("Your password has been changed."))

@@ -31,6 +31,7 @@ EXPLAINED_MAX = 20  # larger files: each row is explained when opened
 def batch():
     form = BatchForm()
     problems: list[str] = []
+    count = 0
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(MAX_BYTES + 1)
@@ -40,9 +41,9 @@ def batch():
             text = data.decode("utf-8-sig")
             samples = read_samples(text, name=upload.filename or "upload.csv", max_rows=MAX_ROWS)
         except UnicodeDecodeError:
-            problems = [f"{upload.filename}: the file is not UTF-8 text"]
+            problems, count = [f"{upload.filename}: the file is not UTF-8 text"], 1
         except FileRejected as exc:
-            problems = [str(p) for p in exc.problems]
+            problems, count = exc.lines(), len(exc.problems) + exc.omitted
         else:
             return _store(samples)
     status = 400 if problems or form.errors else 200
@@ -51,6 +52,7 @@ def batch():
         explained_max=EXPLAINED_MAX,
         form=form,
         problems=problems,
+        problem_count=count,
         max_rows=MAX_ROWS,
         max_megabytes=MAX_BYTES // (1024 * 1024),
     )
@@ -112,6 +114,7 @@ def _records(batch_id: str, action: str):
             record_id=batch_id,
             allowed=bool(records),
             client_address=client_address(),
+            record_ids=[record.id for record in records] if records else None,
         )
     if not records:
         abort(404)

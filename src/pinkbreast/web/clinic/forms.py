@@ -12,10 +12,11 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
+from pinkbreast import sample_refs
 from pinkbreast.features import BY_NAME, Feature
 from pinkbreast.numbers import NumberProblem, normalise, parse_decimal
 
-SAMPLE_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$"
+SAMPLE_REF_PATTERN = sample_refs.PATTERN
 
 
 def decimal_comma() -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -13,7 +12,7 @@ from flask_login import current_user
 from pinkbreast.features import BY_NAME, PROPERTIES, STATISTICS
 from pinkbreast.ml.data import load_reference
 from pinkbreast.ml.names import CHECK_INPUT
-from pinkbreast.services import history, outcomes, predictions, scoring
+from pinkbreast.services import history, outcomes, predictions, query_params, scoring
 from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
@@ -169,7 +168,11 @@ def record_outcome(prediction_id: int):
 def history_page():
     filters, page = _history_filter()
     listing = history.list_predictions(
-        session=database.session, user=_user(), filters=filters, page=page
+        session=database.session,
+        user=_user(),
+        filters=filters,
+        page=page,
+        client_address=client_address(),
     )
 
     def page_url(number: int) -> str:
@@ -184,20 +187,16 @@ def _history_filter() -> tuple[history.HistoryFilter, int]:
     args = request.args
     try:
         filters = history.HistoryFilter(
-            since=_date(args.get("since")),
-            until=_date(args.get("until")),
+            since=query_params.day(args, "since"),
+            until=query_params.day(args, "until"),
             zone=args.get("zone", ""),
             sample_ref=args.get("sample_ref", "")[:64],
             awaiting_outcome=args.get("awaiting") == "1",
         )
-        page = int(args.get("page", "1"))
-    except ValueError:
-        abort(400, _("Dates are written YYYY-MM-DD and the page is a whole number."))
+        page = query_params.page(args)
+    except query_params.InvalidParameter as error:
+        abort(400, f"{error.field}: {error.problem}")
     return filters, page
-
-
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 def _visible(prediction_id: int):

@@ -22,6 +22,10 @@ from pinkbreast.web.monitoring import bp
 MAX_BYTES = 8 * 1024 * 1024
 
 
+class FileTooLarge(ValueError):
+    """An upload over ``MAX_BYTES``: refused whole, with the limit stated."""
+
+
 class ImportForm(FlaskForm):
     file = FileField(_l("UCI wdbc.data or Kaggle-style CSV"), validators=[FileRequired()])
 
@@ -33,12 +37,18 @@ def data():
     if form.validate_on_submit():
         upload = form.file.data
         name = upload.filename or "upload.csv"
+        data = upload.read(MAX_BYTES + 1)
         try:
-            frame = parse_table(upload.read(MAX_BYTES).decode("utf-8-sig"), CASES, name=name)
+            if len(data) > MAX_BYTES:  # refused whole: never a silently truncated import
+                raise FileTooLarge
+            frame = parse_table(data.decode("utf-8-sig"), CASES, name=name)
+        except FileTooLarge:
+            limit = MAX_BYTES // (1024 * 1024)
+            problems = [_("%(name)s is larger than %(limit)d MiB.", name=name, limit=limit)]
         except UnicodeDecodeError:
             problems = [_("%(name)s is not UTF-8 text.", name=name)]
         except FileRejected as exc:
-            problems = [str(p) for p in exc.problems]
+            problems = exc.lines()
         else:
             report = import_cases(session=database.session, frame=frame, source=name)
             _audit("cases.import", f"{name}: {report.new} new, {report.updated} updated")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -39,19 +39,32 @@ class RevokeForm(FlaskForm):
 def index():
     form = TokenForm()
     created = None
+    refused = False
     if form.validate_on_submit():
-        created, _record = tokens.create_token(
-            session=database.session,
-            user=current_user._get_current_object(),
-            name=form.name.data,
-            days=form.days.data,
-            client_address=client_address(),
-        )
-        form = TokenForm(formdata=None)
+        cap = current_app.config["PINKBREAST_SETTINGS"].api_tokens_per_user
+        try:
+            created, _record = tokens.create_token(
+                session=database.session,
+                user=current_user._get_current_object(),
+                name=form.name.data,
+                days=form.days.data,
+                client_address=client_address(),
+                max_live=cap,
+            )
+        except tokens.TokenError:
+            refused = True
+            flash(_("You already hold %(cap)d live tokens: revoke one first.", cap=cap), "danger")
+        else:
+            form = TokenForm(formdata=None)
     listing = tokens.list_tokens(session=database.session, user=current_user._get_current_object())
     return render_template(
-        "tokens/index.html", form=form, created=created, tokens=listing, revoke=RevokeForm()
-    ), 400 if form.errors else 200
+        "tokens/index.html",
+        form=form,
+        created=created,
+        tokens=listing,
+        revoke=RevokeForm(),
+        revoke_url=lambda token: url_for("tokens.revoke", token_id=token.id),
+    ), 400 if form.errors or refused else 200
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
