@@ -25,6 +25,7 @@ from pinkbreast.ml.candidates import build_candidates
 from pinkbreast.ml.evaluate import Comparison, CVConfig, Progress, compare
 from pinkbreast.ml.metrics import reliability_bins
 from pinkbreast.ml.model_card import DECISION_FIGURE, render
+from pinkbreast.ml.names import CARD_CONTINUES
 from pinkbreast.ml.promise import Promise, measure
 from pinkbreast.ml.registration import (
     MODEL_NAME,
@@ -162,7 +163,7 @@ def version_description(card: str) -> str:
     whole card, which every run logs as ``model_card.md``."""
     if len(card) <= DESCRIPTION_MAX:
         return card
-    note = "\n\n*The card continues in the training run's artifact `model_card.md`.*\n"
+    note = "\n\n" + CARD_CONTINUES
     room = DESCRIPTION_MAX - len(note)
     cut = card.rfind("\n## ", 0, room)
     return card[: cut if cut > 0 else room] + note

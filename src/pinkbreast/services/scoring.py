@@ -18,7 +18,7 @@ from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import registry
 from pinkbreast.ml.evidence import Evidence, from_operating_point
 from pinkbreast.ml.inputs import InvalidInput, matrix
-from pinkbreast.ml.names import MODEL_NAME
+from pinkbreast.ml.names import CARD_CONTINUES, MODEL_NAME
 from pinkbreast.ml.unusual import Finding, diagnose
 
 __all__ = [
@@ -86,13 +86,26 @@ def check_input_finding(values: Mapping[str, float], *, tracking_uri: str) -> Fi
 
 @lru_cache(maxsize=8)
 def _model_card(tracking_uri: str, version: str) -> str:
-    """The registered version's model card (Markdown); it never changes for a version."""
+    """The registered version's model card (Markdown); it never changes for a version.
+
+    A card too long for MLflow's description column is stored cut (see
+    :func:`pinkbreast.ml.train.version_description`): the whole card is the training run's
+    ``model_card.md``."""
+    import mlflow
     from mlflow import MlflowClient
 
-    return (
-        MlflowClient(tracking_uri=tracking_uri).get_model_version(MODEL_NAME, version).description
-        or ""
-    )
+    registered = MlflowClient(tracking_uri=tracking_uri).get_model_version(MODEL_NAME, version)
+    card = registered.description or ""
+    if card.endswith(CARD_CONTINUES) and registered.run_id:
+        try:
+            path = mlflow.artifacts.download_artifacts(
+                run_id=registered.run_id, artifact_path="model_card.md", tracking_uri=tracking_uri
+            )
+        except (mlflow.exceptions.MlflowException, OSError):
+            return card  # the cut card still says where the rest is
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    return card
 
 
 def model_summary(*, tracking_uri: str) -> dict:
