@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
+if TYPE_CHECKING:  # config imports this module: `pinkbreast predict` must not load SQLAlchemy
+    import sqlalchemy as sa
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -31,6 +33,8 @@ def private_folder(path: Path) -> None:
 def private_sqlite(url: str | sa.URL) -> None:
     """Create the file of a SQLite URL with mode 0600 before SQLite does (it would use 0644);
     SQLite gives its -wal and -shm files the database file's mode."""
+    import sqlalchemy as sa
+
     url = sa.make_url(url)
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return

@@ -7,6 +7,8 @@ import hashlib
 from mlflow import MlflowClient
 
 from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.ml.train import version_description
+from pinkbreast.services import scoring
 
 FIGURES = {"confusion_matrix.png", "roc.png", "precision_recall.png", "reliability.png"}
 
@@ -58,7 +60,10 @@ def test_parent_run_records_provenance_card_and_importance(trained, reference):
     assert tags["promise_kept"] == str(not promise.shortfalls()).lower()
     assert all(shortfall in text for shortfall in promise.shortfalls())
     version = client.get_model_version("pinkbreast", report.version)
-    assert version.description == text == report.model_card
+    # the description holds the card, cut to MLflow's 5,000 characters when longer; the
+    # application shows the whole card
+    assert version.description == version_description(text) and text == report.model_card
+    assert scoring.model_summary(tracking_uri=uri)["card"] == text
 
 
 def test_one_nested_run_per_candidate_with_intervals_and_figures(trained):
