@@ -6,10 +6,10 @@ import argparse
 import shutil
 from pathlib import Path
 
-from benchmarks import batch, inference, instance, report, reports, serving, spark, training
+from benchmarks import audit, batch, inference, instance, report, reports, serving, spark, training
 from benchmarks.common import say
 
-PARTS = ("training", "inference", "serving", "batch", "spark", "reports")
+PARTS = ("training", "inference", "serving", "batch", "spark", "reports", "audit")
 
 
 def main() -> None:
@@ -44,19 +44,20 @@ def main() -> None:
         bench = instance.create()
         if "training" not in parts:
             parts.insert(0, "training")
+    quick = options.quick
+    runners = {
+        "training": lambda: training.run(bench, full=not quick),
+        "inference": lambda: inference.run(bench),
+        "serving": lambda: serving.run(bench, seconds=3 if quick else 10),
+        "batch": lambda: batch.run(bench, rows=10_000 if quick else batch.ROWS),
+        "spark": lambda: spark.run(bench, quick=quick),
+        "reports": lambda: reports.run(bench),
+        "audit": lambda: audit.run(bench),
+    }
     try:
-        if "training" in parts:
-            training.run(bench, full=not options.quick)
-        if "inference" in parts:
-            inference.run(bench)
-        if "serving" in parts:
-            serving.run(bench, seconds=3 if options.quick else 10)
-        if "batch" in parts:
-            batch.run(bench, rows=10_000 if options.quick else batch.ROWS)
-        if "spark" in parts:
-            spark.run(bench, quick=options.quick)
-        if "reports" in parts:
-            reports.run(bench)
+        for part in PARTS:  # in this order, whatever the order asked
+            if part in parts:
+                runners[part]()
     finally:
         if not options.keep and not options.instance:
             shutil.rmtree(bench.folder, ignore_errors=True)

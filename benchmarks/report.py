@@ -19,8 +19,8 @@ def _goal(ok: bool) -> str:
 
 
 def write() -> str:
-    serving, inference, batch, training, spark, reports = (
-        _load(n) for n in ("serving", "inference", "batch", "training", "spark", "reports")
+    serving, inference, batch, training, spark, reports, audit = (
+        _load(n) for n in ("serving", "inference", "batch", "training", "spark", "reports", "audit")
     )
     lines = ["# Benchmarks", ""]
     first = next(r for r in (serving, inference, batch, training, spark) if r)
@@ -47,6 +47,8 @@ def write() -> str:
         lines += _spark(spark)
     if reports:
         lines += _reports(reports)
+    if audit:
+        lines += _audit(audit)
     if training:
         lines += _training(training)
     SUMMARY.write_text("\n".join(lines) + "\n")
@@ -288,6 +290,23 @@ def _crossover(cross: dict, result: dict) -> str:
         f"per row; Spark matches its rate with about {cross['executors_to_match_cli']:.0f} "
         f"executors like this {result['master']} (linear scaling assumed)." + beyond
     )
+
+
+def _audit(result: dict) -> list[str]:
+    audited, plain = result["audited_ms"], result["read_only_ms"]
+    return [
+        "## Audited list reads (issue 17)",
+        "",
+        f"One page of a clinician's predictions ({result['stored']} stored), read as the history "
+        "page and `GET /api/v1/predictions` read it — with its `prediction.list` audit row (actor, "
+        f"filters, ids returned) in the same transaction — {result['pages']} times, alternating "
+        f"with the same read without the row: median {audited['median']:.2f} ms against "
+        f"{plain['median']:.2f} ms (×{result['ratio_median']:.2f}); p95 {audited['p95']:.2f} "
+        f"against {plain['p95']:.2f} ms. MariaDB, load average "
+        f"{result['machine']['load_average_at_start']:.1f} on {result['machine']['cpus']} CPUs "
+        "when the part started.",
+        "",
+    ]
 
 
 def _reports(result: dict) -> list[str]:
