@@ -94,10 +94,7 @@ def _evidence(record: PredictionRecord, tracking_uri: str | None) -> Evidence | 
     """What the model version that made the prediction was learnt from, when it is known."""
     if tracking_uri is None:
         return None
-    try:
-        return scoring.evidence(record.model_version, tracking_uri=tracking_uri)
-    except scoring.ModelUnavailable:
-        return None
+    return scoring.evidence(record.model_version, tracking_uri=tracking_uri)
 
 
 def _at(generated_at: datetime | None) -> datetime:

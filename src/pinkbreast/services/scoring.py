@@ -70,9 +70,13 @@ def champion(tracking_uri: str) -> registry.Champion:
 
 
 def evidence(version: str | None = None, *, tracking_uri: str) -> Evidence | None:
-    """The evidence behind the champion (None when ``version`` is not the champion's: a
-    prediction made by an earlier version is not described with another's figures)."""
-    model = champion(tracking_uri)
+    """The evidence behind the champion; None when ``version`` is not the champion's (a
+    prediction made by an earlier version is not described with another's figures) or when no
+    champion can be loaded (the evidence line is then left out, never the answer)."""
+    try:
+        model = champion(tracking_uri)
+    except ModelUnavailable:
+        return None
     if version is not None and version != model.version:
         return None
     return from_operating_point(model.operating_point)

@@ -104,10 +104,7 @@ def create_predictions():
 
 def _evidence(version: str) -> dict | None:
     """The evidence behind ``version`` (None when it is not the champion's)."""
-    try:
-        described = scoring.evidence(version, tracking_uri=_tracking_uri())
-    except scoring.ModelUnavailable:
-        return None
+    described = scoring.evidence(version, tracking_uri=_tracking_uri())
     prevalence = current_app.config["PINKBREAST_SETTINGS"].local_prevalence
     return None if described is None else described.to_dict(prevalence)
 

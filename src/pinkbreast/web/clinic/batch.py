@@ -147,10 +147,7 @@ def batch_download(batch_id: str):
 
 def _evidence_line(version: str) -> str:
     settings = current_app.config["PINKBREAST_SETTINGS"]
-    try:
-        evidence = scoring.evidence(version, tracking_uri=settings.mlflow_tracking_uri)
-    except scoring.ModelUnavailable:
-        return ""
+    evidence = scoring.evidence(version, tracking_uri=settings.mlflow_tracking_uri)
     return "" if evidence is None else evidence.line(settings.local_prevalence)
 
 

@@ -115,11 +115,8 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
         chart = contribution_chart(explanation["top"], record.feature_values(), _lang())
     finding, evidence_line = None, None
     settings = current_app.config["PINKBREAST_SETTINGS"]
-    try:
-        if evidence := scoring.evidence(record.model_version, tracking_uri=_tracking_uri()):
-            evidence_line = evidence.line(settings.local_prevalence, _lang())
-    except scoring.ModelUnavailable:
-        pass
+    if evidence := scoring.evidence(record.model_version, tracking_uri=_tracking_uri()):
+        evidence_line = evidence.line(settings.local_prevalence, _lang())
     if record.zone == CHECK_INPUT:
         try:
             finding = scoring.check_input_finding(
