@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 
-from pinkbreast.db.models import PredictionRecord
 from pinkbreast.services import scoring
-from pinkbreast.services.monitoring import alerts, drift, performance
+from pinkbreast.services.monitoring import alerts, drift, performance, volume
 from pinkbreast.web.access import role_required
 from pinkbreast.web.extensions import database
 from pinkbreast.web.monitoring import bp, charts
@@ -37,11 +35,7 @@ def dashboard():
     session = database.session
     perf = performance.performance(session, monitoring.window)
     series = performance.over_time(session, monitoring.window)
-    counts = dict(
-        session.execute(
-            sa.select(PredictionRecord.zone, sa.func.count()).group_by(PredictionRecord.zone)
-        ).all()
-    )
+    counts = volume.by_zone(volume.zone_counts(session))
     n_recent, drift_rows = drift.drift_report(session=session, settings=monitoring.drift)
     labels = _labels()
     return render_template(
