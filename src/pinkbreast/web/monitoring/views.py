@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 
+from pinkbreast.features import BY_NAME
 from pinkbreast.services import scoring
 from pinkbreast.services.monitoring import alerts, drift, performance, volume
 from pinkbreast.web.access import role_required
@@ -43,8 +45,16 @@ def dashboard():
         perf=perf["all"],
         per_version={k: v for k, v in perf.items() if k != "all"},
         monitoring=monitoring,
-        trend=charts.performance_over_time(series, monitoring.recall_threshold, labels),
-        volume=charts.volume_by_zone(counts, labels),
+        # no chart without data: empty axes say nothing and cost half a second to draw
+        trend=(
+            charts.performance_over_time(series, monitoring.recall_threshold, labels)
+            if any(perf.confirmed for _end, perf in series)
+            else None
+        ),
+        volume=charts.volume_by_zone(counts, labels) if any(counts.values()) else None,
+        labels=labels,
+        features=BY_NAME,
+        lang=str(get_locale() or "en"),
         counts=counts,
         confusion=charts.confusion(perf["all"]),
         n_recent=n_recent,
