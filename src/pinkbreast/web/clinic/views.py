@@ -7,6 +7,7 @@ import dataclasses
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pinkbreast.features import BY_NAME, PROPERTIES, STATISTICS
@@ -16,9 +17,17 @@ from pinkbreast.services import history, outcomes, predictions, query_params, sc
 from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
-from pinkbreast.web.clinic.charts import contribution_chart
+from pinkbreast.web.clinic.explanation import explanation_view
 from pinkbreast.web.clinic.forms import OutcomeForm, parse_number, prediction_form
 from pinkbreast.web.extensions import client_address, database
+
+READINGS = {
+    "benign": _l("typical of benign cases"),
+    "malignant": _l("typical of malignant cases"),
+    "both": _l("seen in both"),
+    "between": _l("between the two"),
+    "beyond": _l("beyond both ranges"),
+}
 
 
 def _tracking_uri() -> str:
@@ -140,9 +149,9 @@ def result(prediction_id: int):
 
 def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
     explanation = record.explanation_data
-    chart = None
+    why = None
     if explanation:
-        chart = contribution_chart(explanation["top"], record.feature_values(), _lang())
+        why = explanation_view(explanation, record.feature_values(), record.probability)
     finding, evidence_line = None, None
     settings = current_app.config["PINKBREAST_SETTINGS"]
     if evidence := scoring.evidence(record.model_version, tracking_uri=_tracking_uri()):
@@ -160,7 +169,8 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
         finding=finding,
         evidence_line=evidence_line,
         explanation=explanation,
-        chart=chart,
+        why=why,
+        readings=READINGS,
         outcome_form=outcome_form,
         features=BY_NAME,
         lang=_lang(),
