@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from pinkbreast.db.session import transaction
-from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.features import BY_NAME, FEATURE_NAMES
 from pinkbreast.ml.names import ZONES
 from pinkbreast.ml.tables import FileRejected
 from pinkbreast.services import audit, history, predictions, scoring
@@ -133,6 +134,8 @@ def batch_result(batch_id: str):
         counts=counts,
         batch_id=batch_id,
         shown=SHOWN,
+        features=BY_NAME,
+        lang=str(get_locale() or "en"),
     )
 
 
