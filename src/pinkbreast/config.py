@@ -19,6 +19,7 @@ from pathlib import Path
 from argon2 import Parameters, profiles
 
 from pinkbreast.private_files import private_folder
+from pinkbreast.redaction import redacted_repr
 from pinkbreast.services.monitoring.settings import MonitoringSettings, monitoring_from
 
 ENVIRONMENTS = ("development", "production")
@@ -56,6 +57,14 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    def __repr__(self) -> str:
+        return redacted_repr(
+            self, hidden=_SECRET_FIELDS, urls=frozenset({"database_url", "mlflow_tracking_uri"})
+        )
+
+
+_SECRET_FIELDS = frozenset({"secret_key", "metrics_token"})
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
