@@ -114,3 +114,26 @@ def _served(raw, calibration):
     from pinkbreast.ml.fastpath.served import calibrate
 
     return calibrate(raw, calibration)
+
+
+def test_the_method_is_registered_with_the_model_version_and_given_with_each_explanation(
+    trained, champion, case
+):
+    """``explanation_method`` tag and ``explanation.json`` artifact: the line every
+    explanation carries (and the page, API, CSV and CLI state)."""
+    import json
+    from pathlib import Path
+
+    from mlflow import MlflowClient
+
+    from pinkbreast.ml.names import MODEL_NAME
+
+    uri, _ = trained
+    version = MlflowClient(tracking_uri=uri).get_model_version(MODEL_NAME, champion.version)
+    explanation = champion.explain(case(842302))
+    assert version.tags["explanation_method"] == explanation.method
+    stored = Path(champion.served.artifact_paths["pipeline"]).with_name("explanation.json")
+    document = json.loads(stored.read_text())
+    assert document == {"method": explanation.method, "exact": True, "bound": 0.0,
+                        "space": document["space"], "background_rows": 40}  # fmt: skip
+    assert explanation.exact and explanation.bound == 0.0
