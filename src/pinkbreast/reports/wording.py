@@ -41,6 +41,7 @@ WORDS: dict[str, dict[str, str]] = {
         "why_note": "SHAP contributions in percentage points of probability, from the estimate "
         "for the reference cases' average ({base}). Solid bars push towards malignant, "
         "hatched bars towards benign.",
+        "why_method": "Method: {method}.",
         "why_none": "No explanation was computed for this prediction.",
         "towards_benign": "← benign",
         "towards_malignant": "malignant →",
@@ -99,6 +100,7 @@ WORDS: dict[str, dict[str, str]] = {
         "why_note": "Contributions SHAP en points de pourcentage de probabilité, à partir de "
         "l’estimation pour la moyenne des cas de référence ({base}). Barres pleines : vers malin ; "
         "barres hachurées : vers bénin.",
+        "why_method": "Méthode : {method}.",
         "why_none": "Aucune explication n’a été calculée pour cette prédiction.",
         "towards_benign": "← bénin",
         "towards_malignant": "malin →",
