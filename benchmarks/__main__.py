@@ -6,10 +6,21 @@ import argparse
 import shutil
 from pathlib import Path
 
-from benchmarks import audit, batch, inference, instance, report, reports, serving, spark, training
+from benchmarks import (
+    audit,
+    batch,
+    explained,
+    inference,
+    instance,
+    report,
+    reports,
+    serving,
+    spark,
+    training,
+)
 from benchmarks.common import say
 
-PARTS = ("training", "inference", "serving", "batch", "spark", "reports", "audit")
+PARTS = ("training", "explained", "inference", "serving", "batch", "spark", "reports", "audit")
 
 
 def main() -> None:
@@ -48,6 +59,7 @@ def main() -> None:
     runners = {
         "training": lambda: training.run(bench, full=not quick),
         "inference": lambda: inference.run(bench),
+        "explained": lambda: explained.run(bench, seconds=3 if quick else 10),
         "serving": lambda: serving.run(bench, seconds=3 if quick else 10),
         "batch": lambda: batch.run(bench, rows=10_000 if quick else batch.ROWS),
         "spark": lambda: spark.run(bench, quick=quick),

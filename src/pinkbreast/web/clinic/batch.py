@@ -24,7 +24,6 @@ from pinkbreast.web.extensions import client_address, database
 MAX_ROWS = 10_000
 MAX_BYTES = 8 * 1024 * 1024
 SHOWN = 200
-EXPLAINED_MAX = 20  # larger files: each row is explained when opened
 
 
 @bp.route("/batch", methods=["GET", "POST"])
@@ -50,7 +49,6 @@ def batch():
     status = 400 if problems or form.errors else 200
     page = render_template(
         "clinic/batch.html",
-        explained_max=EXPLAINED_MAX,
         form=form,
         problems=problems,
         problem_count=count,
@@ -66,7 +64,7 @@ def _store(samples):
         user=current_user._get_current_object(),
         client_address=client_address(),
         source="batch",
-        explain=len(samples) <= EXPLAINED_MAX,
+        explain=True,  # every row, stored with its reasons
     )
     records = predictions.create_predictions(
         session=database.session,
