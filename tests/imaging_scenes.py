@@ -66,8 +66,9 @@ def encode(image: np.ndarray, fmt: str = "PNG", **options) -> bytes:
 
 
 def many_nuclei(seed: int = 0, size=(768, 1024), count: int = 30) -> np.ndarray:
-    """A colourless field of ``count`` separate, irregular nuclei (radius 10–20 px)."""
+    """A grey field of ``count`` separate, irregular, textured nuclei (radius 10–20 px)."""
     rng = np.random.default_rng(seed)
+    grain = rng.normal(NUCLEUS + 10, 8.0, size=size).round().clip(0, 255)
     shapes, centres = [], []
     while len(shapes) < count:
         centre = rng.uniform([40, 40], [size[1] - 40, size[0] - 40])
@@ -76,4 +77,4 @@ def many_nuclei(seed: int = 0, size=(768, 1024), count: int = 30) -> np.ndarray:
         radius, lobes = rng.uniform(10, 20), int(rng.integers(3, 7))
         shapes.append(star(centre, radius, lobes, depth=rng.uniform(0.0, 0.15)))
         centres.append(centre)
-    return field(shapes, size=size)
+    return field(shapes, size=size, fill=lambda rows, cols: grain[rows, cols])
