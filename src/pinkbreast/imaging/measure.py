@@ -9,6 +9,7 @@ import numpy as np
 from scipy import ndimage as ndi
 from skimage.draw import polygon
 
+from pinkbreast import __version__
 from pinkbreast.imaging import contours, scale
 from pinkbreast.imaging.detection import detect, nuclear_signal
 from pinkbreast.imaging.properties import measure_nucleus
@@ -18,6 +19,12 @@ from pinkbreast.imaging.summary import summarise
 
 VERSION = "1"  # of the measuring method: changes whenever a formula or parameter does
 MIN_NUCLEI = 10  # fewer accepted nuclei and the summaries (above all "worst") are shaky
+NOTICE = (
+    "Measured from the image by Pink Breast, not by Xcyt: the model was trained on Xcyt's "
+    "measurements, and another microscope, stain, camera, scale or program may shift them "
+    "systematically. Until this site's own confirmed image-derived cases show adequate "
+    "performance, read the result with that in mind."
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,25 @@ class Measurement:
     @property
     def too_few(self) -> bool:
         return len(self.accepted) < MIN_NUCLEI
+
+    def to_dict(self) -> dict:
+        """Everything a client needs to show and check the measurement (JSON-ready)."""
+        features = self.features
+        return {
+            "image_sha256": self.sha256,
+            "width": self.width,
+            "height": self.height,
+            "pixel_size_um": self.pixel_size_um,
+            "method_version": self.version,
+            "code_version": __version__,
+            "nuclei": [n.to_dict() for n in self.nuclei],
+            "excluded": sorted(self.excluded),
+            "accepted": len(self.accepted),
+            "minimum_nuclei": MIN_NUCLEI,
+            "too_few_nuclei": self.too_few,
+            "features": features,
+            "notice": NOTICE,
+        }
 
     def excluding(self, numbers: Iterable[int]) -> Measurement:
         known = {n.number for n in self.nuclei}
