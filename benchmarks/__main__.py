@@ -6,10 +6,22 @@ import argparse
 import shutil
 from pathlib import Path
 
-from benchmarks import audit, batch, inference, instance, report, reports, serving, spark, training
+from benchmarks import (
+    audit,
+    batch,
+    imaging,
+    inference,
+    instance,
+    report,
+    reports,
+    serving,
+    spark,
+    training,
+)
 from benchmarks.common import say
 
-PARTS = ("training", "inference", "serving", "batch", "spark", "reports", "audit")
+PARTS = ("training", "inference", "serving", "batch", "spark", "reports", "audit", "imaging")
+STANDALONE = {"imaging"}  # parts that need no instance, model or database
 
 
 def main() -> None:
@@ -38,6 +50,10 @@ def main() -> None:
     )
     options = parser.parse_args()
     parts = options.only or list(PARTS)
+    if set(parts) <= STANDALONE:
+        imaging.run(repeats=3 if options.quick else imaging.REPEATS)
+        say(f"summary written to {report.write()}")
+        return
     if options.instance:
         bench = instance.reuse(options.instance)
     else:
@@ -53,6 +69,7 @@ def main() -> None:
         "spark": lambda: spark.run(bench, quick=quick),
         "reports": lambda: reports.run(bench),
         "audit": lambda: audit.run(bench),
+        "imaging": lambda: imaging.run(repeats=3 if quick else imaging.REPEATS),
     }
     try:
         for part in PARTS:  # in this order, whatever the order asked
