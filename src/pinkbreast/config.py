@@ -52,6 +52,9 @@ class Settings:
     # every answer (pinkbreast.ml.evidence); None: the training cases' prevalence.
     local_prevalence: float | None = None
     fhir_base: str = DEFAULT_FHIR_BASE  # names the FHIR code systems and identifiers
+    # Administrators needed to change the served model: 2 (one proposes, another approves) or
+    # 1 (a single-person installation: the proposer may approve, with a warning).
+    promotion_reviewers: int = 2
 
     @property
     def is_production(self) -> bool:
@@ -91,6 +94,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         metrics_allow=_networks(environ.get("PINKBREAST_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
         local_prevalence=_number(environ, "PINKBREAST_LOCAL_PREVALENCE", None, 0.001, 0.999, float),
         fhir_base=_fhir_base(environ.get("PINKBREAST_FHIR_BASE", "").strip()),
+        promotion_reviewers=_integer(environ, "PINKBREAST_PROMOTION_REVIEWERS", 2, 1, 2),
     )
 
 
