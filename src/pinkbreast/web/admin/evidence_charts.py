@@ -45,5 +45,5 @@ def differences_chart(comparison) -> str:
     axes.axvline(-comparison.margin, color="#607d8b", ls="--", lw=0.8)
     axes.set_yticks(range(len(rows)), [label for label, _d in rows])
     axes.invert_yaxis()
-    axes.set_xlabel(_("challenger - champion (paired 95% interval)"))
+    axes.set_xlabel(_("challenger - champion (paired 95 percent interval)"))
     return _uri(figure)
