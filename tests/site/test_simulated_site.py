@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from pinkbreast.cli import cli
-from pinkbreast.db.models import AuditEvent, Outcome, PredictionRecord
+from pinkbreast.db.models import AuditEvent, PredictionRecord
 from pinkbreast.db.session import session_factory
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import aliases, registry
@@ -29,17 +29,8 @@ from pinkbreast.services import predictions
 from pinkbreast.services.cases import import_cases
 from pinkbreast.services.validation import site_validation
 from pinkbreast.web import create_app
+from tests.site.simulation import scored_and_confirmed, shifted_site
 from tests.web_fixtures import TEST_HASH, Auth, make_account
-
-SIZE = [n for n in FEATURE_NAMES if n.split("_")[0] in ("radius", "perimeter", "area")]
-SITE_CASES = 200
-
-
-def shifted_site():
-    """200 reference patients measured by a pipeline that over-sizes nuclei by 15%."""
-    site = load_reference().sample(n=SITE_CASES, random_state=7).reset_index(drop=True)
-    site[SIZE] = site[SIZE] * 1.15
-    return site
 
 
 @pytest.fixture
@@ -72,18 +63,7 @@ def test_a_shifted_site_gets_a_reviewed_challenger_that_recovers_sensitivity(
 
     # The site scores its patients with champion version 1, then pathology confirms them.
     site = shifted_site()
-    stored = predictions.create_predictions(
-        session=session,
-        request=predictions.Request(user=anna, source="batch", explain=False),
-        samples=[predictions.Sample(row) for row in site[list(FEATURE_NAMES)].to_dict("records")],
-        tracking_uri=site_store,
-    )
-    first_ids = [r.id for r in stored.records]
-    with session.begin():
-        for record, diagnosis in zip(stored.records, site["diagnosis"], strict=True):
-            session.add(Outcome(prediction_id=record.id, diagnosis=diagnosis,
-                                confirmed_on=record.created_at.date(), note="",
-                                recorded_by_id=anna.id))  # fmt: skip
+    first_ids = scored_and_confirmed(session, anna, site, site_store)
     a, b = auth.client_for("anna"), auth.client_for("boris")
 
     # Adopted from the admin page.

@@ -31,7 +31,10 @@ def verdict(group: GroupFigures) -> str:
             f"About {group.needed_malignant} more malignant and {group.needed_benign} more "
             "benign confirmed cases are needed."
         )
-    return f"Both 95% intervals are narrower than {group.width:g}."
+    return (
+        f"Both 95% intervals are narrower than {group.width:g}: sensitivity "
+        f"{proportion_text(group.sensitivity)}, specificity {proportion_text(group.specificity)}."
+    )
 
 
 def summary_lines(result: SiteValidation) -> list[str]:
@@ -80,7 +83,8 @@ def render(result: SiteValidation) -> str:
     figure = ""
     if result.overall.n:
         title = "Reliability on site cases (n per bin)"
-        figure = _png(decision_range_figure(result.overall.reliability, title))
+        bins = result.overall.reliability
+        figure = _png(decision_range_figure(bins, title, "mean predicted probability"))
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     return (
         f"<!doctype html><html lang='en'><meta charset='utf-8'><title>Site validation</title>"

@@ -18,7 +18,8 @@ def _uri(figure) -> str:
 def reliability_chart(bins) -> str:
     from pinkbreast.ml.figures import decision_range_figure
 
-    return _uri(decision_range_figure(bins, _("Reliability on the site's cases (n per bin)")))
+    title = _("Reliability on the site's cases (n per bin)")
+    return _uri(decision_range_figure(bins, title, _("mean predicted probability")))
 
 
 def differences_chart(comparison) -> str:
