@@ -122,6 +122,15 @@ def split_xy(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return X, diagnosis_to_target(frame["diagnosis"].reset_index(drop=True))
 
 
+def outer_splits(frame: pd.DataFrame, y: np.ndarray, config: CVConfig, strata: str | None):
+    """The outer (train, test) index pairs, stratified by diagnosis (x ``strata``)."""
+    outer = RepeatedStratifiedKFold(
+        n_splits=config.folds, n_repeats=config.repeats, random_state=config.seed
+    )
+    groups = y if strata is None else y.astype(str) + "/" + frame[strata].astype(str).to_numpy()
+    return list(outer.split(frame, groups))
+
+
 def compare(
     frame: pd.DataFrame,
     candidates: list[Candidate],
@@ -140,11 +149,7 @@ def compare(
     """
     frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
     X, y = split_xy(frame)
-    outer = RepeatedStratifiedKFold(
-        n_splits=config.folds, n_repeats=config.repeats, random_state=config.seed
-    )
-    groups = y if strata is None else y.astype(str) + "/" + frame[strata].astype(str).to_numpy()
-    splits = list(outer.split(X, groups))
+    splits = outer_splits(frame, y, config, strata)
     jobs = [
         delayed(run_fold)(
             cand,
