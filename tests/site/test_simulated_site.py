@@ -29,6 +29,7 @@ from pinkbreast.services import predictions
 from pinkbreast.services.cases import import_cases
 from pinkbreast.services.validation import site_validation
 from pinkbreast.web import create_app
+from tests.clinic.test_french_pages import DOT_DECIMAL, visible_text
 from tests.site.simulation import scored_and_confirmed, shifted_site
 from tests.web_fixtures import TEST_HASH, Auth, make_account
 
@@ -105,6 +106,9 @@ def test_a_shifted_site_gets_a_reviewed_challenger_that_recovers_sensitivity(
     approved = b.post(f"/admin/challenger/{proposal_id}/approve", data={"csrf_token": token_b},
                       follow_redirects=True)  # fmt: skip
     assert "the challenger is now the champion" in approved.get_data(as_text=True)
+    for path in ("/admin/validation", "/admin/challenger"):  # French numbers the French way
+        french = b.get(path, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+        assert 'lang="fr"' in french and DOT_DECIMAL.findall(visible_text(french)) == [], path
 
     # Served without a restart; older predictions keep the version that made them.
     assert registry.champion(site_store).version == "2"

@@ -45,6 +45,7 @@ def _latest_outcomes(since: date | None) -> sa.Select:
         sa.select(PredictionRecord, Outcome)
         .join(Outcome, Outcome.prediction_id == PredictionRecord.id)
         .where(Outcome.id.in_(sa.select(latest.c.outcome_id)))
+        .where(PredictionRecord.demonstration.is_(False))  # examples are not patients
         .order_by(PredictionRecord.id)
     )
     return query if since is None else query.where(Outcome.confirmed_on >= since)
@@ -85,7 +86,7 @@ def adopt_confirmed(
             action="cases.adopt",
             actor=actor,
             actor_name=actor_name,
-            record_type="cases",
+            record_type="site_cases",
             client_address=client_address,
             detail=f"{new} new, {updated} updated, {unchanged} unchanged"
             + (f"; confirmed since {since.isoformat()}" if since else ""),

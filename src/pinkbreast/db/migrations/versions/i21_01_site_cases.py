@@ -7,7 +7,7 @@ cases. ``model_promotions`` records proposed, approved, rejected and rolled-back
 served model; at most one proposal is open (unique ``open_key``).
 
 Revision ID: i21_01_site_cases
-Revises: i17_01_audit_read_ids
+Revises: i16_01_demonstration_predictions
 Create Date: 2026-12-04
 """
 
@@ -21,7 +21,7 @@ TIMESTAMP = sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysq
 ORIGINS = "'reference', 'typed', 'imported', 'api', 'image'"
 
 revision: str = "i21_01_site_cases"
-down_revision: str | None = "i17_01_audit_read_ids"
+down_revision: str | None = "i16_01_demonstration_predictions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
