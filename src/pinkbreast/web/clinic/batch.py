@@ -20,6 +20,7 @@ from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
 from pinkbreast.web.clinic.forms import BatchForm
 from pinkbreast.web.extensions import client_address, database
+from pinkbreast.web.file_problems import problem_lines
 
 MAX_ROWS = 10_000
 MAX_BYTES = 8 * 1024 * 1024
@@ -41,9 +42,10 @@ def batch():
             text = data.decode("utf-8-sig")
             samples = read_samples(text, name=upload.filename or "upload.csv", max_rows=MAX_ROWS)
         except UnicodeDecodeError:
-            problems, count = [f"{upload.filename}: the file is not UTF-8 text"], 1
+            problems = [_("%(name)s is not UTF-8 text.", name=upload.filename or "upload.csv")]
+            count = 1
         except FileRejected as exc:
-            problems, count = exc.lines(), len(exc.problems) + exc.omitted
+            problems, count = problem_lines(exc), len(exc.problems) + exc.omitted
         else:
             return _store(samples)
     status = 400 if problems or form.errors else 200
