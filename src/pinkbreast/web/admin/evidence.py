@@ -12,7 +12,11 @@ from pinkbreast.services import promotions, site_cases
 from pinkbreast.services.validation import site_validation
 from pinkbreast.web.access import role_required
 from pinkbreast.web.admin import bp
-from pinkbreast.web.admin.evidence_charts import differences_chart, reliability_chart
+from pinkbreast.web.admin.evidence_charts import (
+    differences_chart,
+    reliability_chart,
+    site_figures,
+)
 from pinkbreast.web.admin.forms import AdoptForm
 from pinkbreast.web.auth.forms import ConfirmForm
 from pinkbreast.web.extensions import client_address, database
@@ -98,6 +102,7 @@ def challenger():
         challenger=aliases.version_of(uri, "challenger"),
         comparison=comparison,
         chart=differences_chart(comparison) if comparison else None,
+        site_charts=site_figures(comparison) if comparison else [],
         proposal=promotions.open_proposal(session=session),
         history=promotions.history(session=session),
         reviewers=settings.promotion_reviewers,
