@@ -3,6 +3,7 @@ database; a failed training says so and leaves the champion untouched."""
 
 import time
 
+import pytest
 import sqlalchemy as sa
 
 from pinkbreast.db.models import TrainingJob
@@ -12,10 +13,16 @@ from pinkbreast.ml.data import load_reference
 from pinkbreast.services.cases import import_cases
 
 
-def test_a_failed_background_training_says_so_and_leaves_the_champion(
-    app, app_settings, auth, actors
-):
+@pytest.fixture
+def session(app_settings):
     session = session_factory(app_settings.database_url)()
+    yield session
+    session.close()
+
+
+def test_a_failed_background_training_says_so_and_leaves_the_champion(
+    app, app_settings, auth, actors, session
+):
     import_cases(session=session, frame=load_reference().head(40), source="wdbc")
     champion = aliases.version_of(app_settings.mlflow_tracking_uri, "champion")
     client = auth.client_for("admin")
@@ -30,6 +37,7 @@ def test_a_failed_background_training_says_so_and_leaves_the_champion(
     deadline = time.monotonic() + 120
     job = None
     while time.monotonic() < deadline:
+        session.rollback()  # a fresh snapshot each time (MariaDB reads are repeatable)
         job = session.scalar(sa.select(TrainingJob).execution_options(populate_existing=True))
         if job.status != "running":
             break
@@ -39,4 +47,3 @@ def test_a_failed_background_training_says_so_and_leaves_the_champion(
     assert aliases.version_of(app_settings.mlflow_tracking_uri, "champion") == champion
     page = client.get("/admin/challenger").get_data(as_text=True)
     assert "The last training failed. The champion is untouched." in page
-    session.close()
