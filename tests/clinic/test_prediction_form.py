@@ -43,7 +43,9 @@ def test_malignant_case_is_stored_and_shown_explained(alice, settings):
             "</table>", page.index('id="explanation-table"')
         )
     ]
-    assert table.count('<svg class="pb-bar"') >= 6  # the main contributions and "other", drawn
+    assert table.count('<svg class="pb-bar"') == 31  # all 30 contributions and "other", drawn
+    others = table[table.index('id="other-rows"') :]
+    assert others.count("<tr>") == 25  # the rest, listed under "other measurements"
     assert "Decision support only" in page
     actions = _audit_actions(settings.database_url)
     assert ("prediction.create", "allowed") in actions and ("prediction.view", "allowed") in actions

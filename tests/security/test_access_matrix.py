@@ -87,6 +87,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET", "api.openapi_json"): EVERYONE(200),
     ("GET", "tokens.api_docs"): (LOGIN, 403, 200, 200, 200, 200),
     ("POST", "api.create_predictions"): API,
+    ("POST", "api.create_measurement"): API,
     ("GET", "api.list_predictions"): API,
     ("GET", "api.get_prediction"): API,
     ("PUT", "api.put_outcome"): API,

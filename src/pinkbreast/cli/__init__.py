@@ -17,6 +17,7 @@ COMMANDS = {
     "data": "data:data",
     "db": "db:db",
     "eda": "ml:eda",
+    "measure": "measure:measure",
     "export-fhir": "reports:export_fhir",
     "monitor": "monitor:monitor",
     "predict": "predict:predict",

@@ -151,7 +151,12 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
     explanation = record.explanation_data
     why = None
     if explanation:
-        why = explanation_view(explanation, record.feature_values(), record.probability)
+        values = record.feature_values()
+        every = scoring.all_contributions(
+            values, record.model_version, tracking_uri=_tracking_uri()
+        )
+        shown = {**explanation, "top": every} if every else explanation
+        why = explanation_view(shown, values, record.probability)
     finding, evidence_line = None, None
     settings = current_app.config["PINKBREAST_SETTINGS"]
     if evidence := scoring.evidence(record.model_version, tracking_uri=_tracking_uri()):
