@@ -17,6 +17,7 @@ from pinkbreast.db.models.clinical import (
 )
 from pinkbreast.db.models.monitoring import Alert
 from pinkbreast.db.models.promotions import ModelPromotion
+from pinkbreast.db.models.training import TrainingJob
 
 __all__ = [
     "ROLES",
@@ -35,6 +36,7 @@ __all__ = [
     "NewPrediction",
     "PredictionReading",
     "PredictionRecord",
+    "TrainingJob",
     "User",
     "as_utc",
     "utcnow",
