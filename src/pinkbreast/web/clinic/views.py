@@ -18,6 +18,7 @@ from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
 from pinkbreast.web.clinic.charts import contribution_chart
 from pinkbreast.web.clinic.forms import OutcomeForm, parse_number, prediction_form
+from pinkbreast.web.clinic.measure import fill_from_image
 from pinkbreast.web.extensions import client_address, database
 
 
@@ -52,6 +53,13 @@ def predict():
     except scoring.ModelUnavailable:
         return render_template("clinic/no_model.html"), 503
     form = prediction_form(model["features"])
+    from_image = request.args.get("measurement")
+    if (
+        from_image
+        and request.method == "GET"
+        and not fill_from_image(form, from_image, model["features"])
+    ):
+        abort(400, "measurement: no nucleus is accepted in this image")
     if form.validate_on_submit():
         record = _create(form, model["features"])
         return redirect(url_for("clinic.result", prediction_id=record.id), code=303)
@@ -64,6 +72,7 @@ def predict():
         features_by_name=BY_NAME,
         examples=_examples(),
         lang=_lang(),
+        from_image=bool(from_image),
     )
     return page, 400 if form.errors else 200
 
