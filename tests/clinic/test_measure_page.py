@@ -130,3 +130,42 @@ def test_one_image_gives_the_same_30_values_on_the_page_the_api_and_the_cli(
     from_cli = {name: float(row[name]) for name in FEATURE_NAMES}
     assert on_page == body["features"] == from_cli
     assert DEFAULT_PIXEL_SIZE_UM != PIXEL_SIZE  # the pixel size given was used everywhere
+
+
+def _form_fields(html: str) -> dict[str, str]:
+    form = html[html.index('id="prediction-form"') :]
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form[: form.index("</form>")]):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields[name.group(1)] = unescape(value.group(1)) if value else ""
+    return fields
+
+
+def test_a_prediction_from_an_image_keeps_its_provenance_and_shows_it(alice, bruno, settings):
+    import sqlalchemy as sa
+
+    from pinkbreast.db.models import ImageProvenance
+    from pinkbreast.db.session import session_scope
+
+    url, html = review(alice)
+    csrf = re.search(r'data-csrf="([^"]+)"', html).group(1)
+    alice.post(url, json={"excluded": [2]}, headers={"X-CSRFToken": csrf})
+    token = url.rsplit("/", 1)[1]
+    form_url = f"/predict?measurement={token}"
+    fields = _form_fields(alice.get(form_url).get_data(as_text=True))
+    response = alice.post(form_url, data=fields)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    result_url = response.headers["Location"]
+    page = alice.get(result_url).get_data(as_text=True)
+    assert 'id="image-notice"' in page and 'id="image-provenance"' in page
+    assert page.count("<polygon") == 11  # the accepted nuclei's contours, nucleus 2 left out
+    with session_scope(settings.database_url) as session:
+        (row,) = session.scalars(sa.select(ImageProvenance)).all()
+        assert row.nuclei == 11 and row.pixel_size_um == PIXEL_SIZE
+        assert row.width == 500 and row.height == 400 and row.method_version == "1"
+        assert len(row.image_sha256) == 64 and row.image_sha256 in page
+    image = alice.get(result_url + "/image.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert bruno.get(result_url + "/image.png").status_code == 404

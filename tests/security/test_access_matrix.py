@@ -63,6 +63,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "clinic.predict"): CLINICAL_FORM,
     ("GET", "clinic.result"): OWN_RECORD,
     ("GET", "clinic.report_pdf"): OWN_RECORD,
+    ("GET", "clinic.prediction_image"): (LOGIN, 403, 404, 404, 403, 404),  # none: no image
     ("POST", "clinic.record_outcome"): (LOGIN, 403, 400, 404, 403, 400),
     ("GET", "clinic.history_page"): CLINICAL,
     ("GET", "clinic.batch"): CLINICAL,

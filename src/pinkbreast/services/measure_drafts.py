@@ -78,3 +78,25 @@ def update_draft(*, instance: Path, draft: Draft, excluded: list[int],
     draft.seeds = seeds[:MAX_SEEDS]
     _write(_paths(instance, draft.token)[1], json.dumps(asdict(draft)).encode())
     return draft
+
+
+IMAGES = "images"
+
+
+def keep_image(*, instance: Path, sha256: str, data: bytes) -> Path:
+    """Store the image a prediction was measured on, named by its SHA-256 (once)."""
+    folder = instance / IMAGES
+    private_folder(folder)
+    path = folder / f"{sha256}.image"
+    if not path.exists():
+        _write(path, data)
+    return path
+
+
+def kept_image(*, instance: Path, sha256: str) -> bytes:
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise DraftNotFound(sha256)
+    try:
+        return (instance / IMAGES / f"{sha256}.image").read_bytes()
+    except OSError:
+        raise DraftNotFound(sha256) from None

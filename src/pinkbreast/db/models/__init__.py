@@ -15,6 +15,7 @@ from pinkbreast.db.models.clinical import (
     PredictionReading,
     PredictionRecord,
 )
+from pinkbreast.db.models.images import ImageProvenance
 from pinkbreast.db.models.monitoring import Alert
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "ImageProvenance",
     "LoginFailure",
     "Outcome",
     "NewPrediction",

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from pinkbreast import sample_refs
+from pinkbreast import __version__, sample_refs
 from pinkbreast.features import FEATURES, PROPERTIES, STATISTICS
 from pinkbreast.numbers import NumberProblem, parse_decimal
 from pinkbreast.services import measure_drafts, measuring
@@ -144,3 +144,25 @@ def fill_from_image(form, token: str, features: list[str]) -> bool:
     if not form.sample_ref.data and sample_refs.problem(stem) is None:
         form.sample_ref.data = stem
     return True
+
+
+def image_source(token: str):
+    """The reviewed measurement ``token`` as a prediction's provenance; its image is kept."""
+    from pinkbreast.services.predictions import ImageSource
+
+    draft, data = _draft(token)
+    result = measuring.measure_upload(
+        data, name=draft.name, pixel_size_um=draft.pixel_size_um,
+        seeds=[tuple(s) for s in draft.seeds], excluded=draft.excluded, require_nuclei=False,
+    )  # fmt: skip
+    measure_drafts.keep_image(instance=_instance(), sha256=result.sha256, data=data)
+    return ImageSource(
+        sha256=result.sha256,
+        name=draft.name,
+        width=result.width,
+        height=result.height,
+        pixel_size_um=result.pixel_size_um,
+        method_version=result.version,
+        code_version=__version__,
+        contours=[n.to_dict()["contour"] for n in result.accepted],
+    )
