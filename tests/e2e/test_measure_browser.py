@@ -1,5 +1,6 @@
 """Measuring from an image in real headless Chromium: upload -> outlines -> leave one out ->
-the values change -> use them -> the prediction form, filled, then the result.
+the values change -> use them -> the prediction form, filled, then the result with the image,
+its contours and the notice that image-derived values are not Xcyt's.
 
 The image is scikit-image's immunohistochemistry sample (real microscopy, shipped with the
 package). Screenshots: docs/screenshots/measure-*.png.
@@ -84,5 +85,9 @@ def test_upload_review_leave_one_out_and_use_the_measurements(browser, clinic_se
     screenshot(page, "measure-prediction-form")
     page.locator("#prediction-form button[type=submit]").click()
     page.wait_for_url("**/predictions/*")
+    assert page.locator("#image-notice").is_visible()
+    assert page.locator("#image-provenance polygon").count() == found - 1  # one left out
+    page.wait_for_function("() => document.querySelector('#image-provenance img').complete")
+    assert page.locator("#image-provenance img").evaluate("img => img.naturalWidth") == 512
     screenshot(page, "measure-result")
     context.close()
