@@ -9,6 +9,7 @@ from pathlib import Path
 from benchmarks import (
     audit,
     batch,
+    explained,
     imaging,
     inference,
     instance,
@@ -20,7 +21,17 @@ from benchmarks import (
 )
 from benchmarks.common import say
 
-PARTS = ("training", "inference", "serving", "batch", "spark", "reports", "audit", "imaging")
+PARTS = (
+    "training",
+    "explained",
+    "inference",
+    "serving",
+    "batch",
+    "spark",
+    "reports",
+    "audit",
+    "imaging",
+)
 STANDALONE = {"imaging"}  # parts that need no instance, model or database
 
 
@@ -64,6 +75,7 @@ def main() -> None:
     runners = {
         "training": lambda: training.run(bench, full=not quick),
         "inference": lambda: inference.run(bench),
+        "explained": lambda: explained.run(bench, seconds=3 if quick else 10),
         "serving": lambda: serving.run(bench, seconds=3 if quick else 10),
         "batch": lambda: batch.run(bench, rows=10_000 if quick else batch.ROWS),
         "spark": lambda: spark.run(bench, quick=quick),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from benchmarks.common import RESULTS, ROOT
+from benchmarks.report_explained import explained_section
 
 SUMMARY = ROOT / "benchmarks" / "README.md"
 
@@ -22,8 +23,9 @@ def write() -> str:
     serving, inference, batch, training, spark, reports, audit = (
         _load(n) for n in ("serving", "inference", "batch", "training", "spark", "reports", "audit")
     )
+    explained = _load("explained")
     lines = ["# Benchmarks", ""]
-    first = next(r for r in (serving, inference, batch, training, spark) if r)
+    first = next(r for r in (explained, serving, inference, batch, training, spark) if r)
     m = first["machine"]
     lines += [
         f"Run {m['date']} at commit `{m['commit']}` with `make bench`, on {m['cpus']} × "
@@ -37,6 +39,8 @@ def write() -> str:
         "in detail: [training.md](training.md).",
         "",
     ]
+    if explained:
+        lines += explained_section(explained)
     if serving:
         lines += _serving(serving)
     if inference:

@@ -57,6 +57,13 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "admin.reset_password"): (LOGIN, 403, 403, 403, 403, 200),
     ("POST", "admin.revoke_token"): (LOGIN, 403, 403, 403, 403, 303),
     ("GET", "admin.audit_events"): AUDIT,
+    ("GET", "admin.validation"): ADMIN_ONLY,
+    ("POST", "admin.adopt"): (LOGIN, 403, 403, 403, 403, 303),
+    ("GET", "admin.challenger"): ADMIN_ONLY,
+    ("POST", "admin.promotion_propose"): (LOGIN, 403, 403, 403, 403, 303),
+    ("POST", "admin.promotion_approve"): (LOGIN, 403, 403, 403, 403, 303),
+    ("POST", "admin.promotion_reject"): (LOGIN, 403, 403, 403, 403, 303),
+    ("POST", "admin.promotion_rollback"): (LOGIN, 403, 403, 403, 403, 303),
     ("GET", "admin.audit_export"): AUDIT,
     ("GET", "main.metrics"): EVERYONE(200),  # the test client is 127.0.0.1, on the allow-list
     ("GET", "clinic.predict"): CLINICAL,
@@ -157,6 +164,7 @@ TARGETS = {
     "token_id": Targets.token_id,
     "code_system": lambda targets, method: "wdbc-measurements",
     "token": Targets.measurement_token,
+    "promotion_id": lambda targets, method: 1,  # none exists: refused, redirected
 }
 
 

@@ -27,6 +27,7 @@ COMMANDS = {
     "tokens": "tokens:tokens_group",
     "train": "ml:train",
     "users": "users:users",
+    "validate": "evidence:validate",
 }
 
 

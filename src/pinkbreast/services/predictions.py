@@ -49,6 +49,7 @@ class Sample:
     values: Mapping[str, object]
     sample_ref: str | None = None
     sample_date: date | None = None
+    demonstration: bool = False  # an example case entered to try the tool, not a patient
     image: ImageSource | None = None  # measured from an image: where the values came from
 
 
@@ -197,6 +198,7 @@ def _row(sample: Sample, result: Scored, request: Request, batch_id) -> dict:
         "band_upper": result.band[1],
         "warnings": ",".join(result.warnings),
         "explanation": _explanation_json(result),
+        "demonstration": sample.demonstration,
         **result.values,
     }
 
@@ -204,7 +206,8 @@ def _row(sample: Sample, result: Scored, request: Request, batch_id) -> dict:
 def _explanation_json(result: Scored) -> str | None:
     if result.base_value is None:
         return None
-    return json.dumps({"base_value": result.base_value, "top": list(result.reasons)})
+    document = {"base_value": result.base_value, "top": list(result.reasons)}
+    return json.dumps(document | {"method": result.explanation_method})
 
 
 def _audit_creation(session, request: Request, records, batch_id) -> None:
@@ -289,5 +292,6 @@ def ensure_explanation(*, session: Session, record: PredictionRecord, tracking_u
     explanation = model.explain(record.feature_values())
     with transaction(session):
         record.explanation = json.dumps(
-            {"base_value": explanation.base_value, "top": explanation.top(TOP_REASONS)}
-        )
+            {"base_value": explanation.base_value, "top": explanation.top(TOP_REASONS),
+             "method": explanation.method}
+        )  # fmt: skip

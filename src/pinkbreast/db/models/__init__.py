@@ -17,6 +17,7 @@ from pinkbreast.db.models.clinical import (
 )
 from pinkbreast.db.models.images import ImageProvenance
 from pinkbreast.db.models.monitoring import Alert
+from pinkbreast.db.models.promotions import ModelPromotion
 
 __all__ = [
     "ROLES",
@@ -31,6 +32,7 @@ __all__ = [
     "Case",
     "ImageProvenance",
     "LoginFailure",
+    "ModelPromotion",
     "Outcome",
     "NewPrediction",
     "PredictionReading",

@@ -57,8 +57,8 @@ class PredictionRequest(Strict):
     explain: bool = Field(
         True,
         strict=True,
-        description="Compute each prediction's top contributions now (batches of up to 20 "
-        "samples); false stores the predictions only: GET one to have it explained.",
+        description="Compute each prediction's top contributions now (every sample of the "
+        "batch); false stores the predictions only: GET one to have it explained.",
     )
 
 
@@ -129,8 +129,13 @@ class PredictionOut(BaseModel):
     model_version: str
     warnings: list[str] = Field(description="Features outside the WDBC reference range")
     top_contributions: list[Contribution] = Field(
-        description="Top SHAP contributions. Empty in the answer to a batch of more than 20 "
-        "samples: GET the prediction to have it explained."
+        description="Top SHAP contributions (probability points). Empty when the request "
+        "said explain: false: GET the prediction to have it explained."
+    )
+    explanation_method: str | None = Field(
+        default=None,
+        description="How the contributions were computed (exact Shapley values in a stated "
+        "space, scaled to probability points), as registered with the model version.",
     )
     input_check: InputCheck | None = Field(
         default=None,

@@ -5,7 +5,7 @@ the image's SHA-256 and name (the file itself is kept in the instance folder's `
 the accepted nuclei's contours (JSON), the pixel size and the measuring code's version.
 
 Revision ID: i20_01_image_provenance
-Revises: i17_01_audit_read_ids
+Revises: i21_01_site_cases
 Create Date: 2026-12-04
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import mysql
 
 revision: str = "i20_01_image_provenance"
-down_revision: str | None = "i17_01_audit_read_ids"
+down_revision: str | None = "i21_01_site_cases"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
