@@ -37,6 +37,7 @@ API = EVERYONE(401)  # the API takes bearer tokens only; a session cookie is not
 
 MATRIX: dict[tuple[str, str], tuple] = {
     ("GET", "main.home"): EVERYONE(200),
+    ("GET", "main.guide"): EVERYONE(200),
     ("GET", "main.healthz"): EVERYONE(200),
     ("GET", "main.readyz"): EVERYONE(200),
     ("POST", "main.language"): EVERYONE(302),
