@@ -15,6 +15,7 @@ from pinkbreast.db.models.clinical import (
     PredictionReading,
     PredictionRecord,
 )
+from pinkbreast.db.models.images import ImageProvenance
 from pinkbreast.db.models.monitoring import Alert
 from pinkbreast.db.models.promotions import ModelPromotion
 from pinkbreast.db.models.training import TrainingJob
@@ -30,6 +31,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "ImageProvenance",
     "LoginFailure",
     "ModelPromotion",
     "Outcome",
