@@ -13,6 +13,7 @@ from benchmarks import (
     imaging,
     inference,
     instance,
+    monitoring_page,
     report,
     reports,
     serving,
@@ -31,6 +32,7 @@ PARTS = (
     "reports",
     "audit",
     "imaging",
+    "monitoring_page",
 )
 STANDALONE = {"imaging"}  # parts that need no instance, model or database
 
@@ -81,6 +83,7 @@ def main() -> None:
         "spark": lambda: spark.run(bench, quick=quick),
         "reports": lambda: reports.run(bench),
         "audit": lambda: audit.run(bench),
+        "monitoring_page": lambda: monitoring_page.run(bench),
         "imaging": lambda: imaging.run(repeats=3 if quick else imaging.REPEATS),
     }
     try:

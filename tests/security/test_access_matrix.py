@@ -65,6 +65,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "admin.promotion_approve"): (LOGIN, 403, 403, 403, 403, 303),
     ("POST", "admin.promotion_reject"): (LOGIN, 403, 403, 403, 403, 303),
     ("POST", "admin.promotion_rollback"): (LOGIN, 403, 403, 403, 403, 303),
+    ("POST", "admin.train_challenger"): (LOGIN, 403, 403, 403, 403, 400),  # no CSRF token
     ("GET", "admin.audit_export"): AUDIT,
     ("GET", "main.metrics"): EVERYONE(200),  # the test client is 127.0.0.1, on the allow-list
     ("GET", "clinic.predict"): CLINICAL,

@@ -26,7 +26,8 @@ from pinkbreast.ml.candidates import build_candidates
 from pinkbreast.ml.evaluate import Comparison, CVConfig, Progress, compare
 from pinkbreast.ml.metrics import reliability_bins
 from pinkbreast.ml.model_card import DECISION_FIGURE, render
-from pinkbreast.ml.names import ALIAS, CARD_CONTINUES
+from pinkbreast.ml.model_card import LANGUAGES as CARD_LANGUAGES
+from pinkbreast.ml.names import ALIAS, CARD_CONTINUES, card_artifact
 from pinkbreast.ml.promise import Promise, measure
 from pinkbreast.ml.registration import (
     MODEL_NAME,
@@ -148,17 +149,23 @@ def train(
             _log_global_importance(model_uri, frame, config.seed)
             if after_register is not None:
                 after_register(comparison, frame, version)
-        card = render(
-            comparison,
-            document=document,
-            version=version,
-            provenance=provenance,
-            promise=promise,
-            calibration=calibration,
-            run_id=parent.info.run_id,
-            quick=quick,
-        )
-        mlflow.log_text(card, "model_card.md")
+        cards = {
+            lang: render(
+                comparison,
+                document=document,
+                version=version,
+                provenance=provenance,
+                promise=promise,
+                calibration=calibration,
+                run_id=parent.info.run_id,
+                quick=quick,
+                lang=lang,
+            )
+            for lang in CARD_LANGUAGES
+        }
+        card = cards["en"]
+        for lang, text in cards.items():
+            mlflow.log_text(text, card_artifact(lang))
         if version is not None:
             MlflowClient().update_model_version(
                 MODEL_NAME, version, description=version_description(card)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -77,6 +78,8 @@ def problem_line(problem: Problem) -> str:
 
 
 def problem_lines(rejected: FileRejected) -> list[str]:
-    """:meth:`FileRejected.lines`, translated."""
+    """:meth:`FileRejected.lines`, translated (in English: exactly as the CLI says them)."""
+    if str(get_locale() or "en") == "en":
+        return rejected.lines()
     more = [_("and %(n)s more problems", n=rejected.omitted)] if rejected.omitted else []
     return [problem_line(problem) for problem in rejected.problems] + more

@@ -18,6 +18,7 @@ from pinkbreast.db.models.clinical import (
 from pinkbreast.db.models.images import ImageProvenance
 from pinkbreast.db.models.monitoring import Alert
 from pinkbreast.db.models.promotions import ModelPromotion
+from pinkbreast.db.models.training import TrainingJob
 
 __all__ = [
     "ROLES",
@@ -37,6 +38,7 @@ __all__ = [
     "NewPrediction",
     "PredictionReading",
     "PredictionRecord",
+    "TrainingJob",
     "User",
     "as_utc",
     "utcnow",

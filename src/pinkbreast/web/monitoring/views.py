@@ -67,7 +67,9 @@ def dashboard():
 
 def _model(settings) -> dict | None:
     try:
-        summary = scoring.model_summary(tracking_uri=settings.mlflow_tracking_uri)
+        summary = scoring.model_summary(
+            tracking_uri=settings.mlflow_tracking_uri, lang=str(get_locale() or "en")
+        )
     except scoring.ModelUnavailable:
         return None
     summary["card_html"] = _MARKDOWN.render(summary.get("card") or "")
