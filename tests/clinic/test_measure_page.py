@@ -87,9 +87,21 @@ def test_another_clinician_cannot_see_the_image(alice, bruno):
         (b"radius_mean\n1\n", "notes.png", "not an image"),
         (SLIDE[:3000], "cut.png", "truncated or damaged"),
         (encode(many_nuclei(0, size=(1, 1), count=0)), "dot.png", "1 × 1 pixels"),
+        ("bomb", "bomb.png", "more than 16,777,216 pixels"),
+        ("animated", "moving.png", "animated"),
     ],
 )
 def test_a_bad_image_is_refused_with_its_problem(alice, data, name, message):
+    if data in ("bomb", "animated"):
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        if data == "bomb":
+            Image.new("L", (20_000, 20_000)).save(buffer, format="PNG")
+        else:
+            frames = [Image.new("L", (64, 64), 200), Image.new("L", (64, 64), 50)]
+            frames[0].save(buffer, format="PNG", save_all=True, append_images=frames[1:])
+        data = buffer.getvalue()
     response = upload(alice, data, name)
     assert response.status_code == 400
     assert message in unescape(response.get_data(as_text=True))
