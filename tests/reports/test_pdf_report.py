@@ -24,6 +24,7 @@ DISCLAIMER = {
 ZONE = {"en": "Malignant", "fr": "Malin"}
 
 
+@pytest.mark.sqlite_only  # PDF layout and wording, not SQL
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_report_states_probability_zone_reference_and_disclaimer(alice, clinic_settings, lang):
     """It downloads from the result page's button, in the requested language."""
@@ -50,6 +51,7 @@ def test_report_states_probability_zone_reference_and_disclaimer(alice, clinic_s
     assert "Content SHA-256" in text if lang == "en" else "SHA-256 du contenu" in text
 
 
+@pytest.mark.sqlite_only  # PDF layout and wording, not SQL
 def test_same_prediction_and_time_give_the_same_bytes(app, clinic_settings, users):
     (prediction_id,) = make_predictions(clinic_settings, "alice")
 
@@ -115,6 +117,7 @@ def test_a_confirmed_outcome_appears_and_marks_the_report_amended(alice, clinic_
     assert "Amended report" in text
 
 
+@pytest.mark.sqlite_only  # PDF layout and wording, not SQL
 def test_without_lang_the_report_speaks_the_interface_language(alice, clinic_settings):
     (prediction_id,) = make_predictions(clinic_settings, "alice")
     url = f"/predictions/{prediction_id}/report.pdf"
