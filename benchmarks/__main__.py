@@ -6,10 +6,33 @@ import argparse
 import shutil
 from pathlib import Path
 
-from benchmarks import audit, batch, inference, instance, report, reports, serving, spark, training
+from benchmarks import (
+    audit,
+    batch,
+    explained,
+    imaging,
+    inference,
+    instance,
+    report,
+    reports,
+    serving,
+    spark,
+    training,
+)
 from benchmarks.common import say
 
-PARTS = ("training", "inference", "serving", "batch", "spark", "reports", "audit")
+PARTS = (
+    "training",
+    "explained",
+    "inference",
+    "serving",
+    "batch",
+    "spark",
+    "reports",
+    "audit",
+    "imaging",
+)
+STANDALONE = {"imaging"}  # parts that need no instance, model or database
 
 
 def main() -> None:
@@ -38,6 +61,10 @@ def main() -> None:
     )
     options = parser.parse_args()
     parts = options.only or list(PARTS)
+    if set(parts) <= STANDALONE:
+        imaging.run(repeats=3 if options.quick else imaging.REPEATS)
+        say(f"summary written to {report.write()}")
+        return
     if options.instance:
         bench = instance.reuse(options.instance)
     else:
@@ -48,11 +75,13 @@ def main() -> None:
     runners = {
         "training": lambda: training.run(bench, full=not quick),
         "inference": lambda: inference.run(bench),
+        "explained": lambda: explained.run(bench, seconds=3 if quick else 10),
         "serving": lambda: serving.run(bench, seconds=3 if quick else 10),
         "batch": lambda: batch.run(bench, rows=10_000 if quick else batch.ROWS),
         "spark": lambda: spark.run(bench, quick=quick),
         "reports": lambda: reports.run(bench),
         "audit": lambda: audit.run(bench),
+        "imaging": lambda: imaging.run(repeats=3 if quick else imaging.REPEATS),
     }
     try:
         for part in PARTS:  # in this order, whatever the order asked

@@ -100,6 +100,9 @@ def test_the_fast_path_is_stored_with_the_model(trained, champion):
         "plan.py",
         "rows.py",
         "served.py",
+        "shapley.py",
+        "shapley_kernel.py",
+        "shapley_trees.py",
         "trees.py",
     ]
     for name in modules:

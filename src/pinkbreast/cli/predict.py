@@ -33,7 +33,7 @@ def usable_cpus() -> int:
 @click.option(
     "--explain",
     is_flag=True,
-    help="Add the top 5 SHAP reasons to each row (tens of milliseconds per row).",
+    help="Add the top 5 SHAP reasons to each row (exact for models with a plan).",
 )
 @click.option(
     "--threads",
@@ -183,5 +183,7 @@ def _predict_here(path: Path, output: TextIO, explain: bool, threads: int, diale
     )
     if line:
         click.echo(f"Evidence: {line}", err=True)
+    if results.explanation_method:
+        click.echo(f"Reasons: {results.explanation_method}.", err=True)
     click.echo(f"Read {path.name} as {samples.attrs.get('dialect', 'comma-separated values')}.",
                err=True)  # fmt: skip

@@ -1,5 +1,8 @@
 """SHAP contributions of the raw values a clinician entered, computed on the served model.
 
+Models with a stored plan are explained exactly (:mod:`pinkbreast.ml.explain_exact`); this
+module's sampled estimate is for the others, and draws the training figure.
+
 The explained function is the served probability of malignancy — the whole pipeline
 (column binding, scaling, classifier, calibration) as registered — not a surrogate model.
 Contributions are permutation Shapley values with features removed by an independent masker
@@ -37,6 +40,9 @@ class Explanation:
     output: float  # served probability for this case
     values: dict[str, float]  # raw values, by canonical name
     contributions: dict[str, float]  # SHAP value of each feature, in probability points
+    method: str = "permutation Shapley estimate"  # how (see pinkbreast.ml.explain_exact)
+    exact: bool = False  # False: a sampled estimate
+    bound: float | None = None  # largest error measured against exact values (None: unknown)
 
     def top(self, n: int = 5) -> list[tuple[str, float]]:
         """The ``n`` largest contributions by magnitude, largest first."""

@@ -92,6 +92,7 @@ def register_champion(
     seed: int,
     promise: Promise,
     enforce: bool = True,
+    alias: str = ALIAS,
 ) -> tuple[str, str]:
     """Log the served model in the active run, register it, point ``champion`` at it —
     only when the out-of-fold ``promise`` is kept (else :class:`ChampionRefused`).
@@ -122,6 +123,9 @@ def register_champion(
         )
         if not _write_plan(fitted.pipeline, X, Path(folder, "fast_path.npz")):
             del paths["fast_path"]
+        method = explanation_method(fitted.pipeline, paths["background"])
+        paths["explanation"] = Path(folder, "explanation.json")
+        paths["explanation"].write_text(json.dumps(method, indent=2), encoding="utf-8")
         example = X.head(3).reset_index(drop=True)
         output = pd.DataFrame(
             {"probability": [0.5] * 3, "label": ["benign"] * 3, "zone": ["benign"] * 3,
@@ -140,9 +144,10 @@ def register_champion(
         )
     version = str(info.registered_model_version)
     client = MlflowClient()
-    client.set_registered_model_alias(MODEL_NAME, ALIAS, version)
+    client.set_registered_model_alias(MODEL_NAME, alias, version)
     for key in ("threshold", "lower", "upper", "candidate"):
         client.set_model_version_tag(MODEL_NAME, version, key, str(document[key]))
+    client.set_model_version_tag(MODEL_NAME, version, "explanation_method", method["method"])
     shortfalls = promise.shortfalls()
     client.set_model_version_tag(MODEL_NAME, version, "promise_kept", str(not shortfalls).lower())
     if shortfalls:
@@ -151,6 +156,22 @@ def register_champion(
             MODEL_NAME, version, "promise_shortfall", "; ".join(shortfalls)
         )
     return version, info.model_uri
+
+
+def explanation_method(pipeline, background: Path) -> dict:
+    """How this version's predictions are explained (stored as ``explanation.json`` and the
+    ``explanation_method`` tag): exact from the plan, or the sampled estimate."""
+    from pinkbreast.ml.explain_exact import describe
+    from pinkbreast.ml.fastpath.shapley import part
+
+    rows = pd.read_csv(background)[list(FEATURE_NAMES)].to_numpy(float)
+    try:
+        explained = part(fastpath.lower(pipeline, FEATURE_NAMES), rows)
+    except fastpath.NotCompilable as exc:
+        return {"method": "permutation Shapley estimate", "exact": False, "bound": None,
+                "why": str(exc)}  # fmt: skip
+    return {"method": describe(explained, len(rows)), "exact": True, "bound": 0.0,
+            "space": explained.space, "background_rows": len(rows)}  # fmt: skip
 
 
 def _write_plan(pipeline, X: pd.DataFrame, path: Path) -> bool:

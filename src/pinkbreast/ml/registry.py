@@ -36,6 +36,7 @@ from pinkbreast.ml.names import ALIAS, MODEL_NAME
 
 if TYPE_CHECKING:  # MLflow and the explainer are imported when first needed
     from pinkbreast.ml.explain import Explainer, Explanation
+    from pinkbreast.ml.explain_exact import ExactExplainer
 
 
 @dataclass(slots=True)  # not frozen: built 100,000 times for a big file (5x faster)
@@ -77,7 +78,7 @@ _NAMES = np.array(FEATURE_NAMES, dtype=object)
 class Champion:
     served: object  # fastpath.served.Served, or the pyfunc's PinkBreastModel
     version: str
-    _explainer: Explainer | None = field(default=None, repr=False)
+    _explainer: Explainer | ExactExplainer | None = field(default=None, repr=False)
 
     @property
     def operating_point(self) -> dict:
@@ -118,15 +119,44 @@ class Champion:
 
     def explain(self, row: Mapping[str, object]) -> Explanation:
         values = dict(zip(FEATURE_NAMES, matrix([row])[0].tolist(), strict=True))
+        return self.explainer().explain(values)
+
+    def explain_matrix(self, X: np.ndarray) -> list[Explanation]:
+        """Explanations of already validated raw values (rows x 30, canonical order)."""
+        explainer = self.explainer()
+        if hasattr(explainer, "explain_matrix"):
+            return explainer.explain_matrix(X)
+        return [explainer.explain(dict(zip(FEATURE_NAMES, row, strict=True))) for row in X]
+
+    def explainer(self) -> Explainer | ExactExplainer:
+        """Exact when the model has a plan with an exact method, else the sampled estimate
+        (built on first use, then kept)."""
         if self._explainer is None:
-            import pandas as pd
+            self._explainer = build_explainer(self.served)
+        return self._explainer
 
-            from pinkbreast.ml.explain import Explainer
 
-            served = self.served
-            background = pd.read_csv(served.artifact_paths["background"])
-            self._explainer = Explainer(array_probability(served), background)
-        return self._explainer.explain(values)
+def build_explainer(served) -> Explainer | ExactExplainer:
+    import pandas as pd
+
+    from pinkbreast.ml.explain import Explainer
+    from pinkbreast.ml.explain_exact import ExactExplainer
+
+    background = pd.read_csv(served.artifact_paths["background"])[list(FEATURE_NAMES)]
+    probability = array_probability(served)
+    try:
+        plan = getattr(served, "plan", None)
+        if plan is None:
+            from pinkbreast.ml.fastpath import lower
+
+            plan = lower(served.pipeline, FEATURE_NAMES)
+        calibration = served.operating_point.get("calibration")
+        return ExactExplainer(
+            plan, background.to_numpy(float), list(FEATURE_NAMES), probability, calibration
+        )
+    except (NotCompilable, AttributeError) as exc:
+        log.info("no exact explanation for this model (%s): sampled estimate", exc)
+        return Explainer(probability, background)
 
 
 log = logging.getLogger("pinkbreast.model")
@@ -288,3 +318,22 @@ def forget() -> None:
 
 def predict(rows: Iterable[Mapping[str, object]], *, tracking_uri: str) -> list[Prediction]:
     return champion(tracking_uri).predict(rows)
+
+
+def model_for_alias(tracking_uri: str, alias: str) -> Champion:
+    """The version ``alias`` names now (e.g. ``challenger``), loaded afresh (not kept): for
+    evaluations, never for serving."""
+    located = champion_lookup.locate(tracking_uri, alias=alias)
+    if located is not None and (found := from_plan_folder(located.folder, located.version)):
+        return found
+    import mlflow
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    mlflow.set_tracking_uri(tracking_uri)
+    try:
+        version = MlflowClient().get_model_version_by_alias(MODEL_NAME, alias).version
+        model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}", suppress_warnings=True)
+    except MlflowException as exc:
+        raise ChampionUnavailable(str(exc)) from exc
+    return Champion(model.unwrap_python_model(), str(version))

@@ -67,6 +67,7 @@ class ReportContent:
     evidence: str  # the model's evidence line (pinkbreast.ml.evidence), in ``lang``
     software_version: str
     lang: str
+    explanation_method: str | None = None  # how the contributions were computed (registered)
 
     @property
     def reference(self) -> str:
@@ -135,6 +136,7 @@ def report_content(
         evidence=(evidence or from_operating_point({})).line(prevalence, lang),
         software_version=__version__,
         lang=lang,
+        explanation_method=explanation.get("method"),
     )
 
 

@@ -154,6 +154,8 @@ def _explanation(pdf: _Report, c: ReportContent) -> None:
         return
     base = percent(c.base_value, c.lang) if c.base_value is not None else "—"
     _note(pdf, text["why_note"].format(base=base))
+    if c.explanation_method:
+        _note(pdf, text["why_method"].format(method=c.explanation_method))
     pdf.ln(2)
     draw_contributions(pdf, c)
     pdf.ln(3)

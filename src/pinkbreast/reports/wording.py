@@ -38,9 +38,10 @@ WORDS: dict[str, dict[str, str]] = {
         "{upper}.",
         "model": "Model pinkbreast version {version} · software Pink Breast {software}",
         "why": "What drove this estimate",
-        "why_note": "SHAP contributions in percentage points of probability, from the average "
-        "estimate over reference cases ({base}). Solid bars push towards malignant, hatched bars "
-        "towards benign.",
+        "why_note": "SHAP contributions in percentage points of probability, from the estimate "
+        "for the reference cases' average ({base}). Solid bars push towards malignant, "
+        "hatched bars towards benign.",
+        "why_method": "Method: {method}.",
         "why_none": "No explanation was computed for this prediction.",
         "towards_benign": "← benign",
         "towards_malignant": "malignant →",
@@ -97,8 +98,9 @@ WORDS: dict[str, dict[str, str]] = {
         "model": "Modèle pinkbreast version {version} · logiciel Pink Breast {software}",
         "why": "Ce qui a conduit à cette estimation",
         "why_note": "Contributions SHAP en points de pourcentage de probabilité, à partir de "
-        "l’estimation moyenne sur les cas de référence ({base}). Barres pleines : vers malin ; "
+        "l’estimation pour la moyenne des cas de référence ({base}). Barres pleines : vers malin ; "
         "barres hachurées : vers bénin.",
+        "why_method": "Méthode : {method}.",
         "why_none": "Aucune explication n’a été calculée pour cette prédiction.",
         "towards_benign": "← bénin",
         "towards_malignant": "malin →",

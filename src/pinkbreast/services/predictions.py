@@ -42,6 +42,7 @@ class Sample:
     values: Mapping[str, object]
     sample_ref: str | None = None
     sample_date: date | None = None
+    demonstration: bool = False  # an example case entered to try the tool, not a patient
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def _row(sample: Sample, result: Scored, request: Request, batch_id) -> dict:
         "band_upper": result.band[1],
         "warnings": ",".join(result.warnings),
         "explanation": _explanation_json(result),
+        "demonstration": sample.demonstration,
         **result.values,
     }
 
@@ -154,7 +156,8 @@ def _row(sample: Sample, result: Scored, request: Request, batch_id) -> dict:
 def _explanation_json(result: Scored) -> str | None:
     if result.base_value is None:
         return None
-    return json.dumps({"base_value": result.base_value, "top": list(result.reasons)})
+    document = {"base_value": result.base_value, "top": list(result.reasons)}
+    return json.dumps(document | {"method": result.explanation_method})
 
 
 def _audit_creation(session, request: Request, records, batch_id) -> None:
@@ -239,5 +242,6 @@ def ensure_explanation(*, session: Session, record: PredictionRecord, tracking_u
     explanation = model.explain(record.feature_values())
     with transaction(session):
         record.explanation = json.dumps(
-            {"base_value": explanation.base_value, "top": explanation.top(TOP_REASONS)}
-        )
+            {"base_value": explanation.base_value, "top": explanation.top(TOP_REASONS),
+             "method": explanation.method}
+        )  # fmt: skip

@@ -49,6 +49,7 @@ class Scored:
     warnings: tuple[str, ...]  # features outside the WDBC reference range
     reasons: tuple[tuple[str, float], ...] = ()  # top SHAP contributions (probability points)
     base_value: float | None = None
+    explanation_method: str | None = None  # how the reasons were computed, with ``explain``
 
     @property
     def values(self) -> dict[str, float]:
@@ -80,6 +81,21 @@ def evidence(version: str | None = None, *, tracking_uri: str) -> Evidence | Non
     if version is not None and version != model.version:
         return None
     return from_operating_point(model.operating_point)
+
+
+def all_contributions(
+    values: Mapping[str, float], version: str, *, tracking_uri: str
+) -> list[tuple[str, float]] | None:
+    """Every feature's contribution, largest first, for a prediction made by ``version``; None
+    when that is no longer the champion or none loads (only the stored top ones are shown).
+    Exact and deterministic, so the top ones equal those stored with the prediction."""
+    try:
+        model = champion(tracking_uri)
+    except ModelUnavailable:
+        return None
+    if version != model.version:
+        return None
+    return list(model.explain(values).top(len(values)))
 
 
 def check_input_finding(values: Mapping[str, float], *, tracking_uri: str) -> Finding:
@@ -134,8 +150,8 @@ def score(
 ) -> list[Scored]:
     """Score rows of raw values (by canonical name); raise :class:`InvalidInput` on bad rows.
 
-    With ``explain`` each result carries its top SHAP contributions (slower: use it for the
-    rows a person will read).
+    With ``explain`` each result carries its top SHAP contributions and how they were computed
+    (exact for every model with a plan: see :mod:`pinkbreast.ml.explain_exact`).
     """
     X = matrix([dict(row) for row in rows])  # every problem of every row, first
     return score_matrix(X, tracking_uri=tracking_uri, explain=explain, progress=progress)
@@ -153,9 +169,10 @@ def score_matrix(
     columns = score_columns(X, tracking_uri=tracking_uri, explain=explain, progress=progress)
     reasons = columns.reasons or [()] * len(X)
     bases = columns.base_values or [None] * len(X)
+    method = columns.explanation_method
     return [
         Scored(row, p, zone, label, columns.threshold, columns.band, columns.model_version,
-               warnings, why, base)
+               warnings, why, base, method)
         for row, p, zone, label, warnings, why, base in zip(
             X.tolist(), columns.probability, columns.zone, columns.label, columns.warnings,
             reasons, bases, strict=True,
@@ -177,6 +194,7 @@ class ScoredColumns:
     warnings: list[tuple[str, ...]]
     reasons: list[tuple[tuple[str, float], ...]] | None = None  # with ``explain`` only
     base_values: list[float] | None = None
+    explanation_method: str | None = None  # with ``explain`` only
 
     def __len__(self) -> int:
         return len(self.probability)
@@ -201,6 +219,7 @@ def score_columns(
     probability, zone, label, warnings = [], [], [], []
     reasons: list | None = [] if explain else None
     bases: list | None = [] if explain else None
+    method: str | None = None
     blocks = [X[start : start + CHUNK] for start in range(0, len(X), CHUNK)]
     for block, scores in zip(blocks, _in_threads(model.score_arrays, blocks, threads), strict=True):
         probability += scores.probability
@@ -208,17 +227,17 @@ def score_columns(
         label += scores.label
         warnings += scores.warnings
         if explain:
-            for row in block.tolist():
-                explanation = model.explain(dict(zip(FEATURE_NAMES, row, strict=True)))
+            for explanation in model.explain_matrix(block):
                 reasons.append(tuple(explanation.top(TOP_REASONS)))
                 bases.append(explanation.base_value)
+                method = explanation.method
         if progress:
             progress(len(block))
     return ScoredColumns(
         model.version,
         float(point["threshold"]),
         (float(point["lower"]), float(point["upper"])),
-        probability, zone, label, warnings, reasons, bases,
+        probability, zone, label, warnings, reasons, bases, method,
     )  # fmt: skip
 
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_scientific,
+    get_locale,
+)
 
 from pinkbreast.web.extensions import babel
 
@@ -21,7 +28,19 @@ def init_app(app: Flask) -> None:
         format_datetime=format_datetime,
         format_percent=format_percent,
         format_decimal=format_decimal,
+        format_scientific=format_scientific,
+        percent=percent,
     )
+
+
+def percent(value: float, digits: int = 1) -> str:
+    """``value`` as a percentage with ``digits`` decimals, in the locale's own pattern
+    ("97.9%", "97,9 %")."""
+    locale = get_locale()
+    pattern = locale.percent_formats[None].pattern if locale else "#,##0%"
+    if digits:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    return format_percent(value, pattern)
 
 
 def select_locale() -> str:

@@ -55,7 +55,7 @@ def _read(path: Path) -> tuple[Node, Array, Array]:
     return plan, arrays[_ROWS], arrays[_EXPECTED]
 
 
-def _checked(path: Path, tolerance: float) -> Probability:
+def _checked(path: Path, tolerance: float) -> tuple[Node, Probability]:
     from . import compile_plan  # the package imports this module's callers, not the reverse
 
     plan, rows, expected = _read(path)
@@ -63,7 +63,7 @@ def _checked(path: Path, tolerance: float) -> Probability:
     gap = float(np.max(np.abs(compiled(rows) - expected))) if len(rows) else 0.0
     if not gap <= tolerance:
         raise NotCompilable(f"the stored plan differs from its pipeline by {gap:.2e}")
-    return compiled
+    return plan, compiled
 
 
 def save(plan: Node, path: Path, *, rows: Array, expected: Array, tolerance: float) -> None:
@@ -93,4 +93,9 @@ def load(path: Path, *, tolerance: float) -> Probability:
     Raises :class:`NotCompilable` when the file is of another format or fails its check, and
     ``OSError``/``ValueError`` when it cannot be read.
     """
+    return _checked(Path(path), tolerance)[1]
+
+
+def load_plan(path: Path, *, tolerance: float) -> tuple[Node, Probability]:
+    """:func:`load`, with the plan itself (to explain what it computes)."""
     return _checked(Path(path), tolerance)

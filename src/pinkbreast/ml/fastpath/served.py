@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .guard import Guard
-from .rows import Array, Probability
+from .rows import Array
 
 
 def calibrate(raw: Array, calibration: dict | None) -> Array:
@@ -51,7 +51,7 @@ class Served:
 
     def __init__(self, folder: Path, *, tolerance: float):
         from . import Checked
-        from .plan import load
+        from .plan import load_plan
 
         folder = Path(folder)
         self.artifact_paths = {
@@ -65,7 +65,7 @@ class Served:
         with open(self.artifact_paths["operating_point"], encoding="utf-8") as handle:
             self.operating_point = json.load(handle)
         self.features = list(self.operating_point["features"])
-        self._raw: Probability = load(self.artifact_paths["fast_path"], tolerance=tolerance)
+        self.plan, self._raw = load_plan(self.artifact_paths["fast_path"], tolerance=tolerance)
         self.fast_path = Checked(self._raw, True, "")
 
     @cached_property

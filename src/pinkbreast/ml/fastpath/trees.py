@@ -140,9 +140,39 @@ def _sklearn_tree(tree) -> dict:
     }
 
 
-def _forest_node(forest: Forest, prefix: Prefix, link: dict, native) -> Node:
+def _forest_node(forest: Forest, prefix: Prefix, link: dict, native, trees: list[dict]) -> Node:
     node = {"kind": "forest", "steps": list(prefix.steps), "forest": forest.node(), **link}
-    return node | {"_native": native}
+    return node | {"paths": leaf_boxes(trees), "_native": native}
+
+
+def leaf_boxes(trees: list[dict]) -> Node:
+    """Every leaf of every tree as a box: the distinct features tested on its path and, for
+    each, the interval ``lo < x <= hi`` a row must fall in to reach it (for TreeSHAP, see
+    :mod:`.shapley_trees`). Padded with feature -1 (no condition); single-leaf trees are left
+    out (they add a constant, which has no contribution)."""
+    value, boxes = [], []
+    for tree in trees:
+        if tree["left"][0] == -1:
+            continue
+        stack = [(0, {})]
+        while stack:
+            node, box = stack.pop()
+            if tree["left"][node] == -1:
+                value.append(float(tree["value"][node]))
+                boxes.append(box)
+                continue
+            feature, threshold = int(tree["feature"][node]), float(tree["threshold"][node])
+            lo, hi = box.get(feature, (-np.inf, np.inf))
+            stack.append((int(tree["right"][node]), box | {feature: (max(lo, threshold), hi)}))
+            stack.append((int(tree["left"][node]), box | {feature: (lo, min(hi, threshold))}))
+    depth = max((len(box) for box in boxes), default=0)
+    feature = np.full((len(boxes), depth), -1, dtype=np.intp)
+    lo = np.full((len(boxes), depth), -np.inf)
+    hi = np.full((len(boxes), depth), np.inf)
+    for i, box in enumerate(boxes):
+        for d, (f, (low, high)) in enumerate(sorted(box.items())):
+            feature[i, d], lo[i, d], hi[i, d] = f, low, high
+    return {"value": np.asarray(value), "feature": feature, "lo": lo, "hi": hi}
 
 
 def forest_function(node: Node) -> Probability:
@@ -167,8 +197,10 @@ def _trees(model, prefix: Prefix) -> Node:
     def native(X32: Array) -> Array:
         return np.column_stack([tree.apply(X32) for tree in trees])
 
-    forest = Forest([_sklearn_tree(tree) for tree in trees], float32=True, native=native)
-    return _forest_node(forest, prefix, {"link": "mean", "count": len(estimators)}, native)
+    structures = [_sklearn_tree(tree) for tree in trees]
+    forest = Forest(structures, float32=True, native=native)
+    link = {"link": "mean", "count": len(estimators)}
+    return _forest_node(forest, prefix, link, native, structures)
 
 
 def _lightgbm_tree(structure: dict) -> dict:
@@ -213,4 +245,4 @@ def _lightgbm(model, prefix: Prefix) -> Node:
 
     structures = [_lightgbm_tree(t["tree_structure"]) for t in trees]
     forest = Forest(structures, float32=False, native=native)
-    return _forest_node(forest, prefix, {"link": "expit", "scale": scale}, native)
+    return _forest_node(forest, prefix, {"link": "expit", "scale": scale}, native, structures)

@@ -29,6 +29,7 @@ def prediction_model(
         top_contributions=[
             {"feature": name, "contribution": value} for name, value in explanation.get("top", [])
         ],
+        explanation_method=explanation.get("method"),
         outcome=None
         if outcome is None
         else {

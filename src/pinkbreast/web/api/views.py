@@ -18,7 +18,7 @@ from pinkbreast.web.api.serialize import model_out, page_out, prediction_out
 from pinkbreast.web.extensions import client_address, database
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # e.g. a UUID
-EXPLAINED_MAX = 20  # larger batches are explained on demand (GET /predictions/{id})
+FINDINGS_MAX = 20  # larger batches: a row's check-input finding comes with GET /predictions/{id}
 
 
 @bp.errorhandler(ApiError)
@@ -74,7 +74,7 @@ def create_predictions():
         client_address=client_address(),
         idempotency_key=key,
         source="api",
-        explain=body.explain and len(samples) <= EXPLAINED_MAX,
+        explain=body.explain,  # every row: exact attributions cost about as much as the score
     )
     try:
         stored = predictions.create_predictions(
@@ -95,7 +95,7 @@ def create_predictions():
         raise ApiError(422, "invalid_request", "Some measurements are invalid.", details) from None
     except scoring.ModelUnavailable:
         raise _model_unavailable() from None
-    checked = len(stored.records) <= EXPLAINED_MAX
+    checked = len(stored.records) <= FINDINGS_MAX
     evidence = _evidence(stored.records[0].model_version) if stored.records else None
     body = {"predictions": [prediction_out(r, _finding(r) if checked else None, evidence)
                             for r in stored.records]}  # fmt: skip

@@ -8,13 +8,13 @@ bp = Blueprint("clinic", __name__)
 @bp.app_template_filter("probability")
 def probability(value: float) -> str:
     """A probability as a percentage, never shown as a certainty (no "100.0 %" or "0.0 %")."""
-    from flask_babel import format_percent
+    from pinkbreast.web.i18n import percent
 
     if value > 0.999:
-        return "> " + format_percent(0.999, "#,##0.0%")
+        return "> " + percent(0.999)
     if value < 0.001:
-        return "< " + format_percent(0.001, "#,##0.0%")
-    return format_percent(value, "#,##0.0%")
+        return "< " + percent(0.001)
+    return percent(value)
 
 
 from pinkbreast.web.clinic import batch, reports, views  # noqa: E402,F401  (routes register on import)
