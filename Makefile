@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: serve-model help run test test-slow test-all screenshots test-reliability lint format lock clean venv translations bench
+.PHONY: serve-model help run test test-slow test-all screenshots test-reliability reliability-figures lint format lock clean venv translations bench
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,6 +54,9 @@ screenshots: $(STAMP) ## Refresh the committed screenshots in docs/screenshots (
 
 test-reliability: $(STAMP) ## Load and fault tests on gunicorn + MariaDB (~5 min; figures in benchmarks/)
 	$(BIN)/pytest -m reliability tests/reliability
+
+reliability-figures: $(STAMP) ## The load test again, writing its figures to benchmarks/ (to commit)
+	PINKBREAST_RECORD_FIGURES=1 $(BIN)/pytest -m reliability tests/reliability/test_load.py
 
 bench: $(STAMP) ## Run the benchmark suite (needs MariaDB and wrk; ~7 min + Spark part); results in benchmarks/
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }

@@ -32,7 +32,7 @@ def write() -> str:
         + ". Only ratios between peers measured in the same run mean anything; absolute "
         "times depend on this small shared machine. Raw figures: `benchmarks/results/*.json`. "
         "Load and fault tests (50 clinicians through the web pages, database restart, SIGTERM): "
-        "[reliability.md](reliability.md), from `make test-reliability`. Where a stored "
+        "[reliability.md](reliability.md), from `make reliability-figures`. Where a stored "
         "prediction's time goes, and what was tried: [serving.md](serving.md). Training time "
         "in detail: [training.md](training.md).",
         "",

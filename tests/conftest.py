@@ -41,15 +41,25 @@ _TIER_OF_FOLDER = {"e2e": "e2e", "spark": "spark"}
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Every test in tests/e2e is ``e2e`` and in tests/spark ``spark``, new files included."""
+    """Every test in tests/e2e is ``e2e`` and in tests/spark ``spark``, new files included; the
+    MariaDB and PostgreSQL cases of a ``sqlite_only`` test are not collected."""
     here = Path(__file__).parent
+    kept, dropped = [], []
     for item in items:
         try:
             folder = item.path.relative_to(here).parts[0]
         except ValueError:
-            continue
+            folder = ""
         if folder in _TIER_OF_FOLDER:
             item.add_marker(_TIER_OF_FOLDER[folder])
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("empty_database_url")
+        if item.get_closest_marker("sqlite_only") and backend not in (None, "sqlite"):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def _server_url(backend: str) -> str:

@@ -9,6 +9,7 @@ from pinkbreast.db.models import ApiToken, AuditEvent, User, as_utc, utcnow
 from pinkbreast.db.session import session_factory
 from pinkbreast.features import FEATURE_NAMES
 from tests.clinic.helpers import MALIGNANT_ID, case_values, prediction_rows
+from tests.clock import days_ago
 from tests.factories import reference
 from tests.workflow import make_token
 
@@ -153,7 +154,7 @@ def test_another_clinicians_prediction_is_404_not_403(api, api_bruno):
     created = api.post("/predictions", json={"samples": [sample()]}).get_json()
     prediction_id = created["predictions"][0]["id"]
     assert api_bruno.get(f"/predictions/{prediction_id}").status_code == 404
-    outcome = {"diagnosis": "M", "confirmed_on": "2026-11-20"}
+    outcome = {"diagnosis": "M", "confirmed_on": days_ago(14).isoformat()}
     assert api_bruno.put(f"/predictions/{prediction_id}/outcome", json=outcome).status_code == 404
     assert api_bruno.get("/predictions").get_json()["total"] == 0
 
@@ -161,7 +162,7 @@ def test_another_clinicians_prediction_is_404_not_403(api, api_bruno):
 def test_outcome_is_recorded_through_the_api(api):
     created = api.post("/predictions", json={"samples": [sample()]}).get_json()
     prediction_id = created["predictions"][0]["id"]
-    outcome = {"diagnosis": "M", "confirmed_on": "2026-11-20", "note": "core biopsy"}
+    outcome = {"diagnosis": "M", "confirmed_on": days_ago(14).isoformat(), "note": "core biopsy"}
     response = api.put(f"/predictions/{prediction_id}/outcome", json=outcome)
     assert response.status_code == 200
     assert response.get_json()["outcome"]["diagnosis"] == "M"

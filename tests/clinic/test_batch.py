@@ -5,6 +5,7 @@ import io
 import re
 
 import pandas as pd
+import pytest
 
 from pinkbreast.ml.names import ZONES
 from tests.clinic.helpers import prediction_rows
@@ -28,6 +29,7 @@ def test_a_file_with_one_bad_cell_is_rejected_with_line_and_column(alice, settin
     assert prediction_rows(settings.database_url) == []
 
 
+@pytest.mark.slow  # a file of 10,000 rows, on each backend
 def test_ten_thousand_rows_are_scored_stored_and_downloadable(alice, settings):
     frame = pd.concat([reference()] * 18, ignore_index=True).head(10_000)
     frame["id"] = range(1, len(frame) + 1)

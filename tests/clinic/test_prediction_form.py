@@ -15,6 +15,7 @@ from tests.clinic.helpers import (
     prediction_rows,
     submit_form,
 )
+from tests.clock import days_ago
 
 
 def test_form_has_one_bound_text_input_per_feature_with_its_reference_range(alice):
@@ -134,7 +135,11 @@ def test_outcome_is_recorded_corrected_and_kept_in_history(alice, settings):
     for diagnosis in ("B", "M"):
         response = alice.post(
             location + "/outcome",
-            data={"diagnosis": diagnosis, "confirmed_on": "2026-11-20", "csrf_token": token},
+            data={
+                "diagnosis": diagnosis,
+                "confirmed_on": days_ago(14).isoformat(),
+                "csrf_token": token,
+            },
         )
         assert response.status_code == 303
     (record,) = prediction_rows(settings.database_url)

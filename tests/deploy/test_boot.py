@@ -111,6 +111,7 @@ def test_boot_migrates_a_fresh_mariadb_database_and_serves_readyz(
     assert current == set(ScriptDirectory.from_config(alembic_config(boot_database)).get_heads())
 
 
+@pytest.mark.subprocess
 def test_boot_refuses_an_unusable_instance_folder_without_a_traceback(tmp_path):
     """The instance folder cannot be made: one clear line, exit 1, gunicorn never starts."""
     blocker = tmp_path / "a-file"

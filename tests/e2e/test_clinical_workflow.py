@@ -8,6 +8,7 @@ the history shows it. Accessibility (axe-core) is checked on every page a clinic
 import pytest
 
 from tests.clinic.helpers import case_values
+from tests.clock import days_ago
 from tests.e2e.conftest import axe_violations, screenshot
 from tests.workflow import PASSWORDS
 
@@ -101,7 +102,7 @@ def test_register_approve_predict_confirm_and_find_in_history(browser, clinic_se
     screenshot(page, "result" if lang == "en" else "result-fr")
 
     page.locator("input[name=diagnosis][value=M]").check()
-    page.fill("#confirmed_on", "2026-11-20")
+    page.fill("#confirmed_on", days_ago(14).isoformat())
     page.locator("form.pb-outcome-form button[type=submit]").click()
     assert text["recorded"] in page.inner_text("main")
 

@@ -4,7 +4,6 @@ SQLite to every backend, idempotent re-import, and bad files refused with nothin
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from pinkbreast.db.models import AuditEvent, Outcome, PredictionRecord, User
 from pinkbreast.db.session import session_scope
 from pinkbreast.services import outcomes, predictions
 from tests.clinic.helpers import BENIGN_ID, MALIGNANT_ID, case_values
+from tests.clock import days_ago
 from tests.web_fixtures import make_account
 
 PEOPLE = ("alice", "bruno", "admin")
@@ -34,7 +34,7 @@ def _user(session, name: str) -> User:
 def _predict(session, tracking_uri, name: str, refs: list[str], **request) -> list[int]:
     cases = [MALIGNANT_ID, BENIGN_ID]
     samples = [
-        predictions.Sample(case_values(cases[i % 2]), ref, date(2026, 11, 2) if i else None)
+        predictions.Sample(case_values(cases[i % 2]), ref, days_ago(32) if i else None)
         for i, ref in enumerate(refs)
     ]
     stored = predictions.create_predictions(
@@ -52,7 +52,7 @@ def _outcome(session, name: str, prediction_id: int, diagnosis: str, note: str =
         user=_user(session, name),
         prediction_id=prediction_id,
         diagnosis=diagnosis,
-        confirmed_on=date(2026, 11, 20),
+        confirmed_on=days_ago(14),
         note=note,
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pinkbreast.ml.candidates import build_candidates
 from pinkbreast.ml.evaluate import CVConfig, compare
 
@@ -11,6 +13,7 @@ def _run(reference, seed):
     return compare(reference, candidates, CVConfig(repeats=1, folds=5, seed=seed))
 
 
+@pytest.mark.slow  # four cross-validated comparisons
 def test_same_seed_same_metrics_and_winner_whatever_the_row_order(reference):
     shuffled = reference.sample(frac=1.0, random_state=0)
     first, second = _run(reference, 7), _run(shuffled, 7)
@@ -21,5 +24,6 @@ def test_same_seed_same_metrics_and_winner_whatever_the_row_order(reference):
         assert (a.oof_proba == b.oof_proba).all()
 
 
+@pytest.mark.slow
 def test_other_seed_changes_the_numbers(reference):
     assert _run(reference, 7).results[1].summary != _run(reference, 8).results[1].summary

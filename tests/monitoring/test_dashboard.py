@@ -3,13 +3,14 @@
 import re
 
 from tests.clinic.helpers import MALIGNANT_ID, case_values, submit_form
+from tests.clock import days_ago
 
 
 def test_dashboard_shows_confirmed_performance_and_the_model(admin, alice):
     location = submit_form(alice, case_values(MALIGNANT_ID)).headers["Location"]
     page = alice.get(location).get_data(as_text=True)
     token = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page)[-1]
-    outcome = {"diagnosis": "M", "confirmed_on": "2026-11-20", "csrf_token": token}
+    outcome = {"diagnosis": "M", "confirmed_on": days_ago(14).isoformat(), "csrf_token": token}
     assert alice.post(location + "/outcome", data=outcome).status_code == 303
     response = admin.get("/admin/monitoring")
     page = response.get_data(as_text=True)

@@ -3,7 +3,8 @@
 Each logs in through the login form, then mixes predictions through the web form, history views
 and outcome recording. Nothing may fail, and the database must hold exactly what the clients
 were told: every acknowledged prediction once, with what was sent, and nothing else. The figures
-go to benchmarks/results/reliability-load.json and benchmarks/reliability.md.
+go to the test's temporary folder; with PINKBREAST_RECORD_FIGURES=1 (`make reliability-figures`)
+to benchmarks/results/reliability-load.json and benchmarks/reliability.md, which are committed.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ from tests.reliability.servers import (
 pytestmark = pytest.mark.reliability
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "benchmarks" / "results" / "reliability-load.json"
-REPORT = ROOT / "benchmarks" / "reliability.md"
+RESULTS = Path("results") / "reliability-load.json"  # under benchmarks/ or the temporary folder
+REPORT = Path("reliability.md")
 CLINICIANS = 50
 SECONDS = float(os.environ.get("RELIABILITY_LOAD_SECONDS", "60"))
 THINK = (1.0, 3.0)  # seconds between two actions of one clinician (uniform)
@@ -85,7 +86,7 @@ def test_fifty_clinicians_for_a_minute(tmp_path, mariadb_database, champion_trac
     db = stored(mariadb_database)
     figures["warm_up_rounds_seconds"] = [round(t, 1) for t in cold]
     if SECONDS == 60:  # a shortened run (RELIABILITY_LOAD_SECONDS) is not the recorded figure
-        write_results(figures, ledger, env, workers, mariadb_database)
+        write_results(figures, ledger, env, workers, mariadb_database, tmp_path)
 
     assert ledger.anomalies == []
     server_errors = [s for s in ledger.samples if s.status is None or s.status >= 500]
@@ -106,7 +107,9 @@ def test_fifty_clinicians_for_a_minute(tmp_path, mariadb_database, champion_trac
     assert figures["actions"]["predict"]["count"] == len(ledger.acknowledged)
 
 
-def write_results(figures: dict, ledger: Ledger, env: dict, workers: int, url: str) -> None:
+def write_results(
+    figures: dict, ledger: Ledger, env: dict, workers: int, url: str, tmp_path: Path
+) -> None:
     hashing = load_settings(env).password_hash
     results = {
         "test": "tests/reliability/test_load.py",
@@ -129,9 +132,11 @@ def write_results(figures: dict, ledger: Ledger, env: dict, workers: int, url: s
         "statuses": dict(Counter(str(s.status) for s in ledger.samples)),
         **figures,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    REPORT.write_text(report(results))
+    record = os.environ.get("PINKBREAST_RECORD_FIGURES") == "1"
+    folder = ROOT / "benchmarks" if record else tmp_path / "figures"
+    (folder / RESULTS).parent.mkdir(parents=True, exist_ok=True)
+    (folder / RESULTS).write_text(json.dumps(results, indent=2) + "\n")
+    (folder / REPORT).write_text(report(results))
 
 
 def machine() -> dict:
@@ -179,8 +184,9 @@ def report(results: dict) -> str:
     think = "–".join(f"{t:g}" for t in results["think_seconds"])
     return f"""# Reliability: load figures
 
-Written by `make test-reliability` (`tests/reliability/test_load.py`) on {results["date"]}; the
-raw figures are in `results/reliability-load.json`. A full run rewrites both files.
+Written by `make reliability-figures` (`tests/reliability/test_load.py`) on {results["date"]};
+the raw figures are in `results/reliability-load.json`. That run rewrites both files (`make
+test-reliability` leaves them alone).
 
 ## Set-up
 

@@ -18,6 +18,7 @@ from pinkbreast.db.models import AuditEvent, PredictionRecord, User
 from pinkbreast.db.session import session_scope
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services.outcomes import record_outcome
+from tests.clock import days_ago
 from tests.reports.helpers import make_predictions, pdf_text
 
 
@@ -64,7 +65,7 @@ def test_a_later_confirmed_outcome_amends_the_report(api, clinic_settings, users
     with session_scope(clinic_settings.database_url) as session:
         record_outcome(
             session=session, user=session.get(User, users["alice"]),
-            prediction_id=prediction_id, diagnosis="M", confirmed_on=date(2026, 1, 5),
+            prediction_id=prediction_id, diagnosis="M", confirmed_on=days_ago(30),
         )  # fmt: skip
     data = json.loads(api.get(f"/predictions/{prediction_id}/fhir?lang=fr").data)
     (report,) = _resources(data, "DiagnosticReport")
@@ -107,7 +108,7 @@ def test_a_hundred_predictions_export_in_one_bundle(clinic_settings, users, tmp_
     with session_scope(clinic_settings.database_url) as session:
         record_outcome(
             session=session, user=session.get(User, users["alice"]), prediction_id=ids[40],
-            diagnosis="B", confirmed_on=date(2026, 1, 5),
+            diagnosis="B", confirmed_on=days_ago(30),
         )  # fmt: skip
     monkeypatch.setattr("pinkbreast.services.reports._CHUNK", 30)
     output = tmp_path / "bundle.json"

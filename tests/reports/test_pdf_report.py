@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from pinkbreast.reports.content import report_content
 from pinkbreast.reports.wording import probability
 from pinkbreast.services import reports
 from pinkbreast.services.outcomes import record_outcome
+from tests.clock import days_ago
 from tests.reports.helpers import make_predictions, pdf_text
 
 FIXED = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
@@ -23,6 +24,7 @@ DISCLAIMER = {
 ZONE = {"en": "Malignant", "fr": "Malin"}
 
 
+@pytest.mark.sqlite_only  # PDF layout and wording, not SQL
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_report_states_probability_zone_reference_and_disclaimer(alice, clinic_settings, lang):
     """It downloads from the result page's button, in the requested language."""
@@ -49,6 +51,7 @@ def test_report_states_probability_zone_reference_and_disclaimer(alice, clinic_s
     assert "Content SHA-256" in text if lang == "en" else "SHA-256 du contenu" in text
 
 
+@pytest.mark.sqlite_only  # PDF layout and wording, not SQL
 def test_same_prediction_and_time_give_the_same_bytes(app, clinic_settings, users):
     (prediction_id,) = make_predictions(clinic_settings, "alice")
 
@@ -106,14 +109,15 @@ def test_a_confirmed_outcome_appears_and_marks_the_report_amended(alice, clinic_
         user = session.get(User, users["alice"])
         record_outcome(
             session=session, user=user, prediction_id=prediction_id, diagnosis="M",
-            confirmed_on=date(2026, 1, 5), note="Core biopsy: carcinoma, Ki-67 ≥ 20 %, 3 µm.",
+            confirmed_on=days_ago(30), note="Core biopsy: carcinoma, Ki-67 ≥ 20 %, 3 µm.",
         )  # fmt: skip
     text = pdf_text(alice.get(f"/predictions/{prediction_id}/report.pdf?lang=en").data)
-    assert "Malignant, confirmed on 2026-01-05, recorded by alice" in text
+    assert f"Malignant, confirmed on {days_ago(30).isoformat()}, recorded by alice" in text
     assert "Core biopsy: carcinoma, Ki-67 ≥ 20 %, 3 µm." in text  # beyond Latin-1
     assert "Amended report" in text
 
 
+@pytest.mark.sqlite_only  # PDF layout and wording, not SQL
 def test_without_lang_the_report_speaks_the_interface_language(alice, clinic_settings):
     (prediction_id,) = make_predictions(clinic_settings, "alice")
     url = f"/predictions/{prediction_id}/report.pdf"

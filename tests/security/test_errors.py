@@ -26,6 +26,7 @@ def failing_app(app):
     return app
 
 
+@pytest.mark.sqlite_only  # error pages, not SQL
 @pytest.mark.parametrize(
     ("method", "path", "code", "name"),
     [
@@ -50,6 +51,7 @@ def test_errors_are_friendly_pages_or_json_and_never_leak(failing_app, method, p
     assert "SELECT" not in api.get_data(as_text=True)
 
 
+@pytest.mark.sqlite_only  # error pages, not SQL
 def test_forbidden_and_unauthorised_for_json_clients(auth, actors):
     anonymous = auth.client_for("anonymous").get("/admin/accounts", headers=JSON)
     assert anonymous.status_code == 401 and anonymous.get_json()["error"]["code"] == "unauthorized"
@@ -70,6 +72,7 @@ def test_throttled_json_clients_get_429_with_retry_after(app):
     assert response.get_json()["error"]["code"] == "too_many_requests"
 
 
+@pytest.mark.sqlite_only  # error pages, not SQL
 def test_a_route_that_declares_no_access_rule_is_refused(app):
     @app.get("/forgot-to-declare")
     def undeclared():

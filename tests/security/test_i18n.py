@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 FRENCH = "Aide à la décision pour la cytologie mammaire"
 ENGLISH = "Decision support for breast fine-needle-aspirate cytology"
+
+# The language comes from a header or the session cookie, not the database: SQLite only.
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_french_comes_from_accept_language(client):

@@ -13,6 +13,7 @@ from pinkbreast.db.session import session_factory
 from pinkbreast.ml.data import load_reference
 from pinkbreast.services import outcomes, site_cases
 from pinkbreast.services.cases import import_cases, load_frame
+from tests.clock import days_ago
 from tests.site import helpers
 
 
@@ -86,11 +87,11 @@ def test_a_corrected_outcome_updates_the_adopted_case(session):
 
 def test_since_adopts_only_recent_confirmations(session):
     carla = helpers.user(session)
-    old = helpers.confirmed(session, carla, confirmed_on=date(2024, 1, 5))
-    recent = helpers.confirmed(session, carla, confirmed_on=date(2026, 6, 1))
+    old = helpers.confirmed(session, carla, confirmed_on=days_ago(800))
+    recent = helpers.confirmed(session, carla, confirmed_on=days_ago(30))
     session.commit()
 
-    report = site_cases.adopt_confirmed(session=session, actor=carla, since=date(2026, 1, 1))
+    report = site_cases.adopt_confirmed(session=session, actor=carla, since=days_ago(300))
 
     assert report.new == 1
     adopted = session.scalars(sa.select(Case.prediction_id)).all()
@@ -114,11 +115,11 @@ def test_training_data_stays_reference_until_a_challenger(session):
 def test_cli_adopt_confirmed(settings):
     session = session_factory(settings.database_url)()
     carla = helpers.user(session)
-    helpers.confirmed(session, carla, confirmed_on=date(2026, 3, 1))
+    helpers.confirmed(session, carla, confirmed_on=days_ago(60))
     session.commit()
     runner = CliRunner()
 
-    first = runner.invoke(cli, ["data", "adopt-confirmed", "--since", "2026-01-01"])
+    first = runner.invoke(cli, ["data", "adopt-confirmed", "--since", days_ago(300).isoformat()])
     second = runner.invoke(cli, ["data", "adopt-confirmed"])
     bad = runner.invoke(cli, ["data", "adopt-confirmed", "--since", "01/02/2026"])
 

@@ -47,6 +47,7 @@ def _flashes(page: str) -> str:
     return " ".join(re.findall(r'role="alert"[^>]*>(.*?)<', page, flags=re.S))
 
 
+@pytest.mark.slow  # two quick trainings
 @pytest.mark.parametrize("empty_database_url", ["sqlite"], indirect=True)
 def test_a_shifted_site_gets_a_reviewed_challenger_that_recovers_sensitivity(
     settings, site_store, monkeypatch
