@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: serve-model help run test test-reliability lint format lock clean venv translations bench
+.PHONY: serve-model help run test test-slow test-all screenshots test-reliability lint format lock clean venv translations bench
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -33,10 +33,24 @@ serve-model: $(STAMP) ## Serve the champion with `mlflow models serve` on http:/
 		$(BIN)/mlflow models serve -m models:/pinkbreast@champion --env-manager local \
 		-h $(HOST) -p $(MODEL_PORT)
 
-test: $(STAMP) ## Lint, check formatting and run the tests (all but the reliability ones)
+# Test tiers (markers in pyproject.toml): `make test` runs the fast one; `make test-slow` the
+# browser, child-process, schemathesis, Spark and training tests; `.ci/run` runs every tier.
+SLOW_TIERS := slow or spark or e2e or subprocess or contract
+
+test: $(STAMP) ## Lint, check formatting and run the fast tests (not the slow tiers below)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not reliability and not ($(SLOW_TIERS))"
+
+test-slow: $(STAMP) ## Browser (e2e), child-process, schemathesis, Spark and training tests
+	$(BIN)/pytest -m "not reliability and ($(SLOW_TIERS))"
+
+test-all: test test-slow ## Every tier but the reliability tests (what `.ci/run` runs before them)
+
+SCREENSHOTS_DIR := docs/screenshots
+
+screenshots: $(STAMP) ## Refresh the committed screenshots in docs/screenshots (browser tests)
+	PINKBREAST_SCREENSHOTS_DIR=$(CURDIR)/$(SCREENSHOTS_DIR) $(BIN)/pytest -m e2e tests/e2e
 
 test-reliability: $(STAMP) ## Load and fault tests on gunicorn + MariaDB (~5 min; figures in benchmarks/)
 	$(BIN)/pytest -m reliability tests/reliability

@@ -10,6 +10,7 @@ from benchmarks import (
     audit,
     batch,
     explained,
+    imaging,
     inference,
     instance,
     report,
@@ -20,7 +21,18 @@ from benchmarks import (
 )
 from benchmarks.common import say
 
-PARTS = ("training", "explained", "inference", "serving", "batch", "spark", "reports", "audit")
+PARTS = (
+    "training",
+    "explained",
+    "inference",
+    "serving",
+    "batch",
+    "spark",
+    "reports",
+    "audit",
+    "imaging",
+)
+STANDALONE = {"imaging"}  # parts that need no instance, model or database
 
 
 def main() -> None:
@@ -49,6 +61,10 @@ def main() -> None:
     )
     options = parser.parse_args()
     parts = options.only or list(PARTS)
+    if set(parts) <= STANDALONE:
+        imaging.run(repeats=3 if options.quick else imaging.REPEATS)
+        say(f"summary written to {report.write()}")
+        return
     if options.instance:
         bench = instance.reuse(options.instance)
     else:
@@ -65,6 +81,7 @@ def main() -> None:
         "spark": lambda: spark.run(bench, quick=quick),
         "reports": lambda: reports.run(bench),
         "audit": lambda: audit.run(bench),
+        "imaging": lambda: imaging.run(repeats=3 if quick else imaging.REPEATS),
     }
     try:
         for part in PARTS:  # in this order, whatever the order asked

@@ -53,6 +53,8 @@ def write() -> str:
         lines += _reports(reports)
     if audit:
         lines += _audit(audit)
+    if imaging := _load("imaging"):
+        lines += _imaging(imaging)
     if training:
         lines += _training(training)
     SUMMARY.write_text("\n".join(lines) + "\n")
@@ -359,3 +361,33 @@ def _training(result: dict) -> list[str]:
 
 if __name__ == "__main__":
     print(write())
+
+
+def _imaging(result: dict) -> list[str]:
+    rows = [
+        "## Measuring an aspirate image",
+        "",
+        f"`pinkbreast.imaging.measure` on a {result['image']} synthetic field (reading, "
+        "detection, snakes, the ten properties, the 30 features), median of "
+        f"{result['repeats']} interleaved rounds; the empty field is the fixed cost, the slope "
+        "over the field sizes the cost of one nucleus ([docs/imaging.md](../docs/imaging.md)).",
+        "",
+        "| nuclei drawn | found | median | fastest |",
+        "|---:|---:|---:|---:|",
+    ]
+    for field in result["fields"]:
+        rows.append(
+            f"| {field['nuclei_drawn']} | {field['nuclei_found']} | "
+            f"{field['median_s']:.2f} s | {field['fastest_s']:.2f} s |"
+        )
+    thirty = next(f for f in result["fields"] if f["nuclei_drawn"] == 30)
+    rows += [
+        "",
+        f"Per nucleus: {result['per_nucleus_ms']:.1f} ms; 30 nuclei cost "
+        f"{result['thirty_vs_empty_ratio']:.1f}× the empty field. Goal: 30 nuclei in ≤ "
+        f"{result['goal_s']:g} s — {_goal(result['goal_met'])} ({thirty['median_s']:.2f} s). "
+        f"Load average {result['machine']['load_average_at_start']:.1f} on "
+        f"{result['machine']['cpus']} CPUs when the part started.",
+        "",
+    ]
+    return rows

@@ -9,14 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 
-from pinkbreast.cli.db import upgrade
+from pinkbreast.cli.db import alembic_config, upgrade
 from pinkbreast.config import Settings, load_settings
 from pinkbreast.db.session import engine_for, session_factory
+from pinkbreast.private_files import FILE_MODE, private_folder
 
 SERVER_URLS = {
     "mariadb": os.environ.get("TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
@@ -30,6 +33,23 @@ pytest_plugins = ["tests.web_fixtures", "tests.workflow"]
 
 
 _RUN_DATABASES: dict[str, str] = {}
+
+# Tiers: ``make test`` runs what is not marked with one of these; ``make test-slow`` runs them
+# (``.ci/run`` runs both); ``pytest -m e2e`` (say) runs one alone. Markers are in pyproject.toml.
+SLOW_TIERS = ("slow", "spark", "e2e", "subprocess", "contract")
+_TIER_OF_FOLDER = {"e2e": "e2e", "spark": "spark"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Every test in tests/e2e is ``e2e`` and in tests/spark ``spark``, new files included."""
+    here = Path(__file__).parent
+    for item in items:
+        try:
+            folder = item.path.relative_to(here).parts[0]
+        except ValueError:
+            continue
+        if folder in _TIER_OF_FOLDER:
+            item.add_marker(_TIER_OF_FOLDER[folder])
 
 
 def _server_url(backend: str) -> str:
@@ -137,22 +157,134 @@ def reset_database(url: str) -> None:
     metadata.reflect(bind=engine)
     metadata.drop_all(bind=engine)
     engine.dispose()
+    _MIGRATED.pop(url, None)
+
+
+# Server databases migrated to head in this run: URL -> the tables migrating made. A test that
+# changes the schema (downgrades, drops a table) is noticed by the next one, which migrates again.
+_MIGRATED: dict[str, frozenset[str]] = {}
+
+
+@lru_cache(maxsize=1)
+def _head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def _schema(connection) -> tuple[frozenset[str], str | None]:
+    """The tables of the connected database and its Alembic revision (None: not migrated)."""
+    tables = frozenset(sa.inspect(connection).get_table_names())
+    if "alembic_version" not in tables:
+        return tables, None
+    version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    return tables, version
+
+
+def _emptied(connection, tables: frozenset[str]) -> None:
+    """Remove every row (identity counters restart at 1); the schema and its revision stay."""
+    names = sorted(tables - {"alembic_version"})
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SET lock_timeout = '30s'"))
+        connection.execute(sa.text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        return
+    connection.execute(sa.text("SET SESSION lock_wait_timeout = 30"))
+    # MariaDB truncates one table at a time (each a DDL statement): only those used since.
+    used = connection.execute(
+        sa.text(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
+            " AND auto_increment > 1"
+            + "".join(
+                f" UNION SELECT '{name}' FROM DUAL WHERE EXISTS (SELECT 1 FROM {name})"
+                for name in names
+            )
+        )
+    ).scalars()
+    names = sorted(set(used) - {"alembic_version"})
+    connection.execute(sa.text("SET FOREIGN_KEY_CHECKS = 0"))
+    try:
+        for name in names:
+            connection.execute(sa.text(f"TRUNCATE TABLE {name}"))
+    finally:
+        connection.execute(sa.text("SET FOREIGN_KEY_CHECKS = 1"))
+
+
+def clean_migrated_database(url: str) -> None:
+    """Leave the server database at ``url`` migrated to head with no rows.
+
+    Migrating is done once per backend per run; between tests every table is truncated, which
+    isolates tests whose services commit their own transactions (a rollback could not).
+    """
+    engine = engine_for(url)
+    engine.dispose()  # no pooled connection may hold a lock on what is truncated
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        tables, version = _schema(connection)
+        intact = url in _MIGRATED and tables == _MIGRATED[url] and version == _head_revision()
+        if intact:
+            _emptied(connection, tables)
+    engine.dispose()
+    if not intact:
+        reset_database(url)
+        upgrade(url)
+        with engine.connect() as connection:
+            _MIGRATED[url] = _schema(connection)[0]
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file migrated to head once per run, copied for each test that needs one."""
+    path = tmp_path_factory.mktemp("migrated") / "template.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    engine_for(url).dispose()
+    return path
+
+
+def _migrated_sqlite_copy(url: str, request) -> None:
+    path = Path(sa.make_url(url).database)
+    template = request.getfixturevalue("_migrated_sqlite")
+    private_folder(path.parent)
+    with open(path, "xb") as target:  # a file already there is an error, never overwritten
+        os.chmod(path, FILE_MODE)
+        target.write(template.read_bytes())
+
+
+def _is_fresh_sqlite_file(url: str) -> bool:
+    parsed = sa.make_url(url)
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and parsed.database not in (None, "", ":memory:")
+        and not Path(parsed.database).exists()
+    )
 
 
 @pytest.fixture(params=BACKENDS)
 def empty_database_url(request, tmp_path: Path) -> str:
-    """A database URL with no tables, one per backend."""
+    """A database URL with no tables, one per backend.
+
+    When the test also uses ``database_url`` the server database is instead handed over migrated
+    and emptied (``clean_migrated_database``): ``database_url`` then has nothing left to do.
+    """
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
     url = _server_url(request.param)
-    reset_database(url)
+    if "database_url" in request.fixturenames:
+        clean_migrated_database(url)
+    else:
+        reset_database(url)
     return url
 
 
 @pytest.fixture
-def database_url(empty_database_url: str) -> str:
-    """A database URL migrated to the current schema."""
-    upgrade(empty_database_url)
+def database_url(empty_database_url: str, request) -> str:
+    """A database URL migrated to the current schema, with no rows."""
+    if _is_fresh_sqlite_file(empty_database_url):
+        _migrated_sqlite_copy(empty_database_url, request)
+    elif empty_database_url in _MIGRATED:
+        pass  # empty_database_url has just emptied it
+    elif empty_database_url in _RUN_DATABASES.values():
+        clean_migrated_database(empty_database_url)
+    else:
+        upgrade(empty_database_url)
     return empty_database_url
 
 

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from argon2 import Parameters, profiles
 
+from pinkbreast.imaging import scale
 from pinkbreast.private_files import private_folder
+from pinkbreast.redaction import redacted_repr
 from pinkbreast.services.monitoring.settings import MonitoringSettings, monitoring_from
 
 ENVIRONMENTS = ("development", "production")
@@ -52,10 +54,23 @@ class Settings:
     # every answer (pinkbreast.ml.evidence); None: the training cases' prevalence.
     local_prevalence: float | None = None
     fhir_base: str = DEFAULT_FHIR_BASE  # names the FHIR code systems and identifiers
+    # µm per pixel of the site's camera, when an image comes without one (docs/imaging.md)
+    pixel_size_um: float = scale.DEFAULT_PIXEL_SIZE_UM
+    # Administrators needed to change the served model: 2 (one proposes, another approves) or
+    # 1 (a single-person installation: the proposer may approve, with a warning).
+    promotion_reviewers: int = 2
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    def __repr__(self) -> str:
+        return redacted_repr(
+            self, hidden=_SECRET_FIELDS, urls=frozenset({"database_url", "mlflow_tracking_uri"})
+        )
+
+
+_SECRET_FIELDS = frozenset({"secret_key", "metrics_token"})
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -91,6 +106,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         metrics_allow=_networks(environ.get("PINKBREAST_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
         local_prevalence=_number(environ, "PINKBREAST_LOCAL_PREVALENCE", None, 0.001, 0.999, float),
         fhir_base=_fhir_base(environ.get("PINKBREAST_FHIR_BASE", "").strip()),
+        pixel_size_um=_number(
+            environ,
+            "PINKBREAST_PIXEL_SIZE_UM",
+            scale.DEFAULT_PIXEL_SIZE_UM,
+            scale.MIN_PIXEL_SIZE_UM,
+            scale.MAX_PIXEL_SIZE_UM,
+            float,
+        ),  # fmt: skip
+        promotion_reviewers=_integer(environ, "PINKBREAST_PROMOTION_REVIEWERS", 2, 1, 2),
     )
 
 

@@ -31,9 +31,9 @@ STATISTIC_TEXT = {
     ),
     "worst": (
         "worst",
-        "pire",
+        "valeur extrême",
         '"Worst": the mean of the three largest values in the image.',
-        "« Pire » : moyenne des trois plus grandes valeurs de l'image.",
+        "« Valeur extrême » : moyenne des trois plus grandes valeurs de l'image.",
     ),
 }
 

@@ -30,6 +30,7 @@ def served(app, users, clinic_settings):
     thread.join(timeout=10)
 
 
+@pytest.mark.contract
 def test_schemathesis_all_checks_pass(served, settings, tmp_path):
     if settings.database_url.startswith("postgresql"):
         pytest.skip("the contract run covers SQLite and MariaDB; PostgreSQL shares their code")

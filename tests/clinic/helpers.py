@@ -12,7 +12,7 @@ from pinkbreast.features import FEATURE_NAMES
 from tests.factories import reference
 from tests.workflow import csrf_token
 
-MALIGNANT_ID = 842302  # first WDBC row, a clear malignant case
+MALIGNANT_ID = 842517  # a clear malignant case (842302, the first row, is the form's example)
 BENIGN_ID = 9047  # typical and far from the boundary (8510426 is in the referral band)
 
 

@@ -84,3 +84,15 @@ def test_a_french_excel_file_gives_the_results_of_its_english_twin(alice, settin
         )
     english_rows, french_rows = by_batch.values()
     assert english_rows == french_rows
+
+
+def test_the_batch_result_lists_the_30_values_of_each_row_with_flags(alice):
+    frame = reference(3)
+    frame.loc[1, "area_mean"] = 3000.0  # above the reference range
+    response = upload(alice, kaggle_text(frame))
+    page = alice.get(response.headers["Location"]).get_data(as_text=True)
+    table = page[page.index('id="batch-table"') :]
+    assert table.count('<details class="pb-batch-values">') == 3
+    assert table.count("30 values, 1 outside the range") == 1
+    assert table.count("30 values, 0 outside the range") == 2
+    assert table.count("above the range") == 1 and "3000" in table

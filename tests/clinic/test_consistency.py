@@ -11,6 +11,7 @@ from pinkbreast.features import FEATURE_NAMES
 from tests.clinic.helpers import prediction_rows, submit_form
 from tests.clinic.test_batch import upload
 from tests.factories import kaggle_text, reference, write
+from tests.workflow import csrf_token
 
 
 def test_twenty_wdbc_rows_agree_across_form_batch_api_and_cli(
@@ -49,3 +50,51 @@ def test_twenty_wdbc_rows_agree_across_form_batch_api_and_cli(
 def _from_csv(text: str) -> dict[str, tuple[float, str]]:
     rows = csv.DictReader(io.StringIO(text))
     return {r["sample_ref"]: (float(r["probability_malignant"]), r["zone"]) for r in rows}
+
+
+def test_decimal_comma_inputs_agree_across_form_batch_api_and_cli(
+    alice, api, settings, clinic_settings, tmp_path, monkeypatch
+):
+    """The same five samples written the French way (decimal commas; semicolons between
+    cells) through the French form, a French Excel CSV upload and the CLI, and as JSON numbers
+    through the API: identical probabilities and zones."""
+    frame = reference().sample(5, random_state=11).reset_index(drop=True)
+    french = {"Accept-Language": "fr"}
+    for _, row in frame.iterrows():
+        page = alice.get("/predict", headers=french).get_data(as_text=True)
+        data = {name: repr(float(row[name])).replace(".", ",") for name in FEATURE_NAMES}
+        token = re.search(r'name="token"[^>]*value="([^"]+)"', page).group(1)
+        data.update(csrf_token=csrf_token(page), sample_ref=f"FR-{row['id']}", token=token)
+        assert alice.post("/predict", data=data, headers=french).status_code == 303
+    by_form = {
+        r.sample_ref.removeprefix("FR-"): (r.probability, r.zone)
+        for r in prediction_rows(settings.database_url)
+    }
+
+    english = kaggle_text(frame, trailing_empty_column=False)
+    excel = "\n".join(
+        ";".join(cell.replace(".", ",") for cell in line.split(","))
+        for line in english.splitlines()
+    )
+    response = upload(alice, excel, "fr.csv")
+    page = alice.get(response.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'id="batch-download" href="([^"]+)"', page).group(1)
+    by_batch = _from_csv(alice.get(link).get_data(as_text=True))
+
+    samples = [
+        {"sample_ref": str(row["id"]), "measurements": {n: float(row[n]) for n in FEATURE_NAMES}}
+        for _, row in frame.iterrows()
+    ]
+    created = api.post("/predictions", json={"samples": samples}).get_json()["predictions"]
+    by_api = {p["sample_ref"]: (p["probability"], p["zone"]) for p in created}
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", clinic_settings.mlflow_tracking_uri)
+    path = write(tmp_path / "excel.csv", excel)
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(cli, ["predict", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "decimal commas" in result.output  # the CLI says how it read the file
+    by_cli = _from_csv(out.read_text())
+
+    assert len(by_form) == 5
+    assert by_form == by_batch == by_api == by_cli

@@ -37,8 +37,15 @@ def test_malignant_case_is_stored_and_shown_explained(alice, settings):
     assert record.feature_values() == case_values(MALIGNANT_ID)
     page = alice.get(f"/predictions/{record.id}").get_data(as_text=True)
     assert "Malignant" in page and "LAB-42" in page
-    assert 'id="explanation-chart" src="data:image/png;base64,' in page
-    assert page.count("<tr><td>") >= 5  # top contributions as a table too
+    assert 'id="explanation-table"' in page and 'id="other-measurements"' in page
+    table = page[
+        page.index('id="explanation-table"') : page.index(
+            "</table>", page.index('id="explanation-table"')
+        )
+    ]
+    assert table.count('<svg class="pb-bar"') == 31  # all 30 contributions and "other", drawn
+    others = table[table.index('id="other-rows"') :]
+    assert others.count("<tr>") == 25  # the rest, listed under "other measurements"
     assert "Decision support only" in page
     actions = _audit_actions(settings.database_url)
     assert ("prediction.create", "allowed") in actions and ("prediction.view", "allowed") in actions

@@ -83,6 +83,7 @@ def wait_ready(url: str, process: subprocess.Popen, timeout: float = 60) -> int:
     return 0
 
 
+@pytest.mark.subprocess
 def test_boot_migrates_a_fresh_mariadb_database_and_serves_readyz(
     tmp_path, boot_database, champion_tracking_uri
 ):

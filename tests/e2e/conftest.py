@@ -2,6 +2,11 @@
 
 The browser is never downloaded: Playwright launches ``/usr/bin/chromium``. Without it the browser
 tests are skipped with a message; with ``CI=true`` a missing browser is a failure.
+
+Every test here is marked ``e2e`` (``tests/conftest.py``): ``make test`` leaves them out, ``make
+test-slow`` (and so ``.ci/run``) runs them, ``pytest -m e2e`` runs them alone. Screenshots go
+to the run's temporary folder; ``make screenshots`` sets ``PINKBREAST_SCREENSHOTS_DIR`` to
+``docs/screenshots`` to refresh the committed ones.
 """
 
 from __future__ import annotations
@@ -27,7 +32,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS_ENV = "PINKBREAST_SCREENSHOTS_DIR"
+_screenshots: list[Path] = []  # the folder of this run, set by the fixture below
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _screenshots_folder(tmp_path_factory) -> Path:
+    """Where ``screenshot`` writes: $PINKBREAST_SCREENSHOTS_DIR, else the run's temporary
+    folder (tests never rewrite the committed files in docs/screenshots)."""
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    _screenshots[:] = [folder]
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +97,8 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
 
 
 def screenshot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    (folder,) = _screenshots
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

@@ -15,13 +15,13 @@ CASE_ID = 842517  # malignant in WDBC
 TEXT = {
     "en": {
         "zone": "Malignant",
-        "chart": "What drove this estimate",
+        "chart": "What pushed the estimate up or down",
         "outcome": "Malignant",
         "recorded": "Confirmed outcome recorded.",
     },
     "fr": {
         "zone": "Malin",
-        "chart": "Ce qui a pesé dans cette estimation",
+        "chart": "Ce qui a fait monter ou descendre l’estimation",
         "outcome": "Malin",
         "recorded": "Diagnostic confirmé enregistré.",
     },
@@ -94,7 +94,7 @@ def test_register_approve_predict_confirm_and_find_in_history(browser, clinic_se
 
     page.wait_for_selector("#verdict-heading")
     assert text["zone"] in page.locator("#verdict-heading").inner_text()
-    assert page.locator("#explanation-chart").is_visible()
+    assert page.locator("#explanation-table").is_visible()
     assert page.locator("#probability-scale svg").is_visible()
     assert text["chart"] in page.inner_text("main")
     assert axe_violations(page) == []

@@ -39,7 +39,7 @@ def test_form_and_result_fit_the_screen(browser, clinic_server, width, lang):
     page.locator("#prediction-form button[type=submit]").click()
     page.wait_for_selector("#values-table")
     assert page.evaluate(NO_SIDEWAYS_SCROLL), page.evaluate("document.documentElement.scrollWidth")
-    chart = page.locator("#explanation-chart").bounding_box()
+    chart = page.locator("#explanation-table").bounding_box()
     assert chart is not None and chart["x"] + chart["width"] <= width
     screenshot(page, f"result-{suffix}")
     context.close()

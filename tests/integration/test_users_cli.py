@@ -20,7 +20,10 @@ def _admins(database_url: str) -> list[User]:
         return list(session.scalars(sa.select(User).where(User.role == "admin")))
 
 
-def test_prepare_creates_the_first_admin_once_and_shows_the_password_once(env, settings):
+def test_prepare_creates_the_first_admin_once_and_shows_the_password_once(
+    env, settings, champion_tracking_uri, monkeypatch
+):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", champion_tracking_uri)  # no training here
     runner = CliRunner()
     first = runner.invoke(cli, ["prepare"])
     assert first.exit_code == 0, first.output

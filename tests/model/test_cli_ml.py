@@ -34,6 +34,7 @@ def test_eda_writes_the_report_where_asked(instance):
     assert (folder / "out.html").read_text(encoding="utf-8").startswith("<!doctype html>")
 
 
+@pytest.mark.slow
 def test_train_quick_registers_a_champion_under_the_instance(instance):
     folder, runner = instance
     result = runner.invoke(cli, ["train", "--quick", "--repeats", "1", "--seed", "3"])

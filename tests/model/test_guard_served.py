@@ -136,6 +136,7 @@ def _invoke(base: str, records: list[dict]) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
+@pytest.mark.subprocess
 def test_models_serve_gives_no_definite_answer_to_rescaled_values(served, reference):
     scaled = all_mistakes(reference)["rescaled to 0-1"]
     sizes = [f.name for f in FEATURES if f.positive]
@@ -147,6 +148,7 @@ def test_models_serve_gives_no_definite_answer_to_rescaled_values(served, refere
     assert zones == {"check_input"}
 
 
+@pytest.mark.subprocess
 def test_models_serve_answers_4xx_naming_the_feature(served, reference):
     row = features(reference).head(1).to_dict(orient="records")[0]
     for value, message in ((-5.0, "expected a value >= 0"), (1e6, "expected a value <= 100")):
@@ -157,6 +159,7 @@ def test_models_serve_answers_4xx_naming_the_feature(served, reference):
     assert status == 400 and "expected a value >= 0" in body["message"]
 
 
+@pytest.mark.subprocess
 def test_models_serve_scores_an_unmodified_case(served, reference):
     row = features(reference).head(1).to_dict(orient="records")
     status, body = _invoke(served, row)

@@ -80,6 +80,7 @@ def _samples(text: str) -> dict[tuple, float]:
     return values
 
 
+@pytest.mark.subprocess
 def test_metrics_equal_the_database_across_two_workers(gunicorn, session):
     user = _user(session)
     session.commit()

@@ -56,6 +56,13 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "admin.reset_password"): (LOGIN, 403, 403, 403, 403, 200),
     ("POST", "admin.revoke_token"): (LOGIN, 403, 403, 403, 403, 303),
     ("GET", "admin.audit_events"): AUDIT,
+    ("GET", "admin.validation"): ADMIN_ONLY,
+    ("POST", "admin.adopt"): (LOGIN, 403, 403, 403, 403, 303),
+    ("GET", "admin.challenger"): ADMIN_ONLY,
+    ("POST", "admin.promotion_propose"): (LOGIN, 403, 403, 403, 403, 303),
+    ("POST", "admin.promotion_approve"): (LOGIN, 403, 403, 403, 403, 303),
+    ("POST", "admin.promotion_reject"): (LOGIN, 403, 403, 403, 403, 303),
+    ("POST", "admin.promotion_rollback"): (LOGIN, 403, 403, 403, 403, 303),
     ("GET", "admin.audit_export"): AUDIT,
     ("GET", "main.metrics"): EVERYONE(200),  # the test client is 127.0.0.1, on the allow-list
     ("GET", "clinic.predict"): CLINICAL,
@@ -79,6 +86,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET", "api.openapi_json"): EVERYONE(200),
     ("GET", "tokens.api_docs"): (LOGIN, 403, 200, 200, 200, 200),
     ("POST", "api.create_predictions"): API,
+    ("POST", "api.create_measurement"): API,
     ("GET", "api.list_predictions"): API,
     ("GET", "api.get_prediction"): API,
     ("PUT", "api.put_outcome"): API,
@@ -137,6 +145,7 @@ TARGETS = {
     "batch_id": Targets.batch_id,
     "token_id": Targets.token_id,
     "code_system": lambda targets, method: "wdbc-measurements",
+    "promotion_id": lambda targets, method: 1,  # none exists: refused, redirected
 }
 
 

@@ -55,3 +55,30 @@ def test_production_with_explicit_settings_starts(tmp_path):
 def test_unknown_environment_is_refused():
     with pytest.raises(ConfigError, match="PINKBREAST_ENV must be one of"):
         load_settings({"PINKBREAST_ENV": "staging"})
+
+
+def test_the_repr_of_the_settings_hides_every_secret(tmp_path):
+    environ = {
+        "PINKBREAST_INSTANCE": str(tmp_path),
+        "SECRET_KEY": "s3cret-signing-key-" + "k" * 20,
+        "DATABASE_URL": "mysql+pymysql://app:db-pass-word@db.example:3306/pinkbreast",
+        "MLFLOW_TRACKING_URI": "postgresql+psycopg://ml:ml-pass-word@ml.example/mlflow",
+        "PINKBREAST_METRICS_TOKEN": "metrics-" + "t" * 32,
+        "SMTP_HOST": "mail.example",
+        "SMTP_PASSWORD": "smtp-pass-word",
+        "ALERT_WEBHOOK_URL": "https://hooks.example/services/T000/B000/webhook-secret",
+    }
+    settings = load_settings(environ)
+    shown = repr(settings)
+    for secret in ("s3cret", "db-pass-word", "ml-pass-word", "metrics-t", "smtp-pass-word"):
+        assert secret not in shown
+    assert "webhook-secret" not in shown
+    assert "mysql+pymysql://app:***@db.example:3306/pinkbreast" in shown  # still says where
+    assert "secret_key='***'" in shown and "password='***'" in shown
+    assert settings.secret_key == environ["SECRET_KEY"]  # only the repr changes
+    assert settings.monitoring.notifier.smtp.password == "smtp-pass-word"
+
+
+def test_a_setting_left_unset_is_shown_as_unset(tmp_path):
+    shown = repr(load_settings({"PINKBREAST_INSTANCE": str(tmp_path)}))
+    assert "metrics_token=None" in shown and "database_url='sqlite:///" in shown

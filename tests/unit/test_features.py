@@ -57,7 +57,7 @@ def test_reference_ranges_are_the_bundled_data_min_and_max():
 def test_labels_and_descriptions_exist_in_english_and_french():
     worst = BY_NAME["concavity_worst"]
     assert worst.label("en") == "Concavity (worst)"
-    assert worst.label("fr") == "Concavité (pire)"
+    assert worst.label("fr") == "Concavité (valeur extrême)"
     assert "three largest" in worst.description("en")
     assert "trois plus grandes" in worst.description("fr")
     for feature in FEATURES:

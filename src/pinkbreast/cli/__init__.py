@@ -17,6 +17,7 @@ COMMANDS = {
     "data": "data:data",
     "db": "db:db",
     "eda": "ml:eda",
+    "measure": "measure:measure",
     "export-fhir": "reports:export_fhir",
     "monitor": "monitor:monitor",
     "predict": "predict:predict",
@@ -26,6 +27,7 @@ COMMANDS = {
     "tokens": "tokens:tokens_group",
     "train": "ml:train",
     "users": "users:users",
+    "validate": "evidence:validate",
 }
 
 

@@ -68,6 +68,31 @@ def _import(frame, source: str) -> None:
     )
 
 
+@data.command("adopt-confirmed")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only outcomes confirmed on or after this date (YYYY-MM-DD).",
+)
+def adopt_confirmed_command(since) -> None:
+    """Adopt predictions with a confirmed outcome as site cases (evidence for validation and a
+    challenger), keeping their provenance: how they were entered, the prediction, who confirmed.
+
+    Idempotent: adopting again changes nothing, except cases whose outcome was corrected since.
+    Audited. Training the champion (`pinkbreast train`) still uses the reference cases alone.
+    """
+    from pinkbreast.services.site_cases import adopt_confirmed
+
+    with session_scope(load_settings().database_url) as session:
+        report = adopt_confirmed(
+            session=session, actor_name="cli", since=since.date() if since else None
+        )
+    click.echo(
+        f"Adopted {report.total} confirmed predictions as site cases: {report.new} new, "
+        f"{report.updated} updated, {report.unchanged} unchanged."
+    )
+
+
 @data.command("export")
 @click.option(
     "-o",

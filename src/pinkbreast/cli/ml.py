@@ -85,7 +85,16 @@ class ProgressBar:
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
-def train(quick, target_sensitivity, coverage, benign_coverage, repeats, folds, seed, jobs):
+@click.option(
+    "--challenger",
+    is_flag=True,
+    help="Train on the reference cases plus the adopted site cases and register the winner "
+    "under the alias 'challenger' (the champion is not touched); compare it with the champion "
+    "on the same folds. Promotion is then proposed and approved in the admin pages.",
+)
+def train(
+    quick, target_sensitivity, coverage, benign_coverage, repeats, folds, seed, jobs, challenger
+):
     """Compare the candidate models by repeated nested CV, register the winner as champion.
 
     Every run is logged to MLflow (MLFLOW_TRACKING_URI; default: instance/mlflow.db, artifacts
@@ -103,6 +112,9 @@ def train(quick, target_sensitivity, coverage, benign_coverage, repeats, folds, 
     settings, frame = _cases()
     chosen = Settings(target_sensitivity, coverage, benign_coverage=benign_coverage)
     config = CVConfig(repeats, folds, seed, chosen, jobs)
+    if challenger:
+        _train_challenger(settings, frame, config, quick)
+        return
     try:
         with ProgressBar() as bar:
             report = run_training(
@@ -118,7 +130,48 @@ def train(quick, target_sensitivity, coverage, benign_coverage, repeats, folds, 
     _echo_report(report)
 
 
-def _echo_report(report) -> None:
+def _train_challenger(settings, frame, config, quick: bool) -> None:
+    from pinkbreast.db.session import session_scope
+    from pinkbreast.ml.challenger import ChallengerImpossible, train_challenger
+    from pinkbreast.ml.registration import ChampionRefused
+    from pinkbreast.services.site_cases import load_site_frame
+
+    with session_scope(settings.database_url) as session:
+        site = load_site_frame(session)
+    try:
+        with ProgressBar() as bar:
+            report = train_challenger(
+                frame,
+                site,
+                tracking_uri=settings.mlflow_tracking_uri,
+                artifact_location=settings.instance_path / "mlartifacts",
+                config=config,
+                quick=quick,
+                progress=bar,
+            )
+    except (ChampionRefused, ChallengerImpossible) as exc:
+        raise click.ClickException(f"Challenger not registered: {exc}") from exc
+    _echo_report(report.training, role="Challenger")
+    paired = report.comparison
+    click.echo(
+        f"\nPaired comparison on the same folds, champion version {paired.champion_version} "
+        f"({paired.champion_candidate}'s recipe without site cases) vs challenger "
+        f"(95% paired bootstrap intervals of challenger - champion):"
+    )
+    for part, figures in (("all cases", paired.overall), ("site cases", paired.site)):
+        for name, d in figures.items():
+            click.echo(
+                f"  {part:<11}{name:<12}{d.champion:.4f} -> {d.challenger:.4f}  "
+                f"difference {d.difference:+.4f} [{d.low:+.4f}, {d.high:+.4f}] (n={d.n})"
+            )
+    met = "met" if paired.rule_met else "NOT met"
+    click.echo(
+        f"Promotion rule (sensitivity not lowered by more than {paired.margin:g}, on site cases "
+        f"and on all cases; at least 10 malignant site cases): {met}."
+    )
+
+
+def _echo_report(report, role: str = "Champion") -> None:
     click.echo(
         f"\n{'candidate':<32}{'ROC AUC [95% CI]':<24}{'Brier':<9}{'ECE':<8}{'sens':<8}{'spec':<8}"
     )
@@ -149,7 +202,7 @@ def _echo_report(report) -> None:
     for shortfall in promise.shortfalls():  # only a --quick demo registers despite one
         click.echo(f"  PROMISE NOT KEPT (demo run, registered anyway): {shortfall}")
     missed = ", ".join(map(str, comparison.missed_cases()["id"])) or "none"
-    click.echo(f"\nChampion: {report.winner} -> pinkbreast version {report.version}")
+    click.echo(f"\n{role}: {report.winner} -> pinkbreast version {report.version}")
     click.echo(f"Malignant cases missed out of fold (UCI ids): {missed}")
     click.echo(f"MLflow run {report.run_id}; {report.seconds:.0f} s.")
 

@@ -73,6 +73,7 @@ class Comparison:
     choices: list[Choice]  # one per outer fold
     final: Choice  # the selection made on all cases: the champion
     champion_fit: Fitted = field(repr=False)
+    splits: list = field(default_factory=list, repr=False)  # outer (train, test) index pairs
 
     @property
     def winner(self) -> str:
@@ -121,25 +122,34 @@ def split_xy(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return X, diagnosis_to_target(frame["diagnosis"].reset_index(drop=True))
 
 
+def outer_splits(frame: pd.DataFrame, y: np.ndarray, config: CVConfig, strata: str | None):
+    """The outer (train, test) index pairs, stratified by diagnosis (x ``strata``)."""
+    outer = RepeatedStratifiedKFold(
+        n_splits=config.folds, n_repeats=config.repeats, random_state=config.seed
+    )
+    groups = y if strata is None else y.astype(str) + "/" + frame[strata].astype(str).to_numpy()
+    return list(outer.split(frame, groups))
+
+
 def compare(
     frame: pd.DataFrame,
     candidates: list[Candidate],
     config: CVConfig,
     *,
     progress: Progress | None = None,
+    strata: str | None = None,
 ) -> Comparison:
     """Nested repeated CV of every candidate and of the selection, then the selection on all
     cases (the champion, refit on all of them).
 
     Rows are put in id order first, so the folds depend on the cases, not on how they were
-    loaded (the database and the bundled file list them differently).
+    loaded (the database and the bundled file list them differently). ``strata``: a column of
+    ``frame`` whose values, crossed with the diagnosis, stratify the outer folds (a
+    challenger's ``origin``: every test part then holds site cases in proportion).
     """
     frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
     X, y = split_xy(frame)
-    outer = RepeatedStratifiedKFold(
-        n_splits=config.folds, n_repeats=config.repeats, random_state=config.seed
-    )
-    splits = list(outer.split(X, y))
+    splits = outer_splits(frame, y, config, strata)
     jobs = [
         delayed(run_fold)(
             cand,
@@ -189,7 +199,7 @@ def compare(
     )
     champion = fitted[[c.name for c in candidates].index(final.winner)]
     return Comparison(
-        frame["id"].to_numpy(), y, config, results, procedure, choices, final, champion
+        frame["id"].to_numpy(), y, config, results, procedure, choices, final, champion, splits
     )
 
 

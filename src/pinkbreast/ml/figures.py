@@ -88,7 +88,9 @@ def learning_curve_figure(sizes, train_scores, test_scores, title: str) -> Figur
     return figure
 
 
-def decision_range_figure(bins, title: str) -> Figure:
+def decision_range_figure(
+    bins, title: str, xlabel: str = "mean predicted probability (out of fold)"
+) -> Figure:
     """Reliability where decisions are made: ``bins`` from ``metrics.reliability_bins`` over a
     sub-range (e.g. 0.05-0.95), one point per bin, sized and labelled by its count."""
     figure, axes = _axes(title, (5.5, 4.8))
@@ -109,7 +111,7 @@ def decision_range_figure(bins, title: str) -> Figure:
         axes.axvline(edge, color=GREY, lw=0.3)
     axes.set_xlim(low, high)
     axes.set_ylim(-0.02, 1.1)
-    axes.set_xlabel("mean predicted probability (out of fold)")
+    axes.set_xlabel(xlabel)
     axes.set_ylabel("observed share malignant")
     axes.legend(loc="upper left")
     figure.tight_layout()

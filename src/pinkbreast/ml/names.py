@@ -16,3 +16,12 @@ MALIGNANT, INDETERMINATE, BENIGN, CHECK_INPUT = (
 )
 ZONES = (MALIGNANT, INDETERMINATE, BENIGN, CHECK_INPUT)
 DEFINITE_ZONES = (MALIGNANT, BENIGN)
+
+# Where a labelled case (the ``cases`` table) comes from: the reference data (WDBC and files
+# imported as such), or the site's own confirmed predictions, by how they were entered.
+REFERENCE, TYPED, IMPORTED, API_ORIGIN, IMAGE = "reference", "typed", "imported", "api", "image"
+ORIGINS = (REFERENCE, TYPED, IMPORTED, API_ORIGIN, IMAGE)
+SITE_ORIGINS = ORIGINS[1:]
+# A prediction's ``source`` -> the origin of the case adopted from it.
+ORIGIN_OF_SOURCE = {"form": TYPED, "batch": IMPORTED, "api": API_ORIGIN, "image": IMAGE}
+CHALLENGER = "challenger"

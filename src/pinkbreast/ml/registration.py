@@ -92,6 +92,7 @@ def register_champion(
     seed: int,
     promise: Promise,
     enforce: bool = True,
+    alias: str = ALIAS,
 ) -> tuple[str, str]:
     """Log the served model in the active run, register it, point ``champion`` at it —
     only when the out-of-fold ``promise`` is kept (else :class:`ChampionRefused`).
@@ -143,7 +144,7 @@ def register_champion(
         )
     version = str(info.registered_model_version)
     client = MlflowClient()
-    client.set_registered_model_alias(MODEL_NAME, ALIAS, version)
+    client.set_registered_model_alias(MODEL_NAME, alias, version)
     for key in ("threshold", "lower", "upper", "candidate"):
         client.set_model_version_tag(MODEL_NAME, version, key, str(document[key]))
     client.set_model_version_tag(MODEL_NAME, version, "explanation_method", method["method"])

@@ -318,3 +318,22 @@ def forget() -> None:
 
 def predict(rows: Iterable[Mapping[str, object]], *, tracking_uri: str) -> list[Prediction]:
     return champion(tracking_uri).predict(rows)
+
+
+def model_for_alias(tracking_uri: str, alias: str) -> Champion:
+    """The version ``alias`` names now (e.g. ``challenger``), loaded afresh (not kept): for
+    evaluations, never for serving."""
+    located = champion_lookup.locate(tracking_uri, alias=alias)
+    if located is not None and (found := from_plan_folder(located.folder, located.version)):
+        return found
+    import mlflow
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    mlflow.set_tracking_uri(tracking_uri)
+    try:
+        version = MlflowClient().get_model_version_by_alias(MODEL_NAME, alias).version
+        model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}", suppress_warnings=True)
+    except MlflowException as exc:
+        raise ChampionUnavailable(str(exc)) from exc
+    return Champion(model.unwrap_python_model(), str(version))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from pinkbreast.ml.candidates import build_candidates
 from pinkbreast.ml.evaluate import Comparison, CVConfig, Progress, compare
 from pinkbreast.ml.metrics import reliability_bins
 from pinkbreast.ml.model_card import DECISION_FIGURE, render
-from pinkbreast.ml.names import CARD_CONTINUES
+from pinkbreast.ml.names import ALIAS, CARD_CONTINUES
 from pinkbreast.ml.promise import Promise, measure
 from pinkbreast.ml.registration import (
     MODEL_NAME,
@@ -39,6 +40,7 @@ from pinkbreast.ml.registry import build_explainer, load_served
 from pinkbreast.private_files import private_sqlite
 
 logger = logging.getLogger(__name__)
+AfterRegister = Callable[[Comparison, pd.DataFrame, str], None]
 QUICK_REPEATS = 2
 SHAP_ROWS = 100
 DECISION_RANGE = (0.05, 0.95)
@@ -71,12 +73,18 @@ def train(
     config: CVConfig | None = None,
     quick: bool = False,
     progress: Progress | None = None,
+    alias: str = ALIAS,
+    strata: str | None = None,
+    after_register: AfterRegister | None = None,
 ) -> TrainReport:
     """Run the whole comparison and register the champion as ``pinkbreast@champion``.
 
     The run is logged in full even when registration refuses the champion
     (:class:`~pinkbreast.ml.registration.ChampionRefused`, raised after the run is closed).
     ``quick`` runs are demos: they register even when the promise is missed, and say so.
+    ``alias``: the alias the registered version gets (a challenger's leaves ``champion``
+    alone); ``strata``: see :func:`~pinkbreast.ml.evaluate.compare`; ``after_register`` runs
+    inside the MLflow run once the version is registered (a challenger's paired comparison).
     """
     started = time.perf_counter()
     frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
@@ -86,7 +94,7 @@ def train(
     mlflow.set_tracking_uri(tracking_uri)
     experiment_id = tracking.ensure_experiment(tracking_uri, artifact_location)
     candidates = build_candidates(config.seed, quick=quick)
-    comparison = compare(frame, candidates, config, progress=progress)
+    comparison = compare(frame, candidates, config, progress=progress, strata=strata)
     fitted, procedure = comparison.champion_fit, comparison.procedure
     logger.info("Champion %s (selected on all %d cases)", comparison.winner, len(frame))
     _, label, zone = procedure.by_repeat
@@ -125,13 +133,21 @@ def train(
         calibration = _log_calibration(comparison)
         try:
             version, model_uri = register_champion(
-                fitted, document, frame, seed=config.seed, promise=promise, enforce=not quick
+                fitted,
+                document,
+                frame,
+                seed=config.seed,
+                promise=promise,
+                enforce=not quick,
+                alias=alias,
             )
         except ChampionRefused as exc:
             refused, version = exc, None
             mlflow.set_tag("champion_refused", str(exc))
         else:
             _log_global_importance(model_uri, frame, config.seed)
+            if after_register is not None:
+                after_register(comparison, frame, version)
         card = render(
             comparison,
             document=document,

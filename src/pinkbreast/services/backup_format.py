@@ -72,6 +72,7 @@ class PredictionLine(Strict):
     band_upper: Probability
     warnings: list[str]
     explanation: dict | None
+    demonstration: bool = False  # absent from backups made before demonstrations were marked
     measurements: Measurements  # type: ignore[valid-type]
     outcomes: list[OutcomeLine]
 
@@ -97,6 +98,7 @@ def prediction_line(record: PredictionRecord) -> str:
         "band_upper": record.band_upper,
         "warnings": record.warning_list,
         "explanation": record.explanation_data,
+        "demonstration": record.demonstration,
         "measurements": record.feature_values(),
         "outcomes": [_outcome(outcome) for outcome in record.outcomes],
     }
@@ -128,6 +130,7 @@ def new_prediction(line: PredictionLine, user_id: int) -> PredictionRecord:
         band_upper=line.band_upper,
         warnings=",".join(line.warnings),
         explanation=json.dumps(line.explanation) if line.explanation is not None else None,
+        demonstration=line.demonstration,
     )
     for name in FEATURE_NAMES:
         setattr(record, name, getattr(line.measurements, name))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from pinkbreast.db.models import Case, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.ml.names import REFERENCE
 
 COLUMNS = ("id", "diagnosis", *FEATURE_NAMES)
 _CHUNK = 500
@@ -88,9 +89,12 @@ def count_cases(*, session: Session) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(Case)) or 0
 
 
-def load_frame(session: Session) -> pd.DataFrame:
-    """All cases ordered by id: ``id``, ``diagnosis`` ("M"/"B"), then the 30 features."""
+def load_frame(session: Session, *, origins: tuple[str, ...] = (REFERENCE,)) -> pd.DataFrame:
+    """Cases of ``origins`` (default: the reference cases alone) ordered by id: ``id``,
+    ``diagnosis`` ("M"/"B"), then the 30 features. Adopted site cases join the training of a
+    challenger only (``pinkbreast train --challenger``)."""
     columns = [getattr(Case, name) for name in COLUMNS]
-    rows = session.execute(sa.select(*columns).order_by(Case.id)).all()
+    query = sa.select(*columns).where(Case.origin.in_(origins)).order_by(Case.id)
+    rows = session.execute(query).all()
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     return frame.astype({"id": "int64", **{name: "float64" for name in FEATURE_NAMES}})

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import Outcome, PredictionRecord, User, utcnow
 from pinkbreast.db.session import transaction
-from pinkbreast.services import audit
+from pinkbreast.services import audit, site_cases
 from pinkbreast.services.predictions import PredictionNotFound, can_see_all, valid_id
 
 NOTE_MAX = 2000
@@ -49,6 +49,8 @@ def record_outcome(
                 recorded_at=utcnow(),
             )
             session.add(outcome)
+            session.flush()
+            site_cases.follow_outcome(session=session, outcome=outcome, actor=user)
         audit.record(
             session=session,
             action="outcome.record",

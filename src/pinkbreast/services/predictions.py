@@ -42,6 +42,7 @@ class Sample:
     values: Mapping[str, object]
     sample_ref: str | None = None
     sample_date: date | None = None
+    demonstration: bool = False  # an example case entered to try the tool, not a patient
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def _row(sample: Sample, result: Scored, request: Request, batch_id) -> dict:
         "band_upper": result.band[1],
         "warnings": ",".join(result.warnings),
         "explanation": _explanation_json(result),
+        "demonstration": sample.demonstration,
         **result.values,
     }
 

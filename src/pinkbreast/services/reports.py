@@ -184,6 +184,8 @@ def _in_id_order(session: Session, since: date | None) -> Iterator[PredictionRec
 
 
 def _since(query: sa.Select, since: date | None) -> sa.Select:
+    """The predictions an export covers: made on or after ``since``, demonstrations left out."""
+    query = query.where(PredictionRecord.demonstration.is_(False))
     if since is None:
         return query
     start = datetime.combine(since, time.min, tzinfo=as_utc(utcnow()).tzinfo)

@@ -83,6 +83,21 @@ def evidence(version: str | None = None, *, tracking_uri: str) -> Evidence | Non
     return from_operating_point(model.operating_point)
 
 
+def all_contributions(
+    values: Mapping[str, float], version: str, *, tracking_uri: str
+) -> list[tuple[str, float]] | None:
+    """Every feature's contribution, largest first, for a prediction made by ``version``; None
+    when that is no longer the champion or none loads (only the stored top ones are shown).
+    Exact and deterministic, so the top ones equal those stored with the prediction."""
+    try:
+        model = champion(tracking_uri)
+    except ModelUnavailable:
+        return None
+    if version != model.version:
+        return None
+    return list(model.explain(values).top(len(values)))
+
+
 def check_input_finding(values: Mapping[str, float], *, tracking_uri: str) -> Finding:
     """Which values of a ``check_input`` sample are unusual, and the likely cause."""
     guard = champion(tracking_uri).guard

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, abort, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pinkbreast.db.session import transaction
@@ -75,6 +76,14 @@ def _deny():
             allowed=False,
             client_address=client_address(),
             detail=f"{request.method} {request.path}",
+        )
+    if not current_user.is_approved:
+        abort(
+            403,
+            _(
+                "Your account is awaiting approval by an administrator: you can use this "
+                "page once it is approved."
+            ),
         )
     abort(403)
 

@@ -69,7 +69,7 @@ def register(app: Flask) -> None:
         code = exc.code or 500
         name = (exc.name or "error").lower().replace(" ", "_")
         message = CSRF_MESSAGE if isinstance(exc, CSRFError) else None
-        if code == 400 and message is None and exc.description != type(exc).description:
+        if code in (400, 403) and message is None and exc.description != type(exc).description:
             message = exc.description  # our own abort(400, "field: problem") names the field
         retry = getattr(exc, "retry_after", None)
         headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_scientific,
+    get_locale,
+)
 
 from pinkbreast.web.extensions import babel
 
@@ -21,6 +28,7 @@ def init_app(app: Flask) -> None:
         format_datetime=format_datetime,
         format_percent=format_percent,
         format_decimal=format_decimal,
+        format_scientific=format_scientific,
     )
 
 

@@ -15,7 +15,6 @@ import ipaddress
 import os
 import time
 
-import sqlalchemy as sa
 from flask import Flask, Response, abort, current_app, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -29,8 +28,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY
 
-from pinkbreast.db.models import PredictionRecord
 from pinkbreast.db.session import session_factory
+from pinkbreast.services.monitoring import volume
 from pinkbreast.services.monitoring.alerts import open_alert
 from pinkbreast.services.monitoring.performance import performance
 
@@ -80,10 +79,7 @@ class DatabaseCollector:
         family = GaugeMetricFamily(
             "pinkbreast_predictions", "Stored predictions", labels=["zone", "model_version"]
         )
-        query = sa.select(
-            PredictionRecord.zone, PredictionRecord.model_version, sa.func.count()
-        ).group_by(PredictionRecord.zone, PredictionRecord.model_version)
-        for zone, version, count in session.execute(query):
+        for (zone, version), count in volume.zone_counts(session).items():
             family.add_metric([zone, version], count)
         yield family
 

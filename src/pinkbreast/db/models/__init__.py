@@ -16,6 +16,7 @@ from pinkbreast.db.models.clinical import (
     PredictionRecord,
 )
 from pinkbreast.db.models.monitoring import Alert
+from pinkbreast.db.models.promotions import ModelPromotion
 
 __all__ = [
     "ROLES",
@@ -29,6 +30,7 @@ __all__ = [
     "Base",
     "Case",
     "LoginFailure",
+    "ModelPromotion",
     "Outcome",
     "NewPrediction",
     "PredictionReading",

@@ -1,26 +1,45 @@
-"""Reference/training cases (the original project's ``breast_cancer`` table)."""
+"""Labelled cases: the reference/training data (the original project's ``breast_cancer``
+table) and the site's confirmed predictions adopted as evidence, each with its provenance."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pinkbreast.db.models.base import Base, Timestamp, utcnow
 from pinkbreast.features import FEATURES
+from pinkbreast.ml.names import ORIGINS, REFERENCE
+
+# Ids of adopted site cases: this offset + the prediction's id (WDBC ids are below 10**9).
+SITE_ID_OFFSET = 10**12
 
 
 class Case(Base):
-    """A reference/training sample with its confirmed diagnosis (the original's breast_cancer)."""
+    """A sample with its confirmed diagnosis. ``origin`` says where it comes from: the reference
+    data, or a site prediction (typed, imported, API, image-derived) adopted with the id of the
+    prediction and who confirmed its outcome (one case per prediction, enforced by the database).
+    """
 
     __tablename__ = "cases"
-    __table_args__ = (sa.CheckConstraint("diagnosis IN ('M', 'B')", name="diagnosis"),)
+    __table_args__ = (
+        sa.CheckConstraint("diagnosis IN ('M', 'B')", name="diagnosis"),
+        sa.CheckConstraint(
+            "origin IN ({})".format(", ".join(f"'{o}'" for o in ORIGINS)), name="origin"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
     source: Mapped[str] = mapped_column(sa.String(255))
     diagnosis: Mapped[str] = mapped_column(sa.String(1))
     imported_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    origin: Mapped[str] = mapped_column(
+        sa.String(16), default=REFERENCE, server_default=REFERENCE, index=True
+    )
+    prediction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("predictions.id"), unique=True)
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    confirmed_on: Mapped[date | None] = mapped_column(sa.Date)
 
     def feature_values(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in FEATURES}

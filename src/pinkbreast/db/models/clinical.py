@@ -66,6 +66,10 @@ class PredictionRecord(PredictionReading, Base):
     band_upper: Mapped[float] = mapped_column(sa.Double)
     warnings: Mapped[str] = mapped_column(sa.String(1024), default="")
     explanation: Mapped[str | None] = mapped_column(sa.Text)  # JSON: base value, contributions
+    # made with an example button: kept, but out of monitoring and exports
+    demonstration: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
 
     user: Mapped[User] = relationship(lazy="joined")
     outcomes: Mapped[list[Outcome]] = relationship(

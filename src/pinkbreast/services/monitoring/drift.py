@@ -65,10 +65,14 @@ def compare(
     return results
 
 
+_REAL = PredictionRecord.demonstration.is_(False)  # example cases are not monitored
+
+
 def recent_inputs(session: Session, days: int) -> pd.DataFrame:
     columns = [getattr(PredictionRecord, name) for name in FEATURE_NAMES]
     since = utcnow() - timedelta(days=days)
-    rows = session.execute(sa.select(*columns).where(PredictionRecord.created_at >= since)).all()
+    query = sa.select(*columns).where(PredictionRecord.created_at >= since, _REAL)
+    rows = session.execute(query).all()
     return pd.DataFrame(rows, columns=list(FEATURE_NAMES), dtype=float)
 
 
@@ -84,7 +88,7 @@ def out_of_range_share(session: Session, days: int = 90) -> list[tuple[str, int,
     since = utcnow() - timedelta(days=days)
     rows = session.execute(
         sa.select(PredictionRecord.created_at, PredictionRecord.warnings).where(
-            PredictionRecord.created_at >= since
+            PredictionRecord.created_at >= since, _REAL
         )
     ).all()
     weeks: dict[str, list[int]] = {}

@@ -9,6 +9,8 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from pinkbreast.redaction import redacted_repr
+
 log = logging.getLogger(__name__)
 TIMEOUT = 5
 
@@ -23,11 +25,17 @@ class Smtp:
     password: str | None = None
     starttls: bool = True
 
+    def __repr__(self) -> str:
+        return redacted_repr(self, hidden=frozenset({"password"}))
+
 
 @dataclass(frozen=True)
 class Notifier:
     webhook_url: str | None = None
     smtp: Smtp | None = None
+
+    def __repr__(self) -> str:  # a webhook's address is often its secret (a token in the path)
+        return redacted_repr(self, hidden=frozenset({"webhook_url"}))
 
     def send(self, change: str, kind: str, figures: dict) -> None:
         """Deliver to every configured channel; a failing channel is logged, not raised."""

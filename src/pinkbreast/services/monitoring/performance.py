@@ -108,6 +108,7 @@ def confirmed_cases(
         .join(Outcome, Outcome.id == latest.c.outcome_id)
         .where(PredictionRecord.created_at >= now - timedelta(days=window.days))
         .where(PredictionRecord.created_at <= now)
+        .where(PredictionRecord.demonstration.is_(False))  # example cases are not monitored
         .where(Outcome.recorded_at <= now)
         .order_by(Outcome.id.desc())
     )

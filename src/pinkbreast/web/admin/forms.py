@@ -16,6 +16,13 @@ from pinkbreast.services.audit import OUTCOMES, AuditFilter
 from pinkbreast.web.labels import OUTCOME_LABELS, ROLE_LABELS, STATUS_LABELS
 
 
+class AdoptForm(FlaskForm):
+    since = DateField(_l("Confirmed since (optional)"), validators=[Optional()])
+
+    def validate_since(self, field):
+        _in_range(field)
+
+
 class RoleForm(FlaskForm):
     role = SelectField(
         _l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from pinkbreast.web.api import docs, reports, views  # noqa: E402,F401  (routes register on import)
+from pinkbreast.web.api import docs, measurements, reports, views  # noqa: E402,F401  (routes)

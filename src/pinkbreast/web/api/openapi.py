@@ -7,6 +7,7 @@ from functools import cache
 from pydantic.json_schema import models_json_schema
 
 from pinkbreast import __version__
+from pinkbreast.imaging import reading, scale
 from pinkbreast.ml.names import ZONES
 from pinkbreast.web.api import schemas
 
@@ -18,6 +19,7 @@ _MODELS = (
     schemas.PredictionBatchOut,
     schemas.PredictionPage,
     schemas.ModelOut,
+    schemas.MeasurementOut,
     schemas.ErrorOut,
 )
 
@@ -37,7 +39,7 @@ def _errors(*codes: int) -> dict:
         404: "No such prediction (or not yours)",
         409: "Idempotency-Key reused differently",
         413: "Request too large",
-        415: "Body is not application/json",
+        415: "Body is not application/json (multipart/form-data for images)",
         422: "Request does not match the contract",
         429: "Rate limit reached",
         503: "No model available",
@@ -70,6 +72,27 @@ _KEY = {
 }
 
 
+# the dates the filters accept (query_params.MIN_DATE to MAX_DATE): years 1900 to 2999
+_DAY = {"type": "string", "format": "date", "pattern": "^(19[0-9]{2}|2[0-9]{3})-"}
+_IMAGE_UPLOAD = {
+    "type": "object",
+    "required": ["image"],
+    "additionalProperties": False,
+    "properties": {
+        "image": {
+            "type": "string",
+            "format": "binary",
+            "description": f"PNG, JPEG or TIFF, 8 or 16 bit, grey or RGB; at most "
+            f"{reading.MAX_BYTES // (1024 * 1024)} MB and {reading.MAX_PIXELS:,} pixels",
+        },
+        "pixel_size_um": {
+            "type": "number",
+            "minimum": scale.MIN_PIXEL_SIZE_UM,
+            "maximum": scale.MAX_PIXEL_SIZE_UM,
+            "description": "Micrometres per pixel (default: the site's setting)",
+        },
+    },
+}
 _LANG = _query("lang", {"type": "string", "enum": ["en", "fr"]}, "Report language (en)")
 
 
@@ -100,8 +123,8 @@ def _paths() -> dict:
                 "operationId": "listPredictions",
                 "parameters": [
                     _query("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Page"),
-                    _query("since", {"type": "string", "format": "date"}, "Created on/after"),
-                    _query("until", {"type": "string", "format": "date"}, "Created on/before"),
+                    _query("since", _DAY, "Created on/after"),
+                    _query("until", _DAY, "Created on/before"),
                     _query(
                         "zone",
                         {"type": "string", "enum": list(ZONES)},
@@ -171,6 +194,22 @@ def _paths() -> dict:
                         {"type": "object"},
                     ),
                     **_errors(*common, 404, 422),
+                },
+            }
+        },
+        "/measurements": {
+            "post": {
+                "summary": "Measure an aspirate image: nuclei, contours and the 30 features",
+                "description": "Nothing is stored. Image-derived measurements may differ "
+                "systematically from those the model was trained on (see notice).",
+                "operationId": "createMeasurement",
+                "requestBody": {
+                    "required": True,
+                    "content": {"multipart/form-data": {"schema": _IMAGE_UPLOAD}},
+                },
+                "responses": {
+                    "200": _json(schemas.MeasurementOut, "The measurement"),
+                    **_errors(*common, 413, 415, 422),
                 },
             }
         },

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from pinkbreast import sample_refs
-from pinkbreast.features import FEATURES
+from pinkbreast.features import FEATURES, PROPERTIES
 
 MAX_BATCH = 1000
 SAMPLE_REF = sample_refs.PATTERN
@@ -179,6 +179,41 @@ class ModelOut(BaseModel):
     band: Band
     features: list[FeatureOut]
     card: str = Field(description="The model card (Markdown)")
+
+
+FeatureValues = create_model(
+    "FeatureValues",
+    __doc__="The 30 features measured from an image, by canonical name, in reference units.",
+    **{f.name: (float, Field(title=f.label("en"))) for f in FEATURES},
+)
+PropertyValues = create_model(
+    "PropertyValues",
+    __doc__="The ten properties of one nucleus (lengths in reference units).",
+    **{p.key: (float, Field(title=p.label_en)) for p in PROPERTIES},
+)
+
+
+class NucleusOut(BaseModel):
+    number: int = Field(description="1..n, as numbered on the overlay")
+    seeded: bool = Field(description="Added from a point the reviewer gave")
+    values: PropertyValues  # type: ignore[valid-type]
+    contour: list[tuple[float, float]] = Field(description="Ordered boundary, (x, y) pixels")
+
+
+class MeasurementOut(BaseModel):
+    image_sha256: str
+    width: int
+    height: int
+    pixel_size_um: float = Field(description="Micrometres per pixel used")
+    method_version: str
+    code_version: str
+    nuclei: list[NucleusOut]
+    excluded: list[int]
+    accepted: int = Field(description="Nuclei the features summarise")
+    minimum_nuclei: int = Field(description="Fewer accepted nuclei make the summaries shaky")
+    too_few_nuclei: bool
+    features: FeatureValues | None  # type: ignore[valid-type]
+    notice: str = Field(description="Image-derived measurements are not Xcyt's")
 
 
 class ErrorDetail(BaseModel):

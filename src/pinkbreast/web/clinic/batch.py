@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from pinkbreast.db.session import transaction
-from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.features import BY_NAME, FEATURE_NAMES
 from pinkbreast.ml.names import ZONES
 from pinkbreast.ml.tables import FileRejected
 from pinkbreast.services import audit, history, predictions, scoring
@@ -19,6 +20,7 @@ from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
 from pinkbreast.web.clinic.forms import BatchForm
 from pinkbreast.web.extensions import client_address, database
+from pinkbreast.web.file_problems import problem_lines
 
 MAX_ROWS = 10_000
 MAX_BYTES = 8 * 1024 * 1024
@@ -40,9 +42,10 @@ def batch():
             text = data.decode("utf-8-sig")
             samples = read_samples(text, name=upload.filename or "upload.csv", max_rows=MAX_ROWS)
         except UnicodeDecodeError:
-            problems, count = [f"{upload.filename}: the file is not UTF-8 text"], 1
+            problems = [_("%(name)s is not UTF-8 text.", name=upload.filename or "upload.csv")]
+            count = 1
         except FileRejected as exc:
-            problems, count = exc.lines(), len(exc.problems) + exc.omitted
+            problems, count = problem_lines(exc), len(exc.problems) + exc.omitted
         else:
             return _store(samples)
     status = 400 if problems or form.errors else 200
@@ -131,6 +134,8 @@ def batch_result(batch_id: str):
         counts=counts,
         batch_id=batch_id,
         shown=SHOWN,
+        features=BY_NAME,
+        lang=str(get_locale() or "en"),
     )
 
 

@@ -7,6 +7,7 @@ import dataclasses
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pinkbreast.features import BY_NAME, PROPERTIES, STATISTICS
@@ -16,9 +17,17 @@ from pinkbreast.services import history, outcomes, predictions, query_params, sc
 from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
-from pinkbreast.web.clinic.charts import contribution_chart
+from pinkbreast.web.clinic.explanation import explanation_view
 from pinkbreast.web.clinic.forms import OutcomeForm, parse_number, prediction_form
 from pinkbreast.web.extensions import client_address, database
+
+READINGS = {
+    "benign": _l("typical of benign cases"),
+    "malignant": _l("typical of malignant cases"),
+    "both": _l("seen in both"),
+    "between": _l("between the two"),
+    "beyond": _l("beyond both ranges"),
+}
 
 
 def _tracking_uri() -> str:
@@ -47,13 +56,24 @@ def _examples() -> dict[str, dict[str, float]]:
 @bp.route("/predict", methods=["GET", "POST"])
 @role_required(*CLINICAL)
 def predict():
+    """The form; with "Review" a page listing the 30 values before scoring, "Edit" back to the
+    form with them, "Get the estimate" scores. ``?from=ID`` fills the form from a prediction
+    (edit and re-run: a new prediction, the first one kept)."""
     try:
         model = scoring.model_summary(tracking_uri=_tracking_uri())
     except scoring.ModelUnavailable:
         return render_template("clinic/no_model.html"), 503
-    form = prediction_form(model["features"])
-    if form.validate_on_submit():
-        record = _create(form, model["features"])
+    features = model["features"]
+    form = prediction_form(features, data=_rerun_data(features))
+    action = request.form.get("action", "score")
+    if action != "edit" and form.validate_on_submit():
+        values = {name: float(parse_number(form[name].data)) for name in features}
+        if action == "review":
+            page = render_template(
+                "clinic/review.html", form=form, values=values, features=BY_NAME, lang=_lang()
+            )
+            return page
+        record = _create(form, features)
         return redirect(url_for("clinic.result", prediction_id=record.id), code=303)
     page = render_template(
         "clinic/predict.html",
@@ -68,11 +88,30 @@ def predict():
     return page, 400 if form.errors else 200
 
 
+def _rerun_data(features: list[str]) -> dict | None:
+    """The form's first values for ``?from=ID``: that prediction's, written the page's way."""
+    if request.method != "GET" or not request.args.get("from", "").isdigit():
+        return None
+    record = _visible(int(request.args["from"]))
+    comma = _lang() == "fr"
+    data = {
+        name: repr(float(record.feature_values()[name])).replace(".", "," if comma else ".")
+        for name in features
+    }
+    return {**data, "sample_ref": record.sample_ref or "", "sample_date": record.sample_date}
+
+
+def _is_example(values: dict[str, float]) -> bool:
+    return any(values == example for example in _examples().values())
+
+
 def _create(form, features: list[str]):
+    values = {name: float(parse_number(form[name].data)) for name in features}
     sample = predictions.Sample(
-        values={name: parse_number(form[name].data) for name in features},
+        values=values,
         sample_ref=form.sample_ref.data.strip(),
         sample_date=form.sample_date.data,
+        demonstration=_is_example(values),
     )
     request_ = predictions.Request(
         user=_user(), client_address=client_address(), idempotency_key=form.token.data or None
@@ -110,9 +149,14 @@ def result(prediction_id: int):
 
 def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
     explanation = record.explanation_data
-    chart = None
+    why = None
     if explanation:
-        chart = contribution_chart(explanation["top"], record.feature_values(), _lang())
+        values = record.feature_values()
+        every = scoring.all_contributions(
+            values, record.model_version, tracking_uri=_tracking_uri()
+        )
+        shown = {**explanation, "top": every} if every else explanation
+        why = explanation_view(shown, values, record.probability)
     finding, evidence_line = None, None
     settings = current_app.config["PINKBREAST_SETTINGS"]
     if evidence := scoring.evidence(record.model_version, tracking_uri=_tracking_uri()):
@@ -130,7 +174,8 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
         finding=finding,
         evidence_line=evidence_line,
         explanation=explanation,
-        chart=chart,
+        why=why,
+        readings=READINGS,
         outcome_form=outcome_form,
         features=BY_NAME,
         lang=_lang(),

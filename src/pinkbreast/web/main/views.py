@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from importlib import resources
 
 from flask import jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from markdown_it import MarkdownIt
 from sqlalchemy.exc import SQLAlchemyError
 
 from pinkbreast.db.session import ping
@@ -16,12 +19,23 @@ from pinkbreast.web.main import bp
 from pinkbreast.web.redirects import safe_next
 
 log = logging.getLogger(__name__)
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 @bp.get("/")
 @public
 def home():
     return render_template("home.html")
+
+
+@bp.get("/guide")
+@public
+def guide():
+    """The clinician's guide (``docs/clinician-guide*.md`` link here), in the page's language."""
+    lang = str(get_locale() or "en")
+    name = "clinician-guide.fr.md" if lang == "fr" else "clinician-guide.md"
+    text = resources.files("pinkbreast.web").joinpath("guide", name).read_text("utf-8")
+    return render_template("guide.html", guide_html=_MARKDOWN.render(text))
 
 
 @bp.post("/language")

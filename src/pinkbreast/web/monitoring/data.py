@@ -17,6 +17,7 @@ from pinkbreast.services import audit
 from pinkbreast.services.cases import import_cases, load_frame
 from pinkbreast.web.access import role_required
 from pinkbreast.web.extensions import client_address, database
+from pinkbreast.web.file_problems import problem_lines
 from pinkbreast.web.monitoring import bp
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -48,7 +49,7 @@ def data():
         except UnicodeDecodeError:
             problems = [_("%(name)s is not UTF-8 text.", name=name)]
         except FileRejected as exc:
-            problems = exc.lines()
+            problems = problem_lines(exc)
         else:
             report = import_cases(session=database.session, frame=frame, source=name)
             _audit("cases.import", f"{name}: {report.new} new, {report.updated} updated")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 
-from pinkbreast.db.models import PredictionRecord
+from pinkbreast.features import BY_NAME
 from pinkbreast.services import scoring
-from pinkbreast.services.monitoring import alerts, drift, performance
+from pinkbreast.services.monitoring import alerts, drift, performance, volume
 from pinkbreast.web.access import role_required
 from pinkbreast.web.extensions import database
 from pinkbreast.web.monitoring import bp, charts
@@ -37,11 +37,7 @@ def dashboard():
     session = database.session
     perf = performance.performance(session, monitoring.window)
     series = performance.over_time(session, monitoring.window)
-    counts = dict(
-        session.execute(
-            sa.select(PredictionRecord.zone, sa.func.count()).group_by(PredictionRecord.zone)
-        ).all()
-    )
+    counts = volume.by_zone(volume.zone_counts(session))
     n_recent, drift_rows = drift.drift_report(session=session, settings=monitoring.drift)
     labels = _labels()
     return render_template(
@@ -49,8 +45,16 @@ def dashboard():
         perf=perf["all"],
         per_version={k: v for k, v in perf.items() if k != "all"},
         monitoring=monitoring,
-        trend=charts.performance_over_time(series, monitoring.recall_threshold, labels),
-        volume=charts.volume_by_zone(counts, labels),
+        # no chart without data: empty axes say nothing and cost half a second to draw
+        trend=(
+            charts.performance_over_time(series, monitoring.recall_threshold, labels)
+            if any(perf.confirmed for _end, perf in series)
+            else None
+        ),
+        volume=charts.volume_by_zone(counts, labels) if any(counts.values()) else None,
+        labels=labels,
+        features=BY_NAME,
+        lang=str(get_locale() or "en"),
         counts=counts,
         confusion=charts.confusion(perf["all"]),
         n_recent=n_recent,

@@ -57,6 +57,27 @@
     }
   });
 
+  // Back from the result (or the review page) brings the values back: the page is not cached
+  // (Cache-Control: no-store), so they are kept for this tab only, in sessionStorage, and put
+  // back only when the browser says the page was reached with Back/Forward.
+  var KEPT = "pinkbreast.form";
+  form.addEventListener("submit", function () {
+    var kept = { sample_ref: form.elements.sample_ref ? form.elements.sample_ref.value : "" };
+    order.forEach(function (name) { if (form.elements[name]) { kept[name] = form.elements[name].value; } });
+    try { sessionStorage.setItem(KEPT, JSON.stringify(kept)); } catch (e) { /* storage off */ }
+  });
+  var navigation = (performance.getEntriesByType && performance.getEntriesByType("navigation")[0]) || {};
+  var empty = order.every(function (name) { return !form.elements[name] || !form.elements[name].value; });
+  if (navigation.type === "back_forward" && empty) {
+    try {
+      var kept = JSON.parse(sessionStorage.getItem(KEPT) || "null");
+      if (kept) {
+        setValues(kept);
+        if (form.elements.sample_ref && !form.elements.sample_ref.value) { form.elements.sample_ref.value = kept.sample_ref || ""; }
+      }
+    } catch (e) { /* nothing kept */ }
+  }
+
   form.querySelectorAll("[data-example]").forEach(function (button) {
     button.addEventListener("click", function () {
       setValues(examples[button.dataset.example]);
