@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from benchmarks.common import RESULTS, ROOT
-from benchmarks.report_explained import explained_section
+from benchmarks.report_explained import leading_sections
 
 SUMMARY = ROOT / "benchmarks" / "README.md"
 
@@ -39,8 +39,7 @@ def write() -> str:
         "in detail: [training.md](training.md).",
         "",
     ]
-    if explained:
-        lines += explained_section(explained)
+    lines += leading_sections(explained, _load("attribution"))
     if serving:
         lines += _serving(serving)
     if inference:
