@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from benchmarks import (
+    attribution,
     audit,
     batch,
     explained,
@@ -33,8 +34,9 @@ PARTS = (
     "audit",
     "imaging",
     "monitoring_page",
+    "attribution",
 )
-STANDALONE = {"imaging"}  # parts that need no instance, model or database
+STANDALONE = {"imaging", "attribution"}  # parts that need no instance, model or database
 
 
 def main() -> None:
@@ -64,7 +66,10 @@ def main() -> None:
     options = parser.parse_args()
     parts = options.only or list(PARTS)
     if set(parts) <= STANDALONE:
-        imaging.run(repeats=3 if options.quick else imaging.REPEATS)
+        if "imaging" in parts:
+            imaging.run(repeats=3 if options.quick else imaging.REPEATS)
+        if "attribution" in parts:
+            attribution.run(quick=options.quick)
         say(f"summary written to {report.write()}")
         return
     if options.instance:
@@ -85,6 +90,7 @@ def main() -> None:
         "audit": lambda: audit.run(bench),
         "monitoring_page": lambda: monitoring_page.run(bench),
         "imaging": lambda: imaging.run(repeats=3 if quick else imaging.REPEATS),
+        "attribution": lambda: attribution.run(quick=quick),
     }
     try:
         for part in PARTS:  # in this order, whatever the order asked

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from benchmarks.common import RESULTS, ROOT
-from benchmarks.report_explained import explained_section
+from benchmarks.report_explained import attribution_section, explained_section
 
 SUMMARY = ROOT / "benchmarks" / "README.md"
 
@@ -51,6 +51,7 @@ def _SECTIONS() -> list[tuple[str, object]]:  # noqa: N802 - a table, built when
     """Each part's result file and the function writing its section, in the summary's order."""
     return [
         ("explained", explained_section),
+        ("attribution", attribution_section),
         ("serving", _serving),
         ("inference", _inference),
         ("batch", _batch),

@@ -37,7 +37,7 @@ from pinkbreast.ml.registration import (
     operating_document,
     register_champion,
 )
-from pinkbreast.ml.registry import load_served
+from pinkbreast.ml.registry import build_explainer, load_served
 from pinkbreast.private_files import private_sqlite
 
 logger = logging.getLogger(__name__)
@@ -228,9 +228,10 @@ def _log_calibration(comparison: Comparison):
 
 
 def _log_global_importance(model_uri: str, frame: pd.DataFrame, seed: int) -> None:
-    """Global SHAP importance computed on the served model just logged."""
-    served, background = load_served(model_uri)
-    explainer = explain.Explainer(served.probability_array, background, seed=seed)
+    """Global SHAP importance computed on the served model just logged, by the method its
+    predictions are explained with."""
+    served, _ = load_served(model_uri)
+    explainer = build_explainer(served)
     rows = frame.sample(n=min(SHAP_ROWS, len(frame)), random_state=seed)
     importance = explain.global_importance(explainer, rows)
     mlflow.log_figure(explain.importance_figure(importance), "figures/shap_importance.png")
