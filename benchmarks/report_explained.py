@@ -111,9 +111,3 @@ def attribution_section(result: dict) -> list[str]:
             f"| {_met(m['page_goal_met'])} |"
         )
     return rows + [""]
-
-
-def leading_sections(explained: dict | None, attribution: dict | None) -> list[str]:
-    """The summary's first sections: what users meet, then the cost per candidate type."""
-    lines = explained_section(explained) if explained else []
-    return lines + (attribution_section(attribution) if attribution else [])
