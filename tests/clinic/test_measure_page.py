@@ -157,7 +157,9 @@ def _form_fields(html: str) -> dict[str, str]:
     return fields
 
 
-def test_a_prediction_from_an_image_keeps_its_provenance_and_shows_it(alice, bruno, settings):
+def test_a_prediction_from_an_image_keeps_its_provenance_and_shows_it(
+    alice, bruno, admin, settings
+):
     import sqlalchemy as sa
 
     from pinkbreast.db.models import ImageProvenance
@@ -176,6 +178,9 @@ def test_a_prediction_from_an_image_keeps_its_provenance_and_shows_it(alice, bru
     result_url = response.headers["Location"]
     page = alice.get(result_url).get_data(as_text=True)
     assert 'id="image-notice"' in page and 'id="image-provenance"' in page
+    assert "Your administrators can show how the model does" in page  # a clinician: no link
+    as_admin = admin.get(result_url).get_data(as_text=True)
+    assert 'href="/admin/validation" id="validation-link"' in as_admin  # the site's evidence
     assert page.count("<polygon") == 11  # the accepted nuclei's contours, nucleus 2 left out
     with session_scope(settings.database_url) as session:
         (row,) = session.scalars(sa.select(ImageProvenance)).all()
