@@ -16,6 +16,7 @@ from pinkbreast.cli import cli
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.imaging.scale import DEFAULT_PIXEL_SIZE_UM
 from tests.imaging_scenes import PIXEL_SIZE, encode, many_nuclei
+from tests.reports.helpers import pdf_text
 from tests.workflow import csrf_token
 
 SLIDE = encode(many_nuclei(3, size=(400, 500), count=12))
@@ -187,6 +188,10 @@ def test_a_prediction_from_an_image_keeps_its_provenance_and_shows_it(
         assert row.nuclei == 11 and row.pixel_size_um == PIXEL_SIZE
         assert row.width == 500 and row.height == 400 and row.method_version == "1"
         assert len(row.image_sha256) == 64 and row.image_sha256 in page
+    report = alice.get(result_url + "/report.pdf?lang=en")
+    assert report.status_code == 200
+    text = " ".join(pdf_text(report.data).split())
+    assert "Measured from an image by Pink Breast (SHA-256 " in text  # the report says so too
     image = alice.get(result_url + "/image.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
     assert bruno.get(result_url + "/image.png").status_code == 404

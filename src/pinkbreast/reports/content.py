@@ -68,6 +68,7 @@ class ReportContent:
     software_version: str
     lang: str
     explanation_method: str | None = None  # how the contributions were computed (registered)
+    image_sha256: str | None = None  # measured from this image by Pink Breast, not by Xcyt
 
     @property
     def reference(self) -> str:
@@ -105,6 +106,7 @@ def report_content(
     lang: str = "en",
     evidence: Evidence | None = None,
     prevalence: float | None = None,
+    image_sha256: str | None = None,
 ) -> ReportContent:
     """The facts a report states about ``record`` (with its user and outcomes loaded).
 
@@ -137,6 +139,7 @@ def report_content(
         software_version=__version__,
         lang=lang,
         explanation_method=explanation.get("method"),
+        image_sha256=image_sha256,
     )
 
 

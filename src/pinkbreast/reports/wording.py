@@ -37,6 +37,10 @@ WORDS: dict[str, dict[str, str]] = {
         "operating": "Operating point: threshold {threshold}; indeterminate band {lower} to "
         "{upper}.",
         "model": "Model pinkbreast version {version} · software Pink Breast {software}",
+        "image_notice": "Measured from an image by Pink Breast (SHA-256 {sha}…), not by Xcyt, "
+        "the software the model was trained on: another microscope, stain, camera, scale or "
+        "program may shift the values. Until this site's own confirmed image-derived cases show "
+        "adequate performance, read the result with that in mind.",
         "why": "What drove this estimate",
         "why_note": "SHAP contributions in percentage points of probability, from the estimate "
         "for the reference cases' average ({base}). Solid bars push towards malignant, "
@@ -96,6 +100,11 @@ WORDS: dict[str, dict[str, str]] = {
         "operating": "Point de fonctionnement : seuil {threshold} ; zone indéterminée de {lower} "
         "à {upper}.",
         "model": "Modèle pinkbreast version {version} · logiciel Pink Breast {software}",
+        "image_notice": "Mesuré sur une image par Pink Breast (SHA-256 {sha}…), et non par Xcyt, "
+        "le logiciel des données d’apprentissage du modèle : un autre microscope, une autre "
+        "coloration, caméra, échelle ou un autre programme peuvent décaler les valeurs. Tant que "
+        "les cas confirmés de ce site mesurés sur image n’ont pas montré une performance "
+        "suffisante, lisez le résultat avec cette réserve.",
         "why": "Ce qui a conduit à cette estimation",
         "why_note": "Contributions SHAP en points de pourcentage de probabilité, à partir de "
         "l’estimation pour la moyenne des cas de référence ({base}). Barres pleines : vers malin ; "

@@ -44,9 +44,23 @@ def report_pdf(
     record = _readable(session, user, prediction_id, lang, "prediction.report", client_address)
     _explain(session, record, tracking_uri)
     content = report_content(
-        record, lang=lang, evidence=_evidence(record, tracking_uri), prevalence=prevalence
+        record,
+        lang=lang,
+        evidence=_evidence(record, tracking_uri),
+        prevalence=prevalence,
+        image_sha256=_image_sha256(session, record.id),
     )
     return render_pdf(content, generated_at=_at(generated_at))
+
+
+def _image_sha256(session: Session, prediction_id: int) -> str | None:
+    """The image a prediction's values were measured from, if they were."""
+    from pinkbreast.db.models import ImageProvenance
+
+    query = sa.select(ImageProvenance.image_sha256).where(
+        ImageProvenance.prediction_id == prediction_id
+    )
+    return session.scalar(query)
 
 
 def prediction_bundle(
