@@ -7,12 +7,14 @@ import shutil
 from pathlib import Path
 
 from benchmarks import (
+    attribution,
     audit,
     batch,
     explained,
     imaging,
     inference,
     instance,
+    monitoring_page,
     report,
     reports,
     serving,
@@ -31,8 +33,10 @@ PARTS = (
     "reports",
     "audit",
     "imaging",
+    "monitoring_page",
+    "attribution",
 )
-STANDALONE = {"imaging"}  # parts that need no instance, model or database
+STANDALONE = {"imaging", "attribution"}  # parts that need no instance, model or database
 
 
 def main() -> None:
@@ -62,7 +66,10 @@ def main() -> None:
     options = parser.parse_args()
     parts = options.only or list(PARTS)
     if set(parts) <= STANDALONE:
-        imaging.run(repeats=3 if options.quick else imaging.REPEATS)
+        if "imaging" in parts:
+            imaging.run(repeats=3 if options.quick else imaging.REPEATS)
+        if "attribution" in parts:
+            attribution.run(quick=options.quick)
         say(f"summary written to {report.write()}")
         return
     if options.instance:
@@ -81,7 +88,9 @@ def main() -> None:
         "spark": lambda: spark.run(bench, quick=quick),
         "reports": lambda: reports.run(bench),
         "audit": lambda: audit.run(bench),
+        "monitoring_page": lambda: monitoring_page.run(bench),
         "imaging": lambda: imaging.run(repeats=3 if quick else imaging.REPEATS),
+        "attribution": lambda: attribution.run(quick=quick),
     }
     try:
         for part in PARTS:  # in this order, whatever the order asked

@@ -16,7 +16,7 @@ def visible_text(page: str) -> str:
     """The text inside <main>, without tags, scripts and attribute values."""
     main = page[page.index("<main") : page.index("</main>")]
     main = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", main, flags=re.S)
-    main = re.sub(r'<section[^>]*lang="en".*?</section>', " ", main, flags=re.S)  # model card
+    main = re.sub(r'<[^>]+lang="en".*?</[a-z]+>', " ", main, flags=re.S)  # English, marked
     return re.sub(r"<[^>]+>", " ", main)
 
 

@@ -64,6 +64,12 @@ def test_parent_run_records_provenance_card_and_importance(trained, reference):
     # application shows the whole card
     assert version.description == version_description(text) and text == report.model_card
     assert scoring.model_summary(tracking_uri=uri)["card"] == text
+    # the same card in French: every figure there, with a decimal comma
+    french = scoring.model_summary(tracking_uri=uri, lang="fr")
+    assert french["card_lang"] == "fr" and french["card"].startswith("# Fiche du modèle")
+    assert f"{metrics['oof_ece']:.4f}".replace(".", ",") in french["card"]
+    assert "Ce n’est pas un diagnostic" in french["card"] and "## Limites" in french["card"]
+    assert french["card"].count("\n## ") == text.count("\n## ")  # every section
 
 
 def test_one_nested_run_per_candidate_with_intervals_and_figures(trained):

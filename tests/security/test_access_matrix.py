@@ -32,10 +32,12 @@ ANONYMOUS_ONLY = (200, 302, 302, 302, 302, 302)
 CLINICAL = (LOGIN, 403, 200, 200, 403, 200)
 CLINICAL_FORM = (LOGIN, 403, 400, 400, 403, 400)  # an empty form is refused with its errors
 OWN_RECORD = (LOGIN, 403, 200, 404, 403, 200)  # clinician A's record: B gets 404, not 403
+OWN_DRAFT = (LOGIN, 403, 200, 404, 403, 404)  # an image being measured: its uploader's only
 API = EVERYONE(401)  # the API takes bearer tokens only; a session cookie is not enough
 
 MATRIX: dict[tuple[str, str], tuple] = {
     ("GET", "main.home"): EVERYONE(200),
+    ("GET", "main.guide"): EVERYONE(200),
     ("GET", "main.healthz"): EVERYONE(200),
     ("GET", "main.readyz"): EVERYONE(200),
     ("POST", "main.language"): EVERYONE(302),
@@ -63,12 +65,14 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "admin.promotion_approve"): (LOGIN, 403, 403, 403, 403, 303),
     ("POST", "admin.promotion_reject"): (LOGIN, 403, 403, 403, 403, 303),
     ("POST", "admin.promotion_rollback"): (LOGIN, 403, 403, 403, 403, 303),
+    ("POST", "admin.train_challenger"): (LOGIN, 403, 403, 403, 403, 400),  # no CSRF token
     ("GET", "admin.audit_export"): AUDIT,
     ("GET", "main.metrics"): EVERYONE(200),  # the test client is 127.0.0.1, on the allow-list
     ("GET", "clinic.predict"): CLINICAL,
     ("POST", "clinic.predict"): CLINICAL_FORM,
     ("GET", "clinic.result"): OWN_RECORD,
     ("GET", "clinic.report_pdf"): OWN_RECORD,
+    ("GET", "clinic.prediction_image"): (LOGIN, 403, 404, 404, 403, 404),  # none: no image
     ("POST", "clinic.record_outcome"): (LOGIN, 403, 400, 404, 403, 400),
     ("GET", "clinic.history_page"): CLINICAL,
     ("GET", "clinic.batch"): CLINICAL,
@@ -76,6 +80,11 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET", "clinic.batch_result"): OWN_RECORD,
     ("GET", "clinic.batch_download"): OWN_RECORD,
     ("GET", "clinic.batch_template"): CLINICAL,
+    ("GET", "clinic.measure_upload"): CLINICAL,
+    ("POST", "clinic.measure_upload"): CLINICAL_FORM,
+    ("GET", "clinic.measure_review"): OWN_DRAFT,
+    ("POST", "clinic.measure_update"): (LOGIN, 403, 400, 404, 403, 404),  # empty body: 400
+    ("GET", "clinic.measure_image"): OWN_DRAFT,
     ("GET", "tokens.index"): CLINICAL,
     ("POST", "tokens.index"): CLINICAL_FORM,
     ("POST", "tokens.revoke"): (LOGIN, 403, 303, 404, 403, 303),
@@ -132,6 +141,17 @@ class Targets:
                 tracking_uri=self.settings.mlflow_tracking_uri,
             ).records
 
+    def measurement_token(self, method: str) -> str:
+        """An image clinician A uploaded for measuring."""
+        from pinkbreast.services.measure_drafts import save_draft
+        from tests.imaging_scenes import encode, many_nuclei
+
+        data = encode(many_nuclei(0, size=(200, 200), count=3))
+        draft = save_draft(instance=self.settings.instance_path,
+                           user_id=self.actors["clinician_a"], name="a.png", data=data,
+                           pixel_size_um=0.35)  # fmt: skip
+        return draft.token
+
     def user_id(self, method: str) -> int:
         if method == "GET":
             return self.actors["clinician_a"]
@@ -145,6 +165,7 @@ TARGETS = {
     "batch_id": Targets.batch_id,
     "token_id": Targets.token_id,
     "code_system": lambda targets, method: "wdbc-measurements",
+    "token": Targets.measurement_token,
     "promotion_id": lambda targets, method: 1,  # none exists: refused, redirected
 }
 

@@ -99,3 +99,17 @@ def test_every_problem_is_reported_not_just_the_first():
     with pytest.raises(FileRejected) as rejected:
         parse_cases(text, name="f.csv")
     assert [p.line for p in rejected.value.problems] == [2, 5, 9]
+
+
+def test_an_imported_file_cannot_use_the_ids_of_adopted_site_cases():
+    """Site cases are 10**12 + a prediction's id: a file with such an id is refused, so an
+    import never overwrites a case the site adopted."""
+    from pinkbreast.ml.names import SITE_ID_OFFSET
+
+    frame = load_reference().head(2)
+    frame.loc[1, "id"] = SITE_ID_OFFSET + 7
+    text = frame.to_csv(index=False, header=False)
+    with pytest.raises(FileRejected) as caught:
+        parse_cases(text, name="cases.csv")
+    (problem,) = caught.value.problems
+    assert problem.line == 2 and "below 1000000000000" in problem.message

@@ -92,8 +92,23 @@ class ProgressBar:
     "under the alias 'challenger' (the champion is not touched); compare it with the champion "
     "on the same folds. Promotion is then proposed and approved in the admin pages.",
 )
+@click.option(
+    "--job",
+    type=click.IntRange(1),
+    hidden=True,
+    help="The training_jobs row to report progress to (set by the admin page).",
+)
 def train(
-    quick, target_sensitivity, coverage, benign_coverage, repeats, folds, seed, jobs, challenger
+    quick,
+    target_sensitivity,
+    coverage,
+    benign_coverage,
+    repeats,
+    folds,
+    seed,
+    jobs,
+    challenger,
+    job,
 ):
     """Compare the candidate models by repeated nested CV, register the winner as champion.
 
@@ -109,12 +124,12 @@ def train(
     from pinkbreast.ml.train import train as run_training
 
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")  # keep our bar alone
-    settings, frame = _cases()
     chosen = Settings(target_sensitivity, coverage, benign_coverage=benign_coverage)
     config = CVConfig(repeats, folds, seed, chosen, jobs)
     if challenger:
-        _train_challenger(settings, frame, config, quick)
+        _train_challenger(config, quick, job)
         return
+    settings, frame = _cases()
     try:
         with ProgressBar() as bar:
             report = run_training(
@@ -130,7 +145,17 @@ def train(
     _echo_report(report)
 
 
-def _train_challenger(settings, frame, config, quick: bool) -> None:
+def _train_challenger(config, quick: bool, job: int | None) -> None:
+    from pinkbreast.cli.training_job import JobReport
+
+    with JobReport(load_settings(), job) as report_to:
+        settings, frame = _cases()
+        report = _run_challenger(settings, frame, config, quick, report_to)
+        report_to.succeeded(report.training.version)
+    _echo_challenger(report)
+
+
+def _run_challenger(settings, frame, config, quick: bool, report_to):
     from pinkbreast.db.session import session_scope
     from pinkbreast.ml.challenger import ChallengerImpossible, train_challenger
     from pinkbreast.ml.registration import ChampionRefused
@@ -140,17 +165,20 @@ def _train_challenger(settings, frame, config, quick: bool) -> None:
         site = load_site_frame(session)
     try:
         with ProgressBar() as bar:
-            report = train_challenger(
+            return train_challenger(
                 frame,
                 site,
                 tracking_uri=settings.mlflow_tracking_uri,
                 artifact_location=settings.instance_path / "mlartifacts",
                 config=config,
                 quick=quick,
-                progress=bar,
+                progress=report_to.wrap(bar),
             )
     except (ChampionRefused, ChallengerImpossible) as exc:
         raise click.ClickException(f"Challenger not registered: {exc}") from exc
+
+
+def _echo_challenger(report) -> None:
     _echo_report(report.training, role="Challenger")
     paired = report.comparison
     click.echo(

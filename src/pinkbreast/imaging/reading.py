@@ -110,3 +110,11 @@ def _pixels(image: Image.Image) -> tuple[np.ndarray, int]:
         return np.repeat(grey[..., None], 3, axis=2), 16
     rgb = np.asarray(image.convert("RGB"), dtype=np.float64)
     return rgb, 8
+
+
+def to_png(picture: Picture) -> bytes:
+    """The picture as an 8-bit RGB PNG (what a browser shows, whatever the upload's format)."""
+    buffer = io.BytesIO()
+    rgb = np.clip(np.round(picture.rgb), 0, 255).astype(np.uint8)
+    Image.fromarray(rgb, "RGB").save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -18,9 +18,9 @@ def grow(
     max_radius_px: float,
 ) -> tuple[np.ndarray, tuple[slice, slice]] | None:
     """The region around ``seed`` (x, y) that stands out from its neighbourhood (Otsu's
-    threshold within a window), not overlapping detected nuclei: a boolean crop and its place
-    in the image; None when the seed is off the image, inside a detected nucleus, or nothing
-    of nuclear size stands out there."""
+    threshold within a window, on the pixels of no detected nucleus), not overlapping them:
+    a boolean crop and its place in the image; None when the seed is off the image, inside a
+    detected nucleus, or nothing of nuclear size stands out there."""
     col, row = int(round(seed[0])), int(round(seed[1]))
     height, width = signal.shape
     if not (0 <= row < height and 0 <= col < width) or labels[row, col]:
@@ -28,10 +28,11 @@ def grow(
     reach = int(WINDOW * max_radius_px)
     box = (slice(max(row - reach, 0), min(row + reach + 1, height)),
            slice(max(col - reach, 0), min(col + reach + 1, width)))  # fmt: skip
-    local = signal[box]
-    if float(local.max() - local.min()) < 0.05:
+    local, free = signal[box], labels[box] == 0
+    values = local[free]  # detected nuclei left aside: a faint nucleus against its background
+    if float(values.max() - values.min()) < 0.05:
         return None
-    candidate = (local > threshold_otsu(local)) & (labels[box] == 0)
+    candidate = (local > threshold_otsu(values)) & free
     parts, _ = ndi.label(ndi.binary_fill_holes(candidate))
     part = parts[row - box[0].start, col - box[1].start]
     if not part:

@@ -115,7 +115,7 @@ class Explainer:
         return Explanation(base, base + sum(contributions.values()), row, contributions)
 
 
-def global_importance(explainer: Explainer, frame: pd.DataFrame) -> pd.Series:
+def global_importance(explainer, frame: pd.DataFrame) -> pd.Series:
     """Mean absolute SHAP value per feature over ``frame``, largest first."""
     values = explainer.shap_values(frame)
     return pd.Series(np.abs(values).mean(axis=0), index=explainer.features).sort_values(

@@ -62,6 +62,10 @@ class ExactExplainer:
                       self.base_value, self._slope)  # fmt: skip
         return p, phi
 
+    def shap_values(self, frame) -> Array:
+        """Contributions of every row of a DataFrame (rows x features)."""
+        return self.contributions(frame[self.features].to_numpy(dtype=float))[1]
+
     def explain(self, values: Mapping[str, float]) -> Explanation:
         row = {name: float(values[name]) for name in self.features}
         (p,), (phi,) = self.contributions(np.array([list(row.values())]))

@@ -25,3 +25,14 @@ SITE_ORIGINS = ORIGINS[1:]
 # A prediction's ``source`` -> the origin of the case adopted from it.
 ORIGIN_OF_SOURCE = {"form": TYPED, "batch": IMPORTED, "api": API_ORIGIN, "image": IMAGE}
 CHALLENGER = "challenger"
+
+
+def card_artifact(lang: str = "en") -> str:
+    """The training run's artifact holding the model card in ``lang``: ``model_card.md``
+    (English, the one the registered description copies) or ``model_card.fr.md``."""
+    return "model_card.md" if lang == "en" else f"model_card.{lang}.md"
+
+
+# Ids of adopted site cases: this offset + the prediction's id (WDBC ids are below 10**9). An
+# imported file may not use them (pinkbreast.ml.table_format refuses such an id).
+SITE_ID_OFFSET = 10**12

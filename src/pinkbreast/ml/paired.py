@@ -67,6 +67,9 @@ class PairedComparison:
     site: dict[str, Difference]
     site_malignant: int
     margin: float = MARGIN
+    # Per site case: diagnosis (1 malignant), and per side the probability and the share of
+    # repeats in which it was called malignant (for the ROC, reliability and confusion figures)
+    site_cases: dict[str, list[float]] | None = None
 
     @property
     def rule_met(self) -> bool:
@@ -86,6 +89,7 @@ class PairedComparison:
             "site_malignant": self.site_malignant,
             "margin": self.margin,
             "rule_met": self.rule_met,
+            "site_cases": self.site_cases,
         }
 
     @classmethod
@@ -101,7 +105,25 @@ class PairedComparison:
             figures(data["site"]),
             int(data["site_malignant"]),
             float(data.get("margin", MARGIN)),
+            data.get("site_cases"),
         )
+
+    def site_confusion(self) -> dict[str, dict[str, float]]:
+        """Per side, site cases by diagnosis and call at the threshold (averaged over repeats):
+        ``tp``, ``fn``, ``fp``, ``tn``."""
+        if not self.site_cases:
+            return {}
+        y = np.asarray(self.site_cases["y"]) == 1
+        out = {}
+        for side in ("champion", "challenger"):
+            called = np.asarray(self.site_cases[f"{side}_called"])
+            out[side] = {
+                "tp": float(called[y].sum()),
+                "fn": float((1 - called[y]).sum()),
+                "fp": float(called[~y].sum()),
+                "tn": float((1 - called[~y]).sum()),
+            }
+        return out
 
 
 def _guarded(fitted, X_train, y_train, X_test, seed: int):
@@ -203,11 +225,19 @@ def compare_paired(
     def subset(side: Answers) -> Answers:
         return Answers(side.p[:, is_site], side.called[:, is_site], side.referred[:, is_site])
 
+    site_first, site_second = subset(first), subset(second)
     return PairedComparison(
         champion_version,
         champion.name,
         challenger_version,
         differences(first, second, y, seed=seed),
-        differences(subset(first), subset(second), y[is_site], seed=seed),
+        differences(site_first, site_second, y[is_site], seed=seed),
         int((y[is_site] == 1).sum()),
+        site_cases={
+            "y": y[is_site].astype(int).tolist(),
+            "champion_p": site_first.p.mean(axis=0).tolist(),
+            "challenger_p": site_second.p.mean(axis=0).tolist(),
+            "champion_called": site_first.called.mean(axis=0).tolist(),
+            "challenger_called": site_second.called.mean(axis=0).tolist(),
+        },
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pinkbreast import sample_refs
 from pinkbreast.features import BY_NAME, FEATURE_NAMES, canonical_name
+from pinkbreast.ml.names import SITE_ID_OFFSET
 
 DIAGNOSES = ("M", "B")
 MAX_PROBLEMS = 200  # problems listed; the rest are counted ("and N more")
@@ -124,8 +125,10 @@ def parse_cell(column: str | None, cell: str) -> tuple[object, str | None]:
     if column is None:
         return None, "unexpected value in an empty column" if cell else None
     if column == "id":
-        if cell.isdigit():
+        if cell.isdigit() and int(cell) < SITE_ID_OFFSET:
             return int(cell), None
+        if cell.isdigit():  # the ids of the site's adopted cases: never overwritten by a file
+            return None, f"expected a whole number below {SITE_ID_OFFSET}, got {shown(cell)}"
         return None, f"expected a whole number, got {shown(cell)}"
     if column == "diagnosis":
         ok = cell in DIAGNOSES

@@ -26,7 +26,8 @@ from pinkbreast.ml.candidates import build_candidates
 from pinkbreast.ml.evaluate import Comparison, CVConfig, Progress, compare
 from pinkbreast.ml.metrics import reliability_bins
 from pinkbreast.ml.model_card import DECISION_FIGURE, render
-from pinkbreast.ml.names import ALIAS, CARD_CONTINUES
+from pinkbreast.ml.model_card import LANGUAGES as CARD_LANGUAGES
+from pinkbreast.ml.names import ALIAS, CARD_CONTINUES, card_artifact
 from pinkbreast.ml.promise import Promise, measure
 from pinkbreast.ml.registration import (
     MODEL_NAME,
@@ -36,7 +37,7 @@ from pinkbreast.ml.registration import (
     operating_document,
     register_champion,
 )
-from pinkbreast.ml.registry import load_served
+from pinkbreast.ml.registry import build_explainer, load_served
 from pinkbreast.private_files import private_sqlite
 
 logger = logging.getLogger(__name__)
@@ -148,17 +149,23 @@ def train(
             _log_global_importance(model_uri, frame, config.seed)
             if after_register is not None:
                 after_register(comparison, frame, version)
-        card = render(
-            comparison,
-            document=document,
-            version=version,
-            provenance=provenance,
-            promise=promise,
-            calibration=calibration,
-            run_id=parent.info.run_id,
-            quick=quick,
-        )
-        mlflow.log_text(card, "model_card.md")
+        cards = {
+            lang: render(
+                comparison,
+                document=document,
+                version=version,
+                provenance=provenance,
+                promise=promise,
+                calibration=calibration,
+                run_id=parent.info.run_id,
+                quick=quick,
+                lang=lang,
+            )
+            for lang in CARD_LANGUAGES
+        }
+        card = cards["en"]
+        for lang, text in cards.items():
+            mlflow.log_text(text, card_artifact(lang))
         if version is not None:
             MlflowClient().update_model_version(
                 MODEL_NAME, version, description=version_description(card)
@@ -221,9 +228,10 @@ def _log_calibration(comparison: Comparison):
 
 
 def _log_global_importance(model_uri: str, frame: pd.DataFrame, seed: int) -> None:
-    """Global SHAP importance computed on the served model just logged."""
-    served, background = load_served(model_uri)
-    explainer = explain.Explainer(served.probability_array, background, seed=seed)
+    """Global SHAP importance computed on the served model just logged, by the method its
+    predictions are explained with."""
+    served, _ = load_served(model_uri)
+    explainer = build_explainer(served)
     rows = frame.sample(n=min(SHAP_ROWS, len(frame)), random_state=seed)
     importance = explain.global_importance(explainer, rows)
     mlflow.log_figure(explain.importance_figure(importance), "figures/shap_importance.png")

@@ -15,7 +15,14 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pinkbreast.db.models import NewPrediction, PredictionReading, PredictionRecord, User, utcnow
+from pinkbreast.db.models import (
+    ImageProvenance,
+    NewPrediction,
+    PredictionReading,
+    PredictionRecord,
+    User,
+    utcnow,
+)
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services import audit
@@ -43,6 +50,21 @@ class Sample:
     sample_ref: str | None = None
     sample_date: date | None = None
     demonstration: bool = False  # an example case entered to try the tool, not a patient
+    image: ImageSource | None = None  # measured from an image: where the values came from
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """The image behind a sample's values (pinkbreast.imaging), kept as provenance."""
+
+    sha256: str
+    name: str
+    width: int
+    height: int
+    pixel_size_um: float
+    method_version: str
+    code_version: str
+    contours: list  # accepted nuclei's boundaries, [[x, y], ...] pixels each
 
 
 @dataclass(frozen=True)
@@ -75,12 +97,40 @@ def create_predictions(
     try:
         with transaction(session):
             records = _insert(session, rows)
+            _keep_provenance(session, samples, records)
             _audit_creation(session, request, records, batch_id)
     except sa.exc.IntegrityError:
         if request.idempotency_key and (done := _by_key(session, request)):
             return _replay(done, samples)  # a concurrent resubmission won the race
         raise
     return Stored(records, replayed=False)
+
+
+def _keep_provenance(session: Session, samples: Sequence[Sample], records) -> None:
+    for sample, record in zip(samples, records, strict=True):
+        if (image := sample.image) is not None:
+            session.add(
+                ImageProvenance(
+                    prediction_id=record.id,
+                    image_sha256=image.sha256,
+                    image_name=image.name[:200],
+                    width=image.width,
+                    height=image.height,
+                    pixel_size_um=image.pixel_size_um,
+                    method_version=image.method_version,
+                    code_version=image.code_version,
+                    nuclei=len(image.contours),
+                    contours=json.dumps(image.contours, separators=(",", ":")),
+                )
+            )
+    session.flush()
+
+
+def image_provenance(*, session: Session, prediction_id: int) -> ImageProvenance | None:
+    """Where a prediction's values came from, when they were measured on an image."""
+    return session.scalar(
+        sa.select(ImageProvenance).where(ImageProvenance.prediction_id == prediction_id)
+    )
 
 
 _TABLE = PredictionRecord.__table__

@@ -18,7 +18,7 @@ from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import registry
 from pinkbreast.ml.evidence import Evidence, from_operating_point
 from pinkbreast.ml.inputs import InvalidInput, matrix
-from pinkbreast.ml.names import CARD_CONTINUES, MODEL_NAME
+from pinkbreast.ml.names import CARD_CONTINUES, MODEL_NAME, card_artifact
 from pinkbreast.ml.unusual import Finding, diagnose
 
 __all__ = [
@@ -104,36 +104,48 @@ def check_input_finding(values: Mapping[str, float], *, tracking_uri: str) -> Fi
     return diagnose(guard, [values[name] for name in guard.features])
 
 
-@lru_cache(maxsize=8)
-def _model_card(tracking_uri: str, version: str) -> str:
-    """The registered version's model card (Markdown); it never changes for a version.
+@lru_cache(maxsize=16)
+def _model_card(tracking_uri: str, version: str, lang: str = "en") -> tuple[str, str]:
+    """The registered version's model card (Markdown) and its language; it never changes for a
+    version.
 
-    A card too long for MLflow's description column is stored cut (see
-    :func:`pinkbreast.ml.train.version_description`): the whole card is the training run's
-    ``model_card.md``."""
+    The French card is the run's ``model_card.fr.md`` (runs older than the French card have
+    none: the English one is returned). A card too long for MLflow's description column is
+    stored cut (see :func:`pinkbreast.ml.train.version_description`): the whole card is the
+    training run's ``model_card.md``."""
     import mlflow
     from mlflow import MlflowClient
 
     registered = MlflowClient(tracking_uri=tracking_uri).get_model_version(MODEL_NAME, version)
     card = registered.description or ""
-    if card.endswith(CARD_CONTINUES) and registered.run_id:
+    wanted = [lang] if lang != "en" else []
+    if card.endswith(CARD_CONTINUES):
+        wanted.append("en")
+    for language in wanted:
+        if not registered.run_id:
+            break
         try:
             path = mlflow.artifacts.download_artifacts(
-                run_id=registered.run_id, artifact_path="model_card.md", tracking_uri=tracking_uri
+                run_id=registered.run_id,
+                artifact_path=card_artifact(language),
+                tracking_uri=tracking_uri,
             )
         except (mlflow.exceptions.MlflowException, OSError):
-            return card  # the cut card still says where the rest is
+            continue  # no such card: the next one (the cut card still says where the rest is)
         with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    return card
+            return handle.read(), language
+    return card, "en"
 
 
-def model_summary(*, tracking_uri: str) -> dict:
-    """Champion version, operating point and model card, for pages and the API."""
+def model_summary(*, tracking_uri: str, lang: str = "en") -> dict:
+    """Champion version, operating point and model card (in ``lang`` when the run has it:
+    ``card_lang`` says), for pages and the API."""
     model = champion(tracking_uri)
     point = model.operating_point
+    card, card_lang = _model_card(tracking_uri, model.version, lang)
     return {
-        "card": _model_card(tracking_uri, model.version),
+        "card": card,
+        "card_lang": card_lang,
         "version": model.version,
         "threshold": float(point["threshold"]),
         "band": (float(point["lower"]), float(point["upper"])),

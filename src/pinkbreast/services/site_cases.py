@@ -16,10 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import Case, Outcome, PredictionRecord, User, utcnow
-from pinkbreast.db.models.cases import SITE_ID_OFFSET
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml.names import ORIGIN_OF_SOURCE, REFERENCE, TYPED
+from pinkbreast.ml.names import ORIGIN_OF_SOURCE, REFERENCE, SITE_ID_OFFSET, TYPED
 from pinkbreast.services import audit
 
 

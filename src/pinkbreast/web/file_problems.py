@@ -33,6 +33,10 @@ _MESSAGES = [
     (r"column appears more than once", _l("column appears more than once")),
     (r"unknown column", _l("unknown column")),
     (r"unexpected value in an empty column", _l("unexpected value in an empty column")),
+    (
+        r"expected a whole number below (?P<limit>\S+)" + _GOT,
+        _l("expected a whole number below %(limit)s"),
+    ),
     (r"expected a whole number" + _GOT, _l("expected a whole number")),
     (r"diagnosis must be M or B" + _GOT, _l("the diagnosis must be M or B")),
     (

@@ -31,6 +31,25 @@ def _child_exit(_server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
+def _warm(worker) -> None:
+    """Load the champion, its model card and the libraries they need before the worker takes
+    requests, so that no clinician or administrator waits for them on a first page
+    (benchmarks/README.md, "Monitoring page"). A failure is only logged: the pages say
+    themselves when no model can be loaded."""
+    import logging
+
+    from pinkbreast.services import scoring
+
+    app = worker.wsgi
+    try:
+        with app.app_context():
+            settings = app.config["PINKBREAST_SETTINGS"]
+            for lang in ("en", "fr"):
+                scoring.model_summary(tracking_uri=settings.mlflow_tracking_uri, lang=lang)
+    except Exception:  # noqa: BLE001 - never keep a worker from serving
+        logging.getLogger(__name__).warning("worker %s: champion not preloaded", worker.pid)
+
+
 def default_workers(environ: Mapping[str, str] = os.environ) -> int:
     """``WEB_CONCURRENCY`` if set, else 2 × usable CPUs + 1, at most ``MAX_DEFAULT_WORKERS``."""
     raw = environ.get("WEB_CONCURRENCY", "").strip()
@@ -55,6 +74,7 @@ def options(*, bind: str, workers: int) -> dict:
         "errorlog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
         "child_exit": _child_exit,
+        "post_worker_init": _warm,
     } | ({"control_socket_disable": True} if _CONTROL_SOCKET else {})
 
 

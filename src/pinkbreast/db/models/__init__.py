@@ -15,8 +15,10 @@ from pinkbreast.db.models.clinical import (
     PredictionReading,
     PredictionRecord,
 )
+from pinkbreast.db.models.images import ImageProvenance
 from pinkbreast.db.models.monitoring import Alert
 from pinkbreast.db.models.promotions import ModelPromotion
+from pinkbreast.db.models.training import TrainingJob
 
 __all__ = [
     "ROLES",
@@ -29,12 +31,14 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "ImageProvenance",
     "LoginFailure",
     "ModelPromotion",
     "Outcome",
     "NewPrediction",
     "PredictionReading",
     "PredictionRecord",
+    "TrainingJob",
     "User",
     "as_utc",
     "utcnow",

@@ -12,9 +12,6 @@ from pinkbreast.db.models.base import Base, Timestamp, utcnow
 from pinkbreast.features import FEATURES
 from pinkbreast.ml.names import ORIGINS, REFERENCE
 
-# Ids of adopted site cases: this offset + the prediction's id (WDBC ids are below 10**9).
-SITE_ID_OFFSET = 10**12
-
 
 class Case(Base):
     """A sample with its confirmed diagnosis. ``origin`` says where it comes from: the reference

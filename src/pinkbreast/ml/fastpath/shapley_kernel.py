@@ -35,10 +35,13 @@ class RbfShap:
         self.vectors = np.asarray(member["cross"]).T / (2.0 * self.gamma)  # (S, M)
         self.coef = np.asarray(member["coef"], dtype=float)
         width = self.vectors.shape[1]
-        nodes, weights = np.polynomial.legendre.leggauss(width // 2 + 1)
+        nodes, weights = np.polynomial.legendre.leggauss((width + 1) // 2)  # exact to degree M-1
         self.t, self.w = (nodes + 1.0) / 2.0, weights / 2.0  # on [0, 1]
-        self.B = self._factors(np.asarray(background, dtype=float))  # (N, S, M)
-        self.scale = self.coef[None, :, None] / len(background)
+        background = np.asarray(background, dtype=float)
+        self.count = len(background)
+        B = self._factors(background)  # (N, S, M)
+        self.B = np.ascontiguousarray(B.transpose(2, 0, 1).reshape(width, -1))  # (M, N*S)
+        self.coef_pairs = np.tile(self.coef, self.count) / self.count  # pair n*S+s
 
     def _factors(self, Z: Array) -> Array:
         """``exp(-gamma (z_k - v_sk)^2)`` for each row, support vector and column."""
@@ -50,10 +53,12 @@ class RbfShap:
         return np.stack([self._one(z) for z in np.asarray(Z, dtype=float)])
 
     def _one(self, z: Array) -> Array:
-        A = self._factors(z[None])[0]  # (S, M)
-        D = A[None] - self.B  # (N, S, M)
+        """Columns x (background row, support vector) pairs: the products run over the first
+        axis, contiguous, for every pair at once."""
+        A = np.tile(self._factors(z[None])[0].T, (1, self.count))  # (M, N*S)
+        D = A - self.B
         total = np.zeros_like(D)
         for t, w in zip(self.t, self.w, strict=True):
             F = self.B + t * D
-            total += (w * np.prod(F, axis=2, keepdims=True)) / F
-        return np.einsum("nsm,nsm->m", D * self.scale, total)
+            total += (w * np.multiply.reduce(F, axis=0)) / F
+        return (D * total) @ self.coef_pairs

@@ -8,12 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pinkbreast.ml.registry import ChampionUnavailable
-from pinkbreast.services import promotions, site_cases
+from pinkbreast.services import promotions, site_cases, training_jobs, training_launch
 from pinkbreast.services.validation import site_validation
 from pinkbreast.web.access import role_required
 from pinkbreast.web.admin import bp
-from pinkbreast.web.admin.evidence_charts import differences_chart, reliability_chart
-from pinkbreast.web.admin.forms import AdoptForm
+from pinkbreast.web.admin.evidence_charts import (
+    differences_chart,
+    reliability_chart,
+    site_figures,
+)
+from pinkbreast.web.admin.forms import AdoptForm, TrainForm
 from pinkbreast.web.auth.forms import ConfirmForm
 from pinkbreast.web.extensions import client_address, database
 
@@ -98,7 +102,11 @@ def challenger():
         challenger=aliases.version_of(uri, "challenger"),
         comparison=comparison,
         chart=differences_chart(comparison) if comparison else None,
+        site_charts=site_figures(comparison) if comparison else [],
         proposal=promotions.open_proposal(session=session),
+        job=training_jobs.latest(session=session),
+        is_stale=training_jobs.is_stale,
+        train_form=TrainForm(),
         history=promotions.history(session=session),
         reviewers=settings.promotion_reviewers,
         form=ConfirmForm(),
@@ -184,3 +192,24 @@ def promotion_rollback():
         _("Rolled back: the previous champion is served again."),
         tracking_uri=_settings().mlflow_tracking_uri,
     )
+
+
+@bp.post("/challenger/train")
+@role_required("admin")
+def train_challenger():
+    form = TrainForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        training_launch.launch(
+            session=database.session,
+            settings=_settings(),
+            actor=current_user._get_current_object(),
+            quick=bool(form.quick.data),
+            client_address=client_address(),
+        )
+    except training_jobs.TrainingBusy:
+        flash(_("Another training is running: wait for it to finish."), "danger")
+    else:
+        flash(_("Training started in the background; this page shows its progress."), "success")
+    return redirect(url_for("admin.challenger"), code=303)

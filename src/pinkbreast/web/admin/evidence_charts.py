@@ -48,3 +48,48 @@ def differences_chart(comparison) -> str:
     axes.invert_yaxis()
     axes.set_xlabel(_("challenger - champion (paired 95 percent interval)"))
     return _uri(figure)
+
+
+def site_figures(comparison) -> list[tuple[str, str]]:
+    """``(data URI, alternative text)`` of the ROC and reliability figures of both sides on the
+    site's cases (out of fold, probabilities averaged over repeats)."""
+    if not comparison.site_cases or len(set(comparison.site_cases["y"])) < 2:
+        return []
+    import numpy as np
+    from matplotlib.figure import Figure
+    from sklearn.metrics import roc_curve
+
+    from pinkbreast.ml.metrics import reliability_bins
+
+    cases = comparison.site_cases
+    y = np.asarray(cases["y"])
+    sides = (("champion", _("Champion"), "#607d8b"), ("challenger", _("Challenger"), "#c2185b"))
+    roc = Figure(figsize=(4.6, 4.2))
+    axes = roc.subplots()
+    for key, label, colour in sides:
+        fpr, tpr, _cuts = roc_curve(y, cases[f"{key}_p"])
+        axes.plot(fpr, tpr, color=colour, label=label)
+    axes.plot([0, 1], [0, 1], ls="--", color="black", lw=0.8)
+    axes.set_xlabel(_("1 - specificity"))
+    axes.set_ylabel(_("Sensitivity"))
+    axes.set_title(_("ROC on the site's cases"))
+    axes.legend(loc="lower right")
+    calibration = Figure(figsize=(4.6, 4.2))
+    axes = calibration.subplots()
+    for key, label, colour in sides:
+        bins = reliability_bins(y, np.asarray(cases[f"{key}_p"]), bins=5)
+        used = bins[bins["count"] > 0]
+        axes.plot(used["mean_predicted"], used["observed"], marker="o", color=colour, label=label)
+        for row in used.itertuples():
+            axes.annotate(f"n={row.count}", (row.mean_predicted, row.observed), fontsize=7,
+                          textcoords="offset points", xytext=(0, 6), ha="center")  # fmt: skip
+    axes.plot([0, 1], [0, 1], ls="--", color="black", lw=0.8)
+    axes.set_xlabel(_("mean predicted probability"))
+    axes.set_ylabel(_("Observed malignant"))
+    axes.set_title(_("Reliability on the site's cases (n per bin)"))
+    axes.legend(loc="upper left")
+    return [
+        (_uri(roc), _("ROC curves of the champion and the challenger on the site's cases.")),
+        (_uri(calibration), _("Observed share malignant against mean predicted probability "
+                              "per bin for both models, with the number of cases in each bin.")),
+    ]  # fmt: skip

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import AnyOf, Optional, ValidationError
 
 from pinkbreast.db.models import ROLES, STATUSES
 from pinkbreast.services import query_params
@@ -21,6 +21,11 @@ class AdoptForm(FlaskForm):
 
     def validate_since(self, field):
         _in_range(field)
+
+
+class TrainForm(FlaskForm):
+    kind = HiddenField(validators=[AnyOf(["challenger"])])  # what to train, named by the page
+    quick = BooleanField(_l("Quick (demonstration: 4 candidates, 2 repeats)"))
 
 
 class RoleForm(FlaskForm):

@@ -17,4 +17,4 @@ def probability(value: float) -> str:
     return percent(value)
 
 
-from pinkbreast.web.clinic import batch, reports, views  # noqa: E402,F401  (routes register on import)
+from pinkbreast.web.clinic import batch, measure, reports, views  # noqa: E402,F401  (routes)

@@ -147,3 +147,18 @@ class BatchForm(FlaskForm):
             FileAllowed(["csv", "txt", "data"], _l("A CSV file, please.")),
         ],
     )
+
+
+class MeasureForm(FlaskForm):
+    image = FileField(
+        _l("Aspirate image"),
+        validators=[
+            FileRequired(_l("Choose an image.")),
+            FileAllowed(["png", "jpg", "jpeg", "tif", "tiff"], _l("A PNG, JPEG or TIFF image.")),
+        ],
+    )
+    pixel_size = StringField(
+        _l("Pixel size (µm per pixel)"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "decimal", "autocomplete": "off", "maxlength": "20"},
+    )

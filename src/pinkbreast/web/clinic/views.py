@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +29,7 @@ from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
 from pinkbreast.web.clinic.explanation import explanation_view
 from pinkbreast.web.clinic.forms import OutcomeForm, parse_number, prediction_form
+from pinkbreast.web.clinic.measure import fill_from_image, image_source
 from pinkbreast.web.extensions import client_address, database
 
 READINGS = {
@@ -65,15 +76,20 @@ def predict():
         return render_template("clinic/no_model.html"), 503
     features = model["features"]
     form = prediction_form(features, data=_rerun_data(features))
+    from_image = request.args.get("measurement")
+    if from_image and request.method == "GET" and not fill_from_image(form, from_image, features):
+        abort(400, "measurement: no nucleus is accepted in this image")
     action = request.form.get("action", "score")
     if action != "edit" and form.validate_on_submit():
         values = {name: float(parse_number(form[name].data)) for name in features}
         if action == "review":
             page = render_template(
-                "clinic/review.html", form=form, values=values, features=BY_NAME, lang=_lang()
-            )
+                "clinic/review.html", form=form, values=values, features=BY_NAME, lang=_lang(),
+                from_image=bool(from_image),
+            )  # fmt: skip
             return page
-        record = _create(form, features)
+        image = image_source(from_image) if from_image else None
+        record = _create(form, features, image)
         return redirect(url_for("clinic.result", prediction_id=record.id), code=303)
     page = render_template(
         "clinic/predict.html",
@@ -84,6 +100,7 @@ def predict():
         features_by_name=BY_NAME,
         examples=_examples(),
         lang=_lang(),
+        from_image=bool(from_image),
     )
     return page, 400 if form.errors else 200
 
@@ -105,13 +122,14 @@ def _is_example(values: dict[str, float]) -> bool:
     return any(values == example for example in _examples().values())
 
 
-def _create(form, features: list[str]):
+def _create(form, features: list[str], image=None):
     values = {name: float(parse_number(form[name].data)) for name in features}
     sample = predictions.Sample(
         values=values,
         sample_ref=form.sample_ref.data.strip(),
         sample_date=form.sample_date.data,
         demonstration=_is_example(values),
+        image=image,
     )
     request_ = predictions.Request(
         user=_user(), client_address=client_address(), idempotency_key=form.token.data or None
@@ -168,9 +186,12 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
             )
         except scoring.ModelUnavailable:
             pass  # the zone and the range warnings still say what to check
+    provenance = predictions.image_provenance(session=database.session, prediction_id=record.id)
     page = render_template(
         "clinic/result.html",
         record=record,
+        provenance=provenance,
+        contours=json.loads(provenance.contours) if provenance else None,
         finding=finding,
         evidence_line=evidence_line,
         explanation=explanation,
@@ -181,6 +202,26 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
         lang=_lang(),
     )
     return page, status
+
+
+@bp.get("/predictions/<int:prediction_id>/image.png")
+@role_required(*CLINICAL)
+def prediction_image(prediction_id: int):
+    """The image a prediction was measured on (its owner and administrators, audited as a
+    read of the prediction)."""
+    from pinkbreast.imaging.reading import read_image, to_png
+    from pinkbreast.services.measure_drafts import DraftNotFound, kept_image
+
+    record = _visible(prediction_id)
+    provenance = predictions.image_provenance(session=database.session, prediction_id=record.id)
+    if provenance is None:
+        abort(404)
+    instance = current_app.config["PINKBREAST_SETTINGS"].instance_path
+    try:
+        data = kept_image(instance=instance, sha256=provenance.image_sha256)
+    except DraftNotFound:
+        abort(404)
+    return Response(to_png(read_image(data, name=provenance.image_name)), mimetype="image/png")
 
 
 @bp.post("/predictions/<int:prediction_id>/outcome")

@@ -1,66 +1,80 @@
-"""Dashboard figures, drawn server-side as PNG data URIs (no script, CSP-safe)."""
+"""Dashboard figures as inline SVG geometry (no script, CSP-safe, no plotting library: the page
+opens without importing or drawing with matplotlib). The template draws what these return; the
+figures' numbers are also in the page's tables."""
 
 from __future__ import annotations
 
-import base64
-import io
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from pinkbreast.ml.names import ZONES
 from pinkbreast.services.monitoring.performance import Performance
 
-if TYPE_CHECKING:  # matplotlib takes 0.4 s to import: when a chart is first drawn
-    from matplotlib.figure import Figure
+WIDTH, HEIGHT = 640, 240  # the trend's viewBox
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 36  # margins inside it
+ZONE_COLOURS = {
+    "malignant": "#8e1b47",
+    "indeterminate": "#f3c744",
+    "benign": "#1f5f8b",
+    "check_input": "#6c6c6c",
+}
 
 
-def _uri(figure: Figure) -> str:
-    buffer = io.BytesIO()
-    figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=100)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+@dataclass(frozen=True)
+class Line:
+    key: str  # "recall" or "specificity"
+    points: list[tuple[float, float]]  # weeks with a value only
 
 
-def performance_over_time(series: list[tuple], threshold: float, labels: dict) -> str:
-    from matplotlib.dates import DateFormatter
-    from matplotlib.figure import Figure
+@dataclass(frozen=True)
+class Trend:
+    lines: list[Line]
+    threshold_y: float
+    x_labels: list[tuple[float, object]]  # (x, week end) for the first, middle and last weeks
+    y_ticks: list[tuple[float, float]]  # (y, value)
 
-    figure = Figure(figsize=(8, 3.2))
-    axes = figure.subplots()
-    days = [end for end, _ in series]
-    for name, marker, getter in (
-        (labels["recall"], "o", lambda p: p.recall),
-        (labels["specificity"], "s", lambda p: p.specificity),
-    ):
-        values = [getter(perf) for _, perf in series]
-        axes.plot(
-            days, [v if v is not None else float("nan") for v in values], marker=marker, label=name
-        )
-    axes.axhline(
-        threshold, color="#b0245d", linestyle="--", label=f"{labels['threshold']} {threshold:.2f}"
+
+def _y(value: float) -> float:
+    return TOP + (1 - value) * (HEIGHT - TOP - BOTTOM)
+
+
+def performance_over_time(series: list[tuple], threshold: float) -> Trend:
+    """Weekly recall and specificity on a 0–1 axis, and the alert threshold."""
+    step = (WIDTH - LEFT - RIGHT) / max(len(series) - 1, 1)
+    xs = [LEFT + i * step for i in range(len(series))]
+    lines = []
+    for key in ("recall", "specificity"):
+        values = [getattr(perf, key) for _, perf in series]
+        points = [(x, _y(v)) for x, v in zip(xs, values, strict=True) if v is not None]
+        lines.append(Line(key, points))
+    middle = len(series) // 2
+    x_labels = [(xs[i], series[i][0]) for i in sorted({0, middle, len(series) - 1})]
+    return Trend(
+        lines=lines,
+        threshold_y=_y(threshold),
+        x_labels=x_labels,
+        y_ticks=[(_y(v), v) for v in (0.0, 0.25, 0.5, 0.75, 1.0)],
     )
-    axes.set_ylim(0, 1.02)
-    axes.set_xlim(days[0], days[-1])
-    axes.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
-    axes.legend(loc="lower left", fontsize=8)
-    axes.tick_params(axis="x", labelsize=7, rotation=30)
-    return _uri(figure)
 
 
-def volume_by_zone(counts: dict[str, int], labels: dict) -> str:
-    from matplotlib.figure import Figure
+@dataclass(frozen=True)
+class Bar:
+    zone: str
+    count: int
+    x: float
+    y: float
+    height: float
+    colour: str
 
-    figure = Figure(figsize=(4, 2.6))
-    axes = figure.subplots()
-    zones = list(ZONES)
-    bars = axes.bar(
-        [labels[z] for z in zones],
-        [counts.get(z, 0) for z in zones],
-        color=["#8e1b47", "#f3c744", "#1f5f8b", "#6c6c6c"],
-    )
-    for bar, hatch in zip(bars, ["", "..", "//", "xx"], strict=True):
-        bar.set_hatch(hatch)
-    axes.tick_params(axis="x", labelsize=8)
-    return _uri(figure)
+
+def volume_by_zone(counts: dict[str, int]) -> list[Bar]:
+    """One bar per zone in a 320 x 200 viewBox (bars from y = 170 up)."""
+    tallest = max([counts.get(zone, 0) for zone in ZONES] + [1])
+    bars = []
+    for index, zone in enumerate(ZONES):
+        count = counts.get(zone, 0)
+        height = 140 * count / tallest
+        bars.append(Bar(zone, count, 20 + index * 75, 170 - height, height, ZONE_COLOURS[zone]))
+    return bars
 
 
 def confusion(perf: Performance) -> list[list[int]]:

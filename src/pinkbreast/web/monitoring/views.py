@@ -45,13 +45,13 @@ def dashboard():
         perf=perf["all"],
         per_version={k: v for k, v in perf.items() if k != "all"},
         monitoring=monitoring,
-        # no chart without data: empty axes say nothing and cost half a second to draw
+        # no chart without data: empty axes say nothing
         trend=(
-            charts.performance_over_time(series, monitoring.recall_threshold, labels)
+            charts.performance_over_time(series, monitoring.recall_threshold)
             if any(perf.confirmed for _end, perf in series)
             else None
         ),
-        volume=charts.volume_by_zone(counts, labels) if any(counts.values()) else None,
+        volume=charts.volume_by_zone(counts) if any(counts.values()) else None,
         labels=labels,
         features=BY_NAME,
         lang=str(get_locale() or "en"),
@@ -67,7 +67,9 @@ def dashboard():
 
 def _model(settings) -> dict | None:
     try:
-        summary = scoring.model_summary(tracking_uri=settings.mlflow_tracking_uri)
+        summary = scoring.model_summary(
+            tracking_uri=settings.mlflow_tracking_uri, lang=str(get_locale() or "en")
+        )
     except scoring.ModelUnavailable:
         return None
     summary["card_html"] = _MARKDOWN.render(summary.get("card") or "")

@@ -4,7 +4,9 @@
 prediction typed, imported, sent by API or image-derived), the prediction it was adopted from
 (one case per prediction) and who confirmed its outcome, and when. Existing rows are reference
 cases. ``model_promotions`` records proposed, approved, rejected and rolled-back changes of the
-served model; at most one proposal is open (unique ``open_key``).
+served model; at most one proposal is open (unique ``open_key``). ``training_jobs`` holds the
+trainings started from the admin page with their progress; one runs at a time (unique
+``running_key``).
 
 Revision ID: i21_01_site_cases
 Revises: i16_01_demonstration_predictions
@@ -75,9 +77,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("model_promotions") as batch:
         batch.create_index(batch.f("ix_model_promotions_status"), ["status"])
+    op.create_table(
+        "training_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("running_key", sa.String(length=8), nullable=True),
+        sa.Column("started_by_id", sa.Integer(), nullable=True),
+        sa.Column("started_at", TIMESTAMP, nullable=False),
+        sa.Column("updated_at", TIMESTAMP, nullable=False),
+        sa.Column("finished_at", TIMESTAMP, nullable=True),
+        sa.Column("done", sa.Integer(), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("version", sa.String(length=32), nullable=True),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('running', 'succeeded', 'failed')", name=op.f("ck_training_jobs_status")
+        ),
+        sa.ForeignKeyConstraint(
+            ["started_by_id"], ["users.id"], name=op.f("fk_training_jobs_started_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_training_jobs")),
+        sa.UniqueConstraint("running_key", name=op.f("uq_training_jobs_running_key")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("training_jobs")
     op.drop_table("model_promotions")
     with op.batch_alter_table("cases") as batch:
         batch.drop_constraint(op.f("fk_cases_confirmed_by_id_users"), type_="foreignkey")

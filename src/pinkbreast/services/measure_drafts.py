@@ -1,0 +1,102 @@
+"""Images being reviewed on the "Measure from an image" page, before a prediction uses them.
+
+Patient data: kept in the instance folder (``measurements/``, mode 0700, files 0600), each
+draft readable only by the account that uploaded it. A draft is the image's bytes and the
+reviewer's choices (pixel size, nuclei left out, seeds added); the measurement itself is
+recomputed from them, so what the page shows is always what the code computes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pinkbreast.private_files import FILE_MODE, private_folder
+
+FOLDER = "measurements"
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+MAX_SEEDS = 200
+
+
+class DraftNotFound(LookupError):
+    pass
+
+
+@dataclass
+class Draft:
+    token: str
+    user_id: int
+    name: str
+    pixel_size_um: float
+    excluded: list[int] = field(default_factory=list)
+    seeds: list[list[float]] = field(default_factory=list)
+
+
+def _paths(instance: Path, token: str) -> tuple[Path, Path]:
+    folder = instance / FOLDER
+    return folder / f"{token}.image", folder / f"{token}.json"
+
+
+def _write(path: Path, data: bytes) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
+def save_draft(*, instance: Path, user_id: int, name: str, data: bytes,
+               pixel_size_um: float) -> Draft:  # fmt: skip
+    private_folder(instance / FOLDER)
+    draft = Draft(secrets.token_urlsafe(16), user_id, name[:200], pixel_size_um)
+    image, state = _paths(instance, draft.token)
+    _write(image, data)
+    _write(state, json.dumps(asdict(draft)).encode())
+    return draft
+
+
+def load_draft(*, instance: Path, token: str, user_id: int) -> tuple[Draft, bytes]:
+    """The draft and its image, for its owner only (anyone else: :class:`DraftNotFound`)."""
+    if not TOKEN.match(token):
+        raise DraftNotFound(token)
+    image, state = _paths(instance, token)
+    try:
+        draft = Draft(**json.loads(state.read_text()))
+        data = image.read_bytes()
+    except (OSError, ValueError, TypeError):
+        raise DraftNotFound(token) from None
+    if draft.user_id != user_id:
+        raise DraftNotFound(token)
+    return draft, data
+
+
+def update_draft(*, instance: Path, draft: Draft, excluded: list[int],
+                 seeds: list[list[float]]) -> Draft:  # fmt: skip
+    draft.excluded = sorted(set(excluded))
+    draft.seeds = seeds[:MAX_SEEDS]
+    _write(_paths(instance, draft.token)[1], json.dumps(asdict(draft)).encode())
+    return draft
+
+
+IMAGES = "images"
+
+
+def keep_image(*, instance: Path, sha256: str, data: bytes) -> Path:
+    """Store the image a prediction was measured on, named by its SHA-256 (once)."""
+    folder = instance / IMAGES
+    private_folder(folder)
+    path = folder / f"{sha256}.image"
+    if not path.exists():
+        _write(path, data)
+    return path
+
+
+def kept_image(*, instance: Path, sha256: str) -> bytes:
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise DraftNotFound(sha256)
+    try:
+        return (instance / IMAGES / f"{sha256}.image").read_bytes()
+    except OSError:
+        raise DraftNotFound(sha256) from None

@@ -1,0 +1,93 @@
+"""Measuring from an image in real headless Chromium: upload -> outlines -> leave one out ->
+the values change -> use them -> the prediction form, filled, then the result with the image,
+its contours and the notice that image-derived values are not Xcyt's.
+
+The image is scikit-image's immunohistochemistry sample (real microscopy, shipped with the
+package). Screenshots: docs/screenshots/measure-*.png.
+"""
+
+import json
+
+import pytest
+from skimage import data
+
+from tests.e2e.conftest import axe_violations, screenshot
+from tests.imaging_scenes import encode
+from tests.workflow import PASSWORDS
+
+
+@pytest.fixture(params=["sqlite"])
+def empty_database_url(request, tmp_path):
+    """A browser journey needs one database; the service tests cover the three backends."""
+    return f"sqlite:///{tmp_path / 'browser.db'}"
+
+
+@pytest.fixture
+def clinic_server(app, users):
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def _radius_mean(page) -> float:
+    cell = page.locator('#measure-summary td[data-feature="radius_mean"]')
+    return json.loads(cell.get_attribute("data-value"))
+
+
+def test_upload_review_leave_one_out_and_use_the_measurements(browser, clinic_server):
+    base = clinic_server
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.fill("#username", "alice")
+    page.fill("#password", PASSWORDS["alice"])
+    page.locator("main form button[type=submit]").first.click()
+
+    page.goto(base + "/measure")
+    assert axe_violations(page) == []
+    image = encode(data.immunohistochemistry())
+    page.set_input_files("#image", {"name": "IHC-1.png", "mimeType": "image/png",
+                                    "buffer": image})  # fmt: skip
+    page.fill("#pixel_size", "0.25")
+    page.click("#measure-submit")
+    page.wait_for_selector("#measure-overlay", timeout=60_000)
+    found = page.locator(".pb-nucleus").count()
+    assert found >= 30
+    assert page.locator("#measure-count").inner_text() == f"{found} of {found} nuclei accepted"
+    assert page.locator("#image-notice").is_visible()
+    assert axe_violations(page) == []
+    before = _radius_mean(page)
+    screenshot(page, "measure-review")
+
+    page.locator('.pb-nucleus[data-number="1"] polygon').click()
+    page.wait_for_function(
+        "n => document.querySelector('#measure-count').textContent.startsWith(n + ' of')",
+        arg=found - 1,
+        timeout=60_000,
+    )
+    assert page.locator('.pb-nucleus[data-number="1"]').get_attribute("aria-pressed") == "true"
+    after = _radius_mean(page)
+    assert after != before
+    screenshot(page, "measure-left-out")
+
+    page.click("#use-measurements")
+    page.wait_for_selector("#prediction-form")
+    assert page.locator("#image-notice").is_visible()
+    assert page.input_value("#sample_ref") == "IHC-1"
+    assert float(page.input_value("#radius_mean")) == pytest.approx(after, rel=1e-9)
+    screenshot(page, "measure-prediction-form")
+    page.locator("#prediction-form button[type=submit]").click()
+    page.wait_for_url("**/predictions/*")
+    assert page.locator("#image-notice").is_visible()
+    assert page.locator("#image-provenance polygon").count() == found - 1  # one left out
+    page.wait_for_function("() => document.querySelector('#image-provenance img').complete")
+    assert page.locator("#image-provenance img").evaluate("img => img.naturalWidth") == 512
+    screenshot(page, "measure-result")
+    context.close()
