@@ -1,5 +1,6 @@
 """Propose -> approve -> roll back in real headless Chromium, in English and in French, with
-the validation report and the comparison page (screenshots in docs/screenshots/).
+the validation report and the comparison page (`make screenshots` writes their screenshots to
+docs/screenshots/).
 
 The registry is trained once for the module (quick mode, one repeat of three folds): champion
 version 1 on the reference cases, challenger version 2 with the simulated site's cases.
