@@ -195,3 +195,19 @@ def test_a_prediction_from_an_image_keeps_its_provenance_and_shows_it(
     image = alice.get(result_url + "/image.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
     assert bruno.get(result_url + "/image.png").status_code == 404
+
+    # after a restore: every kept image is checked against the SHA-256 recorded with it
+    sha = row.image_sha256
+    kept = settings.instance_path / "images" / f"{sha}.image"
+    env = {
+        "DATABASE_URL": settings.database_url,
+        "PINKBREAST_INSTANCE": str(settings.instance_path),
+    }
+    checked = CliRunner().invoke(cli, ["data", "check-images"], env=env)
+    assert checked.exit_code == 0 and "1 images checked, 0 missing or altered" in checked.output
+    kept.write_bytes(kept.read_bytes() + b"x")
+    altered = CliRunner().invoke(cli, ["data", "check-images"], env=env)
+    assert altered.exit_code == 1 and f"image {sha[:16]}… altered" in altered.output
+    kept.unlink()
+    missing = CliRunner().invoke(cli, ["data", "check-images"], env=env)
+    assert missing.exit_code == 1 and "missing" in missing.output

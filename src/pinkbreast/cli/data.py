@@ -130,6 +130,29 @@ def export_predictions_command(output) -> None:
     click.echo(f"Exported {count} predictions.", err=True)
 
 
+@data.command("check-images")
+def check_images_command() -> None:
+    """Check that every image a prediction was measured on is in the instance folder, unaltered.
+
+    Run it after restoring a backup (the database dump holds which image each prediction used,
+    the instance folder's images/ holds the files): each image is read back and its SHA-256
+    compared with the one recorded. Exit status 1 when one is missing or altered.
+    """
+    from pinkbreast.services.measure_drafts import check_kept_images
+
+    settings = load_settings()
+    with session_scope(settings.database_url) as session:
+        checked, problems = check_kept_images(session=session, instance=settings.instance_path)
+    for problem in problems:
+        click.echo(
+            f"prediction {problem.prediction_id}: image {problem.sha256[:16]}… {problem.problem}",
+            err=True,
+        )
+    click.echo(f"{checked} images checked, {len(problems)} missing or altered.")
+    if problems:
+        raise SystemExit(1)
+
+
 @data.command("import-predictions")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_predictions_command(path: Path) -> None:

@@ -100,3 +100,37 @@ def kept_image(*, instance: Path, sha256: str) -> bytes:
         return (instance / IMAGES / f"{sha256}.image").read_bytes()
     except OSError:
         raise DraftNotFound(sha256) from None
+
+
+@dataclass(frozen=True)
+class ImageProblem:
+    prediction_id: int
+    sha256: str
+    problem: str  # "missing" or "altered"
+
+
+def check_kept_images(*, session, instance: Path) -> tuple[int, list[ImageProblem]]:
+    """Every image a prediction was measured on, read back from the instance folder and hashed
+    again: ``(images checked, problems)``. For a restore: the database dump holds the
+    provenance rows, the folder ``images/`` the files (docs/backup.md)."""
+    import hashlib
+
+    import sqlalchemy as sa
+
+    from pinkbreast.db.models import ImageProvenance
+
+    rows = session.execute(
+        sa.select(ImageProvenance.prediction_id, ImageProvenance.image_sha256).order_by(
+            ImageProvenance.prediction_id
+        )
+    ).all()
+    problems = []
+    for prediction_id, sha256 in rows:
+        try:
+            data = (instance / IMAGES / f"{sha256}.image").read_bytes()
+        except OSError:
+            problems.append(ImageProblem(prediction_id, sha256, "missing"))
+            continue
+        if hashlib.sha256(data).hexdigest() != sha256:
+            problems.append(ImageProblem(prediction_id, sha256, "altered"))
+    return len(rows), problems
