@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from pinkbreast.cli import cli
 from pinkbreast.cli.db import upgrade
-from pinkbreast.db.models import AuditEvent, Outcome, PredictionRecord, User
+from pinkbreast.db.models import AuditEvent, ImageProvenance, Outcome, PredictionRecord, User
 from pinkbreast.db.session import session_scope
 from pinkbreast.services import outcomes, predictions
 from tests.clinic.helpers import BENIGN_ID, MALIGNANT_ID, case_values
@@ -79,6 +79,15 @@ def source(tmp_path, env, champion_tracking_uri) -> str:
         _outcome(session, "admin", form[0], "M", note="corrected after review — révisé")
         _outcome(session, "bruno", api[0], "M")
         _outcome(session, "alice", batch[1], "B")
+        session.add(  # the API prediction was measured on an image (its provenance)
+            ImageProvenance(
+                prediction_id=api[0], image_sha256="ab" * 32, image_name="aspirate.png",
+                width=640, height=480, pixel_size_um=0.25, method_version="1",
+                code_version="0.1.0", nuclei=2,
+                contours="[[[1.5, 2.0], [3.0, 4.25]], [[5.0, 6.0]]]",
+            )
+        )  # fmt: skip
+        session.commit()
     return url
 
 
@@ -112,6 +121,11 @@ def test_round_trip_is_identical_and_reimport_changes_nothing(
     assert "5 new predictions (0 already stored), 4 new outcomes" in imported.output
     assert run(monkeypatch, database_url, "export-predictions", "-o", str(second)).exit_code == 0
     assert second.read_bytes() == first.read_bytes()
+    (measured,) = [json.loads(line) for line in lines[1:] if "image" in json.loads(line)]
+    assert measured["image"]["sha256"] == "ab" * 32 and len(measured["image"]["contours"]) == 2
+    with session_scope(database_url) as session:
+        (row,) = session.scalars(sa.select(ImageProvenance)).all()
+        assert row.prediction_id == measured["id"] and row.nuclei == 2
 
     again = run(monkeypatch, database_url, "import-predictions", str(first))
     assert again.exit_code == 0, again.output

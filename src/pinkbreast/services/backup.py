@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from pinkbreast.db.models import Outcome, PredictionRecord, User
+from pinkbreast.db.models import ImageProvenance, Outcome, PredictionRecord, User
 from pinkbreast.db.session import transaction
 from pinkbreast.ml.tables import MAX_PROBLEMS, FileRejected, Problem
 from pinkbreast.services import audit
@@ -33,6 +33,7 @@ from pinkbreast.services.backup_format import (
     WARNINGS_MAX,
     PredictionLine,
     columns,
+    new_image,
     new_outcome,
     new_prediction,
     prediction_line,
@@ -53,9 +54,10 @@ def export_predictions(*, session: Session, output: TextIO) -> int:
     """Write the header and every prediction, in id order; audited. Returns the count."""
     output.write(json.dumps(HEADER) + "\n")
     query = sa.select(PredictionRecord).order_by(PredictionRecord.id)
+    images = {row.prediction_id: row for row in session.scalars(sa.select(ImageProvenance))}
     count = 0
     for record in session.scalars(query.execution_options(yield_per=_CHUNK)):
-        output.write(prediction_line(record) + "\n")
+        output.write(prediction_line(record, images.get(record.id)) + "\n")
         count += 1
     with transaction(session):
         audit.record(
@@ -82,6 +84,7 @@ def import_predictions(*, session: Session, name: str, lines: Iterable[str]) -> 
             raise FileRejected(plan.problems[:MAX_PROBLEMS])
         session.add_all(plan.predictions)
         session.flush()
+        session.add_all(plan.images)
         session.add_all(plan.outcomes)
         session.flush()
         _advance_sequences(session)
@@ -166,6 +169,7 @@ class _Plan:
         self.problems: list[Problem] = []
         self.predictions: list[PredictionRecord] = []
         self.outcomes: list[Outcome] = []
+        self.images: list[ImageProvenance] = []  # of new predictions measured on an image
         self.counts: Counter[str] = Counter()
         self.users = self._users(parsed)
         for start in range(0, len(parsed), _CHUNK):
@@ -204,6 +208,8 @@ class _Plan:
             record = new_prediction(line, user_id) if user_id is not None else None
             if record is not None:
                 self._prediction(number, record, stored.get(line.id))
+                if stored.get(line.id) is None and (image := new_image(line)) is not None:
+                    self.images.append(image)
             for index, outcome in enumerate(line.outcomes):
                 field = f"outcomes[{index}]"
                 by = self._user(number, f"{field}.recorded_by", outcome.recorded_by)

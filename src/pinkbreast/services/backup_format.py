@@ -4,8 +4,9 @@ The first line names the format (``{"format": "pinkbreast-predictions", "version
 following line is one prediction, in id order, with every stored column: who made it (by
 username), when (UTC, microseconds), the source, batch and idempotency key, the sample reference
 and date, the model version, probability, zone, label, threshold and band, the warnings, the
-explanation, the 30 measurements by canonical name, and its outcomes (the correction history, in
-order, each with who recorded it and when). Nothing in it depends on the database it came from
+explanation, the demonstration flag, for a prediction measured on an image its provenance
+(``image``; the image file itself stays in the instance folder), the 30 measurements by canonical
+name, and its outcomes (the correction history, in order, each with who recorded it and when). Nothing in it depends on the database it came from
 except the ids, which are kept, so an export → import → export round trip is byte-identical.
 
 JSON Lines rather than CSV: a prediction has any number of outcomes, and a line is one whole
@@ -21,7 +22,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from pinkbreast import sample_refs
-from pinkbreast.db.models import Outcome, PredictionRecord, as_utc
+from pinkbreast.db.models import ImageProvenance, Outcome, PredictionRecord, as_utc
 from pinkbreast.features import FEATURE_NAMES, FEATURES
 from pinkbreast.services.outcomes import NOTE_MAX
 from pinkbreast.services.predictions import MAX_ID
@@ -54,6 +55,22 @@ class OutcomeLine(Strict):
     recorded_at: Utc
 
 
+class ImageLine(Strict):
+    """Where the measurements came from when Pink Breast measured them on an image (the image
+    itself is a file of the instance folder, not in this file: docs/backup.md)."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    name: str = Field(max_length=200)
+    width: int = Field(ge=1, strict=True)
+    height: int = Field(ge=1, strict=True)
+    pixel_size_um: float = Field(gt=0, allow_inf_nan=False)
+    method_version: str = Field(min_length=1, max_length=16)
+    code_version: str = Field(min_length=1, max_length=32)
+    nuclei: int = Field(ge=0, strict=True)
+    contours: list[list[list[float]]]
+    created_at: Utc
+
+
 class PredictionLine(Strict):
     id: Id
     created_at: Utc
@@ -73,6 +90,7 @@ class PredictionLine(Strict):
     warnings: list[str]
     explanation: dict | None
     demonstration: bool = False  # absent from backups made before demonstrations were marked
+    image: ImageLine | None = None  # present only for predictions measured on an image
     measurements: Measurements  # type: ignore[valid-type]
     outcomes: list[OutcomeLine]
 
@@ -81,8 +99,9 @@ def _moment(value: datetime) -> str:
     return as_utc(value).isoformat(timespec="microseconds")
 
 
-def prediction_line(record: PredictionRecord) -> str:
-    """One prediction and its outcomes as a line of the file (without the newline)."""
+def prediction_line(record: PredictionRecord, image: ImageProvenance | None = None) -> str:
+    """One prediction and its outcomes (and ``image``, its provenance when it was measured on
+    an image) as a line of the file (without the newline)."""
     body = {
         "id": record.id,
         "created_at": _moment(record.created_at),
@@ -99,6 +118,7 @@ def prediction_line(record: PredictionRecord) -> str:
         "warnings": record.warning_list,
         "explanation": record.explanation_data,
         "demonstration": record.demonstration,
+        **({"image": _image(image)} if image is not None else {}),
         "measurements": record.feature_values(),
         "outcomes": [_outcome(outcome) for outcome in record.outcomes],
     }
@@ -114,6 +134,41 @@ def _outcome(outcome: Outcome) -> dict:
         "recorded_by": outcome.recorded_by.username,
         "recorded_at": _moment(outcome.recorded_at),
     }
+
+
+def _image(row: ImageProvenance) -> dict:
+    return {
+        "sha256": row.image_sha256,
+        "name": row.image_name,
+        "width": row.width,
+        "height": row.height,
+        "pixel_size_um": row.pixel_size_um,
+        "method_version": row.method_version,
+        "code_version": row.code_version,
+        "nuclei": row.nuclei,
+        "contours": json.loads(row.contours),
+        "created_at": _moment(row.created_at),
+    }
+
+
+def new_image(line: PredictionLine) -> ImageProvenance | None:
+    """The provenance row a line describes, if its prediction was measured on an image."""
+    image = line.image
+    if image is None:
+        return None
+    return ImageProvenance(
+        prediction_id=line.id,
+        image_sha256=image.sha256,
+        image_name=image.name,
+        width=image.width,
+        height=image.height,
+        pixel_size_um=image.pixel_size_um,
+        method_version=image.method_version,
+        code_version=image.code_version,
+        nuclei=image.nuclei,
+        contours=json.dumps(image.contours),
+        created_at=image.created_at,
+    )
 
 
 def new_prediction(line: PredictionLine, user_id: int) -> PredictionRecord:
