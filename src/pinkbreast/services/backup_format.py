@@ -6,8 +6,9 @@ username), when (UTC, microseconds), the source, batch and idempotency key, the 
 and date, the model version, probability, zone, label, threshold and band, the warnings, the
 explanation, the demonstration flag, for a prediction measured on an image its provenance
 (``image``; the image file itself stays in the instance folder), the 30 measurements by canonical
-name, and its outcomes (the correction history, in order, each with who recorded it and when). Nothing in it depends on the database it came from
-except the ids, which are kept, so an export → import → export round trip is byte-identical.
+name, and its outcomes (the correction history, in order, each with who recorded it and when).
+Nothing in it depends on the database it came from except the ids, which are kept, so an
+export → import → export round trip is byte-identical.
 
 JSON Lines rather than CSV: a prediction has any number of outcomes, and a line is one whole
 record that can be validated, and reported on, by itself.
