@@ -159,7 +159,7 @@ def _form_fields(html: str) -> dict[str, str]:
 
 
 def test_a_prediction_from_an_image_keeps_its_provenance_and_shows_it(
-    alice, bruno, admin, settings
+    alice, bruno, admin, api, settings
 ):
     import sqlalchemy as sa
 
@@ -192,6 +192,9 @@ def test_a_prediction_from_an_image_keeps_its_provenance_and_shows_it(
     assert report.status_code == 200
     text = " ".join(pdf_text(report.data).split())
     assert "Measured from an image by Pink Breast (SHA-256 " in text  # the report says so too
+    prediction_id = int(result_url.rsplit("/", 1)[1])
+    bundle = api.get(f"/predictions/{prediction_id}/fhir?lang=en").get_data(as_text=True)
+    assert "Measured from an image by Pink Breast (SHA-256 " in bundle  # and the FHIR report
     image = alice.get(result_url + "/image.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
     assert bruno.get(result_url + "/image.png").status_code == 404

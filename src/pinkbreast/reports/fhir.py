@@ -200,4 +200,9 @@ def _conclusion(content: ReportContent) -> str:
     ]
     if content.outcome is not None:
         parts.append(f"{text['outcome']}{colon} {text[f'outcome.{content.outcome.diagnosis}']}")
-    return ". ".join(parts) + ". " + text["disclaimer"]
+    image = (
+        text["image_notice"].format(sha=content.image_sha256[:16]) + " "
+        if content.image_sha256
+        else ""
+    )
+    return ". ".join(parts) + ". " + image + text["disclaimer"]

@@ -78,7 +78,8 @@ def prediction_bundle(
     record = _readable(session, user, prediction_id, lang, "prediction.fhir", client_address)
     _explain(session, record, tracking_uri)
     at = _at(generated_at)
-    return batch_bundle([_resources(report_content(record, lang=lang), base, at)], timestamp=at)
+    content = report_content(record, lang=lang, image_sha256=_image_sha256(session, record.id))
+    return batch_bundle([_resources(content, base, at)], timestamp=at)
 
 
 def _readable(session, user, prediction_id, lang, action, client_address) -> PredictionRecord:
@@ -139,7 +140,8 @@ def report_pdf_for_operator(
         )
     if record is None:
         raise PredictionNotFound(prediction_id)
-    return render_pdf(report_content(record, lang=lang), generated_at=_at(generated_at))
+    content = report_content(record, lang=lang, image_sha256=_image_sha256(session, record.id))
+    return render_pdf(content, generated_at=_at(generated_at))
 
 
 def count_since(*, session: Session, since: date | None) -> int:
@@ -166,7 +168,8 @@ def export_bundle(
     def reports() -> Iterator[list]:
         nonlocal count
         for record in _in_id_order(session, since):
-            yield _resources(report_content(record, lang=lang), base, at)
+            image = _image_sha256(session, record.id)
+            yield _resources(report_content(record, lang=lang, image_sha256=image), base, at)
             count += 1
             if progress:
                 progress(1)
