@@ -105,7 +105,8 @@ def check_workers(environ: Mapping[str, str]) -> Iterator[Finding]:
     elif not raw.strip().isdigit() or not 1 <= int(raw) <= 64:
         yield error("WEB_CONCURRENCY", f"must be a whole number of workers, 1 to 64 (got {raw!r}).")
     else:
-        yield ok("WEB_CONCURRENCY", f"{int(raw)} workers (each loads the model, ~260 MiB).")
+        memory = "memory per worker: docs/deploy-linux.md"
+        yield ok("WEB_CONCURRENCY", f"{int(raw)} workers (each loads the model; {memory}).")
 
 
 def check_metrics(environ: Mapping[str, str]) -> Iterator[Finding]:
