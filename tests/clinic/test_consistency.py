@@ -24,32 +24,12 @@ def test_twenty_wdbc_rows_agree_across_form_batch_api_and_cli(
     by_form = {
         r.sample_ref: (r.probability, r.zone) for r in prediction_rows(settings.database_url)
     }
-
-    response = upload(alice, kaggle_text(frame))
-    page = alice.get(response.headers["Location"]).get_data(as_text=True)
-    link = re.search(r'id="batch-download" href="([^"]+)"', page).group(1)
-    by_batch = _from_csv(alice.get(link).get_data(as_text=True))
-
-    samples = [
-        {"sample_ref": str(row["id"]), "measurements": {n: float(row[n]) for n in FEATURE_NAMES}}
-        for _, row in frame.iterrows()
-    ]
-    created = api.post("/predictions", json={"samples": samples}).get_json()["predictions"]
-    by_api = {p["sample_ref"]: (p["probability"], p["zone"]) for p in created}
-
+    text = kaggle_text(frame)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", clinic_settings.mlflow_tracking_uri)
-    path = write(tmp_path / "twenty.csv", kaggle_text(frame))
-    result = CliRunner().invoke(cli, ["predict", str(path), "-o", str(tmp_path / "out.csv")])
-    assert result.exit_code == 0, result.output
-    by_cli = _from_csv((tmp_path / "out.csv").read_text())
+    by_cli, _ = _by_cli(tmp_path, text)
 
     assert len(by_form) == 20
-    assert by_form == by_batch == by_api == by_cli
-
-
-def _from_csv(text: str) -> dict[str, tuple[float, str]]:
-    rows = csv.DictReader(io.StringIO(text))
-    return {r["sample_ref"]: (float(r["probability_malignant"]), r["zone"]) for r in rows}
+    assert by_form == _by_batch(alice, text) == _by_api(api, frame) == by_cli
 
 
 def test_decimal_comma_inputs_agree_across_form_batch_api_and_cli(
@@ -70,31 +50,45 @@ def test_decimal_comma_inputs_agree_across_form_batch_api_and_cli(
         r.sample_ref.removeprefix("FR-"): (r.probability, r.zone)
         for r in prediction_rows(settings.database_url)
     }
-
     english = kaggle_text(frame, trailing_empty_column=False)
     excel = "\n".join(
         ";".join(cell.replace(".", ",") for cell in line.split(","))
         for line in english.splitlines()
     )
-    response = upload(alice, excel, "fr.csv")
-    page = alice.get(response.headers["Location"]).get_data(as_text=True)
-    link = re.search(r'id="batch-download" href="([^"]+)"', page).group(1)
-    by_batch = _from_csv(alice.get(link).get_data(as_text=True))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", clinic_settings.mlflow_tracking_uri)
+    by_cli, said = _by_cli(tmp_path, excel)
+    assert "decimal commas" in said  # the CLI says how it read the file
 
+    assert len(by_form) == 5
+    assert by_form == _by_batch(alice, excel, "fr.csv") == _by_api(api, frame) == by_cli
+
+
+def _by_batch(client, text: str, name: str = "samples.csv") -> dict:
+    """Upload ``text`` through the batch page and read back its results CSV."""
+    response = upload(client, text, name)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'id="batch-download" href="([^"]+)"', page).group(1)
+    return _from_csv(client.get(link).get_data(as_text=True))
+
+
+def _by_api(api, frame) -> dict:
     samples = [
         {"sample_ref": str(row["id"]), "measurements": {n: float(row[n]) for n in FEATURE_NAMES}}
         for _, row in frame.iterrows()
     ]
     created = api.post("/predictions", json={"samples": samples}).get_json()["predictions"]
-    by_api = {p["sample_ref"]: (p["probability"], p["zone"]) for p in created}
+    return {p["sample_ref"]: (p["probability"], p["zone"]) for p in created}
 
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", clinic_settings.mlflow_tracking_uri)
-    path = write(tmp_path / "excel.csv", excel)
+
+def _by_cli(tmp_path, text: str) -> tuple[dict, str]:
+    """``pinkbreast predict`` on ``text``: its results and what it said."""
+    path = write(tmp_path / "in.csv", text)
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(cli, ["predict", str(path), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "decimal commas" in result.output  # the CLI says how it read the file
-    by_cli = _from_csv(out.read_text())
+    return _from_csv(out.read_text()), result.output
 
-    assert len(by_form) == 5
-    assert by_form == by_batch == by_api == by_cli
+
+def _from_csv(text: str) -> dict[str, tuple[float, str]]:
+    rows = csv.DictReader(io.StringIO(text))
+    return {r["sample_ref"]: (float(r["probability_malignant"]), r["zone"]) for r in rows}
