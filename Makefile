@@ -36,11 +36,17 @@ serve-model: $(STAMP) ## Serve the champion with `mlflow models serve` on http:/
 # Test tiers (markers in pyproject.toml): `make test` runs the fast one; `make test-slow` the
 # browser, child-process, schemathesis, Spark and training tests; `.ci/run` runs every tier.
 SLOW_TIERS := slow or spark or e2e or subprocess or contract
+# `make test` runs the fast tier on TEST_WORKERS processes (pytest-xdist; each its own databases)
+# and fails under COVERAGE_FLOOR % of src/pinkbreast's lines (a little below the measured total).
+TEST_WORKERS ?= 2
+COVERAGE_FLOOR := 82
 
-test: $(STAMP) ## Lint, check formatting and run the fast tests (not the slow tiers below)
+test: $(STAMP) ## Lint, check formatting and types, run the fast tests (not the slow tiers below)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/pytest -m "not reliability and not ($(SLOW_TIERS))"
+	$(BIN)/mypy
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov=pinkbreast --cov-report=term:skip-covered \
+		--cov-fail-under=$(COVERAGE_FLOOR) -m "not reliability and not ($(SLOW_TIERS))"
 
 test-slow: $(STAMP) ## Browser (e2e), child-process, schemathesis, Spark and training tests
 	$(BIN)/pytest -m "not reliability and ($(SLOW_TIERS))"
@@ -62,9 +68,10 @@ bench: $(STAMP) ## Run the benchmark suite (needs MariaDB and wrk; ~7 min + Spar
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
-lint: $(STAMP) ## Lint and check formatting only
+lint: $(STAMP) ## Lint, check formatting and types only
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests benchmarks

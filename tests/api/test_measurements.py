@@ -12,6 +12,8 @@ from pinkbreast.imaging.measure import MIN_NUCLEI, measure
 from pinkbreast.imaging.reading import read_image
 from tests.imaging_scenes import PIXEL_SIZE, encode, many_nuclei
 
+pytestmark = pytest.mark.sqlite_only  # image analysis; the database only holds the token
+
 SLIDE = encode(many_nuclei(0, size=(400, 500), count=12))
 
 

@@ -40,6 +40,7 @@ def review(alice):
     return url, alice.get(url).get_data(as_text=True)
 
 
+@pytest.mark.sqlite_only  # image analysis and rendering, not SQL
 def test_an_upload_is_outlined_numbered_and_summarised(alice):
     url, html = review(alice)
     assert html.count('class="pb-nucleus"') == 12
@@ -51,6 +52,7 @@ def test_an_upload_is_outlined_numbered_and_summarised(alice):
     assert image.status_code == 200 and image.mimetype == "image/png"
 
 
+@pytest.mark.sqlite_only  # image analysis and rendering, not SQL
 def test_leaving_a_nucleus_out_changes_the_values_and_warns_under_the_minimum(alice):
     url, html = review(alice)
     before = page_values(html)
@@ -64,6 +66,7 @@ def test_leaving_a_nucleus_out_changes_the_values_and_warns_under_the_minimum(al
     assert page_values(alice.get(url).get_data(as_text=True)) == page_values(part)  # kept
 
 
+@pytest.mark.sqlite_only  # image analysis and rendering, not SQL
 def test_a_click_where_a_nucleus_was_missed_adds_one(alice):
     url, html = review(alice)
     csrf = re.search(r'data-csrf="([^"]+)"', html).group(1)
@@ -82,6 +85,7 @@ def test_another_clinician_cannot_see_the_image(alice, bruno):
     assert bruno.get(url + "/image.png").status_code == 404
 
 
+@pytest.mark.sqlite_only  # image analysis and rendering, not SQL
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
@@ -108,12 +112,14 @@ def test_a_bad_image_is_refused_with_its_problem(alice, data, name, message):
     assert message in unescape(response.get_data(as_text=True))
 
 
+@pytest.mark.sqlite_only  # image analysis and rendering, not SQL
 def test_a_bad_pixel_size_is_refused(alice):
     response = upload(alice, pixel_size="big")
     assert response.status_code == 400
     assert "pixel size must be a number" in unescape(response.get_data(as_text=True))
 
 
+@pytest.mark.sqlite_only  # image analysis and rendering, not SQL
 def test_use_these_measurements_fills_the_prediction_form(alice):
     url, _ = review(alice)
     token = url.rsplit("/", 1)[1]
@@ -123,6 +129,7 @@ def test_use_these_measurements_fills_the_prediction_form(alice):
     assert re.search(r'name="radius_mean"[^>]*value="\d+\.\d+"', form)
 
 
+@pytest.mark.sqlite_only  # image analysis and rendering, not SQL
 def test_one_image_gives_the_same_30_values_on_the_page_the_api_and_the_cli(
     alice, api, env, tmp_path
 ):

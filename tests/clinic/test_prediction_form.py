@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from pinkbreast.db.models import AuditEvent
@@ -18,6 +19,7 @@ from tests.clinic.helpers import (
 from tests.clock import days_ago
 
 
+@pytest.mark.sqlite_only  # form rendering and validation, not SQL
 def test_form_has_one_bound_text_input_per_feature_with_its_reference_range(alice):
     page = alice.get("/predict").get_data(as_text=True)
     for feature in FEATURES:
@@ -65,6 +67,7 @@ def test_the_same_token_twice_stores_one_prediction(alice, settings):
     assert len(prediction_rows(settings.database_url)) == 1
 
 
+@pytest.mark.sqlite_only  # form rendering and validation, not SQL
 def test_impossible_values_are_refused_next_to_the_field(alice, settings):
     values = case_values(MALIGNANT_ID)
     values.update(radius_mean="-3", texture_mean="abc", area_worst="nan")
@@ -78,6 +81,7 @@ def test_impossible_values_are_refused_next_to_the_field(alice, settings):
     assert prediction_rows(settings.database_url) == []
 
 
+@pytest.mark.sqlite_only  # form rendering and validation, not SQL
 def test_zero_to_one_scaled_values_get_no_answer_and_are_flagged(alice, settings):
     raw = case_values(MALIGNANT_ID)
     scaled = {
@@ -100,6 +104,7 @@ def test_decimal_comma_is_accepted(alice, settings):
     assert record.feature_values() == case_values(MALIGNANT_ID)
 
 
+@pytest.mark.sqlite_only  # form rendering and validation, not SQL
 def test_numbers_are_read_as_typed_or_refused_with_the_reason(alice, settings):
     values = {**case_values(MALIGNANT_ID), "area_mean": "1001,5"}
     assert submit_form(alice, values).status_code == 303
@@ -150,6 +155,7 @@ def test_outcome_is_recorded_corrected_and_kept_in_history(alice, settings):
     assert "0 predictions" in awaiting
 
 
+@pytest.mark.sqlite_only  # form rendering and validation, not SQL
 def test_outcome_in_the_future_is_refused(alice, settings):
     location = submit_form(alice, case_values(MALIGNANT_ID)).headers["Location"]
     page = alice.get(location).get_data(as_text=True)
@@ -187,6 +193,7 @@ def _audit_actions(url: str) -> list[tuple[str, str]]:
         session.close()
 
 
+@pytest.mark.sqlite_only  # form rendering and validation, not SQL
 def test_a_zero_radius_is_refused_everywhere(alice, api, settings):
     values = {**case_values(MALIGNANT_ID), "radius_mean": 0.0}
     page = submit_form(alice, values)

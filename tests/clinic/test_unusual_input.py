@@ -16,6 +16,9 @@ from tests.clinic.test_batch import upload
 from tests.factories import reference
 from tests.perturbations import MISTAKES, all_mistakes
 
+# Input checks: storing a prediction is covered by the matrix in test_api and test_prediction_form.
+pytestmark = pytest.mark.sqlite_only
+
 HARD_MAX = {f.name: f.maximum for f in FEATURES}
 POSITIVE = [f.name for f in FEATURES if f.positive]
 FORM_CASES = 8  # per mistake through the form (a page each); every case through the others

@@ -13,6 +13,7 @@ def client(app_settings):
     return create_app(app_settings).test_client()
 
 
+@pytest.mark.sqlite_only  # pages and headers, not SQL
 def test_home_page_says_what_it_is_and_that_it_is_not_a_diagnosis(client):
     response = client.get("/")
     assert response.status_code == 200
@@ -27,6 +28,7 @@ def test_home_page_says_what_it_is_and_that_it_is_not_a_diagnosis(client):
     assert "<script>" not in page and "style=" not in page
 
 
+@pytest.mark.sqlite_only  # pages and headers, not SQL
 def test_vendored_bootstrap_is_served(client):
     response = client.get("/static/vendor/bootstrap-5.3.9/bootstrap.min.css")
     assert response.status_code == 200 and b"Bootstrap" in response.data
@@ -53,6 +55,7 @@ def test_readyz_is_503_when_the_database_is_unreachable(env, monkeypatch):
     assert response.get_json()["checks"]["database"] == "unreachable"
 
 
+@pytest.mark.sqlite_only  # pages and headers, not SQL
 def test_unknown_page_is_a_friendly_404_and_json_for_json_clients(client):
     page = client.get("/nowhere")
     assert page.status_code == 404 and "Error 404" in page.get_data(as_text=True)
@@ -61,6 +64,7 @@ def test_unknown_page_is_a_friendly_404_and_json_for_json_clients(client):
     assert api.get_json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.sqlite_only  # pages and headers, not SQL
 def test_security_headers_on_every_response(client):
     for path in ("/", "/healthz", "/nowhere"):
         headers = client.get(path).headers

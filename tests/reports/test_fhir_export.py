@@ -89,6 +89,7 @@ def test_another_clinicians_bundle_is_not_found_and_audited(api_bruno, clinic_se
         assert (row.actor_name, row.outcome) == ("bruno", "denied")
 
 
+@pytest.mark.sqlite_only  # static documents and argument checks, not SQL
 def test_the_code_systems_are_published(client, app):
     response = client.get("/fhir/CodeSystem/wdbc-measurements")
     assert response.status_code == 200 and response.mimetype == "application/fhir+json"
@@ -153,6 +154,7 @@ def test_the_report_command_writes_the_pdf(clinic_settings, users, tmp_path):
     assert "Aide à la décision uniquement" in pdf_text(output.read_bytes())
 
 
+@pytest.mark.sqlite_only  # static documents and argument checks, not SQL
 @pytest.mark.parametrize(
     ("args", "message"),
     [

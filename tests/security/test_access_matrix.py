@@ -179,12 +179,14 @@ def _routes(app) -> set[tuple[str, str]]:
     }
 
 
+@pytest.mark.sqlite_only  # the route table, not SQL
 def test_every_route_has_a_row_in_the_matrix(app):
     routes = _routes(app)
     assert sorted(routes - set(MATRIX)) == [], "new routes need a row in MATRIX"
     assert sorted(set(MATRIX) - routes) == [], "rows for routes that no longer exist"
 
 
+@pytest.mark.sqlite_only  # the route table, not SQL
 def test_every_route_declares_who_may_use_it(app):
     from pinkbreast.web.access import declared_access
 

@@ -223,7 +223,7 @@ def _schema_finding(current: set[str], heads: set[str], will_migrate: bool) -> F
 
 def check_mlflow(environ: Mapping[str, str]) -> Iterator[Finding]:
     """The tracking server answers and a ``champion`` alias is registered."""
-    from pinkbreast.ml.registration import ALIAS, MODEL_NAME
+    from pinkbreast.ml.names import ALIAS, MODEL_NAME
 
     uri = environ.get("MLFLOW_TRACKING_URI", "")
     if not uri:

@@ -27,10 +27,9 @@ from pinkbreast.ml.evaluate import Comparison, CVConfig, Progress, compare
 from pinkbreast.ml.metrics import reliability_bins
 from pinkbreast.ml.model_card import DECISION_FIGURE, render
 from pinkbreast.ml.model_card import LANGUAGES as CARD_LANGUAGES
-from pinkbreast.ml.names import ALIAS, CARD_CONTINUES, card_artifact
+from pinkbreast.ml.names import ALIAS, CARD_CONTINUES, MODEL_NAME, card_artifact
 from pinkbreast.ml.promise import Promise, measure
 from pinkbreast.ml.registration import (
-    MODEL_NAME,
     ChampionRefused,
     ServedPoint,
     has_champion,

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-Array = np.ndarray
+Array = npt.NDArray[Any]
 Probability = Callable[[Array], Array]  # raw X (rows x input features) -> P(positive class)
-Node = dict  # a step of a plan: {"kind": ..., arrays and numbers}
+Node = dict[str, Any]  # a step of a plan: {"kind": ..., arrays and numbers}
 
 
 class NotCompilable(TypeError):
