@@ -11,14 +11,9 @@ import click
 from pinkbreast.cli.rejection import rejected
 from pinkbreast.config import load_settings
 from pinkbreast.db.session import session_scope
-from pinkbreast.ml.data import (
-    REFERENCE_SOURCE,
-    FileRejected,
-    load_reference,
-    read_cases,
-    write_cases,
-)
+from pinkbreast.ml.data import REFERENCE_SOURCE, load_reference, read_cases
 from pinkbreast.services.cases import count_cases, import_cases, load_frame
+from pinkbreast.tables import FileRejected, write_cases
 
 
 @click.group()

@@ -31,8 +31,3 @@ def card_artifact(lang: str = "en") -> str:
     """The training run's artifact holding the model card in ``lang``: ``model_card.md``
     (English, the one the registered description copies) or ``model_card.fr.md``."""
     return "model_card.md" if lang == "en" else f"model_card.{lang}.md"
-
-
-# Ids of adopted site cases: this offset + the prediction's id (WDBC ids are below 10**9). An
-# imported file may not use them (pinkbreast.ml.table_format refuses such an id).
-SITE_ID_OFFSET = 10**12

@@ -1,7 +1,7 @@
 """Batch scoring of CSV files: parse and validate the whole file, score, write results as CSV.
 
 Used by the batch upload page and ``pinkbreast predict``. A file with any problem is rejected
-whole (:class:`~pinkbreast.ml.tables.FileRejected`), before anything is scored or stored.
+whole (:class:`~pinkbreast.tables.FileRejected`), before anything is scored or stored.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml.names import DEFINITE_ZONES
-from pinkbreast.ml.tables import SAMPLES, parse_table, read_table
 from pinkbreast.services.scoring import ScoredColumns, score_columns
 from pinkbreast.spreadsheet import spreadsheet_safe
+from pinkbreast.tables import SAMPLES, parse_table, read_table
 
 if TYPE_CHECKING:  # a command-line run never needs the database models
     from pinkbreast.db.models import PredictionRecord

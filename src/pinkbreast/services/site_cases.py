@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from pinkbreast.db.models import Case, Outcome, PredictionRecord, User, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml.names import ORIGIN_OF_SOURCE, REFERENCE, SITE_ID_OFFSET, TYPED
+from pinkbreast.ml.names import ORIGIN_OF_SOURCE, REFERENCE, TYPED
 from pinkbreast.services import audit
+from pinkbreast.tables import SITE_ID_OFFSET
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """One batch of input rows in, one batch of results out: what every Spark task runs.
 
 Validation is the CLI's: a batch of CSV lines goes through the CLI's column-at-once reader
-(:func:`pinkbreast.ml.table_columns.read_plain`, the same doubles as Python's ``float()``) and,
+(:func:`pinkbreast.tables.columns.read_plain`, the same doubles as Python's ``float()``) and,
 when anything in it is irregular, line by line through the CLI's cell-by-cell rule
-(:func:`pinkbreast.ml.tables.parse_row`), which words each problem; Parquet columns go through
+(:func:`pinkbreast.tables.reader.parse_row`), which words each problem; Parquet columns go through
 the same two functions. Valid rows are scored by the version's
 :meth:`~pinkbreast.ml.registry.Champion.score_arrays` in blocks of rows, exactly as
 ``pinkbreast predict`` scores them; invalid rows become rejects with their line (or row) and
@@ -21,13 +21,13 @@ import numpy as np
 import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml import table_columns
 from pinkbreast.ml.names import DEFINITE_ZONES
 from pinkbreast.ml.registry import Champion
-from pinkbreast.ml.table_format import SAMPLES, Problem
-from pinkbreast.ml.tables import frame_from_records, parse_row
 from pinkbreast.services.scoring import CHUNK
 from pinkbreast.spark.sources import BLANK, FilePlan, Kind
+from pinkbreast.tables import SAMPLES, Problem
+from pinkbreast.tables import columns as table_columns
+from pinkbreast.tables.reader import frame_from_records, parse_row
 
 # One output row per input row: a scored row (the CLI's result columns) or a reject.
 RESULTS = (

@@ -12,9 +12,9 @@ from flask_login import current_user
 from pinkbreast.db.session import transaction
 from pinkbreast.features import BY_NAME, FEATURE_NAMES
 from pinkbreast.ml.names import ZONES
-from pinkbreast.ml.tables import FileRejected
 from pinkbreast.services import audit, history, predictions, scoring
 from pinkbreast.services.batch import read_samples, write_record_results
+from pinkbreast.tables import FileRejected
 from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp

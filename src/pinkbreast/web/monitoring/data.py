@@ -12,9 +12,9 @@ from flask_wtf.file import FileField, FileRequired
 
 from pinkbreast.db.models import Case
 from pinkbreast.db.session import transaction
-from pinkbreast.ml.tables import CASES, FileRejected, parse_table
 from pinkbreast.services import audit
 from pinkbreast.services.cases import import_cases, load_frame
+from pinkbreast.tables import CASES, FileRejected, parse_table
 from pinkbreast.web.access import role_required
 from pinkbreast.web.extensions import client_address, database
 from pinkbreast.web.file_problems import problem_lines
