@@ -1,6 +1,6 @@
 """The layers of docs/architecture.md ("Where the code lives"), kept true: each package of
 ``src/pinkbreast`` imports only the packages its row allows. A new import across a layer
-fails here; the few known exceptions are listed by module, to be moved (issue 18)."""
+fails here."""
 
 from __future__ import annotations
 
@@ -26,16 +26,13 @@ MAY_IMPORT = {
     "reports": CORE | {"ml", "db"},
     "db": CORE | {"ml", "config"},
     "services": CORE | {"ml", "db", "imaging", "reports", "config", "tables"},
-    "config": CORE | {"imaging", "services"},
+    "config": CORE | {"imaging"},
     "web": CORE | {"ml", "db", "imaging", "reports", "services", "config", "tables"},
     "cli": CORE
     | {"ml", "db", "imaging", "reports", "services", "config", "spark", "web", "tables"},
     "wsgi": {"web"},
 }
 NO_FRAMEWORK = {"tables", "ml", "imaging", "db", "services", "reports", "spark", "config", *CORE}
-KNOWN = {  # module -> pinkbreast package it imports against the table, until moved
-    "pinkbreast.config": {"services"},  # monitoring settings live in services/monitoring
-}
 
 
 def _imports(path: Path) -> set[str]:
@@ -59,7 +56,7 @@ def test_every_package_imports_only_what_its_layer_allows():
         module, package = _package(path)
         if package == "__init__":
             continue
-        allowed = MAY_IMPORT[package] | {package} | KNOWN.get(module, set())
+        allowed = MAY_IMPORT[package] | {package}
         for name in _imports(path):
             top, _, rest = name.partition(".")
             if top == "pinkbreast" and rest and rest.split(".")[0] not in allowed:
