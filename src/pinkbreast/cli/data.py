@@ -56,7 +56,9 @@ def _import(frame, source: str) -> None:
         session_scope(load_settings().database_url) as session,
         click.progressbar(length=len(frame), label="Importing", file=sys.stderr) as bar,
     ):
-        report = import_cases(session=session, frame=frame, source=source, progress=bar.update)
+        report = import_cases(
+            session=session, frame=frame, source=source, actor_name="cli", progress=bar.update
+        )
     click.echo(
         f"Imported {report.total} cases from {source}: {report.new} new, "
         f"{report.updated} updated, {report.unchanged} unchanged."

@@ -28,7 +28,9 @@ def prepare() -> None:
     click.echo("Database schema is current.")
     with session_scope(settings.database_url) as session:
         if count_cases(session=session) == 0:
-            report = import_cases(session=session, frame=load_reference(), source=REFERENCE_SOURCE)
+            report = import_cases(
+                session=session, frame=load_reference(), source=REFERENCE_SOURCE, actor_name="cli"
+            )
             click.echo(f"Loaded {report.new} reference cases.")
         else:
             click.echo(f"Cases table holds {count_cases(session=session)} rows.")

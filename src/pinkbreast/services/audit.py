@@ -61,6 +61,24 @@ def record(*, session: Session, **fields) -> AuditEvent:
     return event
 
 
+def access_denied(
+    *, session: Session, actor: User, route: str | None, request_line: str, client_address
+) -> None:
+    """Record, and commit, a refused request: ``route`` (its endpoint) and ``request_line``
+    (method and path)."""
+    with transaction(session):
+        record(
+            session=session,
+            action="access.denied",
+            actor=actor,
+            record_type="route",
+            record_id=route,
+            allowed=False,
+            client_address=client_address,
+            detail=request_line,
+        )
+
+
 def insert(connection: sa.Connection, **fields) -> None:
     """Write one audit row on ``connection``, inside its open transaction (no ORM unit of work:
     the prediction API's hot path). ``fields`` are those of :func:`values`."""

@@ -112,9 +112,25 @@ def list_predictions(
     return Page(items, page, total)
 
 
-def batch_records(*, session: Session, user: User, batch_id: str) -> list[PredictionRecord]:
-    """Every prediction of one batch, if the user may see it; empty list otherwise."""
+def batch_records(
+    *, session: Session, user: User, batch_id: str, action: str, client_address: str | None
+) -> list[PredictionRecord]:
+    """Every prediction of one batch, if the user may see it; empty list otherwise. The read is
+    audited (``action``: ``batch.view`` or ``batch.download``) with what it returned, or as
+    refused when nothing was."""
     query = sa.select(PredictionRecord).where(PredictionRecord.batch_id == batch_id)
     if not can_see_all(user):
         query = query.where(PredictionRecord.user_id == user.id)
-    return list(session.scalars(query.order_by(PredictionRecord.id)))
+    with transaction(session):
+        records = list(session.scalars(query.order_by(PredictionRecord.id)))
+        audit.record(
+            session=session,
+            action=action,
+            actor=user,
+            record_type="batch",
+            record_id=batch_id,
+            allowed=bool(records),
+            client_address=client_address,
+            record_ids=[record.id for record in records] if records else None,
+        )
+    return records

@@ -16,7 +16,6 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pinkbreast.db.session import transaction
 from pinkbreast.services import audit
 from pinkbreast.web.extensions import client_address, database, login_manager
 
@@ -65,18 +64,13 @@ def role_required(*roles: str) -> Callable[[Callable], Callable]:
 
 
 def _deny():
-    session = database.session
-    with transaction(session):
-        audit.record(
-            session=session,
-            action="access.denied",
-            actor=current_user._get_current_object(),
-            record_type="route",
-            record_id=request.endpoint,
-            allowed=False,
-            client_address=client_address(),
-            detail=f"{request.method} {request.path}",
-        )
+    audit.access_denied(
+        session=database.session,
+        actor=current_user._get_current_object(),
+        route=request.endpoint,
+        request_line=f"{request.method} {request.path}",
+        client_address=client_address(),
+    )
     if not current_user.is_approved:
         abort(
             403,

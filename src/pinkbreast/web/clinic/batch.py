@@ -9,10 +9,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pinkbreast.db.session import transaction
 from pinkbreast.features import BY_NAME, FEATURE_NAMES
 from pinkbreast.ml.names import ZONES
-from pinkbreast.services import audit, history, predictions, scoring
+from pinkbreast.services import history, predictions, scoring
 from pinkbreast.services.batch import read_samples, write_record_results
 from pinkbreast.tables import FileRejected
 from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
@@ -102,21 +101,13 @@ def _say_dialect(dialect: str | None) -> None:
 
 
 def _records(batch_id: str, action: str):
-    session = database.session
     records = history.batch_records(
-        session=session, user=current_user._get_current_object(), batch_id=batch_id
+        session=database.session,
+        user=current_user._get_current_object(),
+        batch_id=batch_id,
+        action=action,
+        client_address=client_address(),
     )
-    with transaction(session):
-        audit.record(
-            session=session,
-            action=action,
-            actor=current_user._get_current_object(),
-            record_type="batch",
-            record_id=batch_id,
-            allowed=bool(records),
-            client_address=client_address(),
-            record_ids=[record.id for record in records] if records else None,
-        )
     if not records:
         abort(404)
     return records
