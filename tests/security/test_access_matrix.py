@@ -67,7 +67,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "admin.promotion_rollback"): (LOGIN, 403, 403, 403, 403, 303),
     ("POST", "admin.train_challenger"): (LOGIN, 403, 403, 403, 403, 400),  # no CSRF token
     ("GET", "admin.audit_export"): AUDIT,
-    ("GET", "main.metrics"): EVERYONE(200),  # the test client is 127.0.0.1, on the allow-list
+    ("GET", "metrics.scrape"): EVERYONE(200),  # the test client is 127.0.0.1, on the allow-list
     ("GET", "clinic.predict"): CLINICAL,
     ("POST", "clinic.predict"): CLINICAL_FORM,
     ("GET", "clinic.result"): OWN_RECORD,
@@ -93,7 +93,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "monitoring.data"): (LOGIN, 403, 403, 403, 403, 400),
     ("GET", "monitoring.eda"): ADMIN_ONLY,
     ("GET", "api.openapi_json"): EVERYONE(200),
-    ("GET", "tokens.api_docs"): (LOGIN, 403, 200, 200, 200, 200),
+    ("GET", "api_docs.index"): (LOGIN, 403, 200, 200, 200, 200),
     ("POST", "api.create_predictions"): API,
     ("POST", "api.create_measurement"): API,
     ("GET", "api.list_predictions"): API,
