@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "prediction.view": _l("Prediction opened"),
     "predictions.export": _l("Predictions exported (backup)"),
     "predictions.export_fhir": _l("Predictions exported as FHIR"),
+    "predictions.check_refs": _l("Stored sample references checked"),
     "predictions.import": _l("Predictions imported (restore)"),
     "token.create": _l("API token created"),
     "token.revoke": _l("API token revoked"),
