@@ -9,14 +9,17 @@ import typing
 
 import pytest
 import sqlalchemy as sa
+from pydantic import TypeAdapter
 
 from pinkbreast import sample_refs, vocabulary
 from pinkbreast.db.models import Base
+from pinkbreast.features import FEATURES
 from pinkbreast.ml import table_format
 from pinkbreast.services import backup_format, history
 from pinkbreast.web import access
 from pinkbreast.web.admin.forms import RoleForm, StatusFilterForm
 from pinkbreast.web.api.openapi import document
+from pinkbreast.web.api.schemas import Measurements
 from pinkbreast.web.clinic.forms import OutcomeForm, _SampleFields
 
 # (table, constraint) -> (column, the vocabulary it keeps the column in)
@@ -137,3 +140,18 @@ def test_a_filter_is_part_of_a_reference_by_the_same_characters(text, whole, par
     assert (sample_refs.problem(text) is None) is whole
     assert (sample_refs.part_problem(text) is None) is part
     assert (sample_refs.part_problem(text) or sample_refs.RULE) == sample_refs.RULE
+
+
+def test_the_api_and_the_form_check_a_value_by_the_same_limits():
+    """One 0…max rule (``Feature.problem`` / ``Feature.bounds``) for the form, the CSV readers
+    and the API's pydantic model."""
+    for feature in FEATURES:
+        field = Measurements.model_fields[feature.name]
+        adapter = TypeAdapter(typing.Annotated[float, *field.metadata])
+        for value in (-0.1, 0.0, feature.maximum / 2, feature.maximum, feature.maximum * 1.001):
+            try:
+                adapter.validate_python(value)
+                accepted = True
+            except ValueError:
+                accepted = False
+            assert accepted is (feature.problem(value) is None), (feature.name, value)

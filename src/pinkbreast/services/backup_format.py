@@ -47,7 +47,9 @@ class Strict(BaseModel):
 Measurements = create_model(
     "Measurements",
     __base__=Strict,
-    **{f.name: (float, Field(ge=0, le=f.maximum, strict=True)) for f in FEATURES},
+    # zero allowed for every feature: a file may hold predictions stored before the form
+    # refused a zero size (Feature.positive); the rest is Feature.problem's range
+    **{f.name: (float, Field(ge=f.minimum, le=f.maximum, strict=True)) for f in FEATURES},
 )
 
 

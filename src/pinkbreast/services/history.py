@@ -108,7 +108,7 @@ def parse_query(args: Mapping[str, str], spelling: Spelling) -> tuple[HistoryFil
     if zone is not None and zone not in ZONES:
         raise InvalidParameter("zone", ZONE_RULE)
     part = given.get("sample_ref")
-    if part is not None and (problem := sample_refs.part_problem(part.strip())):
+    if part is not None and (problem := sample_refs.part_problem(part)):  # spaces only: all
         raise InvalidParameter("sample_ref", problem)
     awaiting = given.get(spelling.awaiting, "false").strip().lower()
     if awaiting not in BOOLEANS:

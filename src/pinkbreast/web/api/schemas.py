@@ -31,8 +31,7 @@ def _measurement(feature) -> tuple:
     return (
         float,
         Field(
-            **({"gt": 0} if feature.positive else {"ge": 0}),
-            le=feature.maximum,
+            **feature.bounds,
             strict=True,  # a JSON number, not a string or a boolean
             title=feature.label("en"),
             description=f"{feature.description('en')} Reference range "
