@@ -37,6 +37,8 @@ DIAGNOSES = ("M", "B")
 """A confirmed diagnosis (histopathology): malignant or benign, WDBC's letters."""
 DIAGNOSIS_OF_LABEL = {MALIGNANT: "M", BENIGN: "B"}
 """The diagnosis letter a label stands for."""
+LABEL_OF_DIAGNOSIS = {code: label for label, code in DIAGNOSIS_OF_LABEL.items()}
+"""The label (word) of a diagnosis letter: ``M`` -> ``malignant``."""
 
 # -- accounts --------------------------------------------------------------------------------
 
