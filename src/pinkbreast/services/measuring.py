@@ -30,6 +30,32 @@ def pixel_size(text: str | None, default: float) -> float:
         raise MeasurementRefused("pixel_size_um", str(exc)) from None
 
 
+MAX_NUCLEUS_NUMBER = 100_000
+MAX_COORDINATE = 10_000  # pixels; no accepted image is this large (imaging.reading)
+
+
+def reviewer_choices(excluded: object, seeds: object) -> tuple[list[int], list[list[float]]]:
+    """The reviewer's choices, checked: nucleus numbers to leave out and ``[x, y]`` pixel
+    points where a missed nucleus should be grown. The page and the API share this rule."""
+    from pinkbreast.services.measure_drafts import MAX_SEEDS
+
+    if not isinstance(excluded, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and 0 < n < MAX_NUCLEUS_NUMBER
+        for n in excluded
+    ):
+        raise MeasurementRefused("excluded", "expected a list of nucleus numbers, e.g. [2, 5]")
+    if not isinstance(seeds, list) or len(seeds) > MAX_SEEDS or not all(
+        isinstance(s, list) and len(s) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool)
+                and 0 <= v < MAX_COORDINATE for v in s)
+        for s in seeds
+    ):  # fmt: skip
+        raise MeasurementRefused(
+            "seeds", f"expected at most {MAX_SEEDS} [x, y] pixel positions, e.g. [[120, 80]]"
+        )
+    return excluded, [[float(x), float(y)] for x, y in seeds]
+
+
 def measure_upload(
     data: bytes,
     *,

@@ -107,19 +107,10 @@ def measure_update(token: str):
 def _choices(body) -> tuple[list[int], list[list[float]]]:
     if not isinstance(body, dict) or set(body) - {"excluded", "seeds"}:
         abort(400, "body: expected {excluded: [numbers], seeds: [[x, y], ...]}")
-    excluded, seeds = body.get("excluded", []), body.get("seeds", [])
-    if not isinstance(excluded, list) or not all(
-        isinstance(n, int) and not isinstance(n, bool) and 0 < n < 100_000 for n in excluded
-    ):
-        abort(400, "excluded: expected a list of nucleus numbers")
-    if not isinstance(seeds, list) or len(seeds) > measure_drafts.MAX_SEEDS or not all(
-        isinstance(s, list) and len(s) == 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v < 10_000
-                for v in s)
-        for s in seeds
-    ):  # fmt: skip
-        abort(400, "seeds: expected a list of [x, y] pixel positions")
-    return excluded, [[float(x), float(y)] for x, y in seeds]
+    try:
+        return measuring.reviewer_choices(body.get("excluded", []), body.get("seeds", []))
+    except measuring.MeasurementRefused as exc:
+        abort(400, f"{exc.field}: {exc.problem}")
 
 
 @bp.get("/measure/<token>/image.png")
