@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from pinkbreast.imaging import scale
-from pinkbreast.imaging.reading import ImageRejected, read_image
+from pinkbreast.imaging.reading import ImageRejected, Picture, read_image
 
 if TYPE_CHECKING:
-    from pinkbreast.imaging.measure import Measurement
+    from pinkbreast.imaging.measure import Found, Measurement
 
 
 class MeasurementRefused(ValueError):
@@ -56,6 +56,28 @@ def reviewer_choices(excluded: object, seeds: object) -> tuple[list[int], list[l
     return excluded, [[float(x), float(y)] for x, y in seeds]
 
 
+def checked_image(data: bytes, *, name: str) -> Picture:
+    """The uploaded image, read and checked (size, format, frames) without measuring it."""
+    try:
+        return read_image(data, name=name)
+    except ImageRejected as exc:
+        raise MeasurementRefused("image", str(exc)) from None
+
+
+def detection(data: bytes, *, name: str, pixel_size_um: float) -> Found:
+    """The nuclei detected and outlined in an uploaded image (to keep with a draft)."""
+    from pinkbreast.imaging.measure import find
+
+    return find(checked_image(data, name=name), pixel_size_um=pixel_size_um)
+
+
+def still_valid(found: Found | None, pixel_size_um: float) -> bool:
+    """Whether a kept detection was made by this measuring method at this pixel size."""
+    from pinkbreast.imaging.measure import VERSION
+
+    return found is not None and found.version == VERSION and found.pixel_size_um == pixel_size_um
+
+
 def measure_upload(
     data: bytes,
     *,
@@ -64,14 +86,16 @@ def measure_upload(
     seeds: Sequence[tuple[float, float]] = (),
     excluded: Iterable[int] = (),
     require_nuclei: bool = True,
+    found: Found | None = None,
 ) -> Measurement:
+    """The measurement of an uploaded image; ``found``: its detection kept from before (the
+    same result, without outlining every nucleus again)."""
     from pinkbreast.imaging.measure import measure  # scikit-image: loaded on first use
 
-    try:
-        picture = read_image(data, name=name)
-    except ImageRejected as exc:
-        raise MeasurementRefused("image", str(exc)) from None
-    result = measure(picture, pixel_size_um=pixel_size_um, seeds=seeds, excluded=excluded)
+    picture = checked_image(data, name=name)
+    result = measure(
+        picture, pixel_size_um=pixel_size_um, seeds=seeds, excluded=excluded, found=found
+    )
     if require_nuclei and not result.nuclei:
         raise MeasurementRefused(
             "image", f"{name}: no whole nucleus was found (check the pixel size)."

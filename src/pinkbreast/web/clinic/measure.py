@@ -34,7 +34,7 @@ def measure_upload():
         name = upload.filename or "image"
         try:
             size = _pixel_size(form.pixel_size.data, default)
-            measuring.measure_upload(data, name=name, pixel_size_um=size, require_nuclei=False)
+            measuring.checked_image(data, name=name)  # measured on the review page
         except measuring.MeasurementRefused as exc:
             problem = exc.problem
         else:
@@ -66,10 +66,15 @@ def _draft(token: str):
 
 
 def measured(token: str):
-    """The draft and its measurement as the reviewer left it."""
+    """The draft and its measurement as the reviewer left it (the detection kept with the
+    draft after the first time)."""
     draft, data = _draft(token)
+    found = measure_drafts.kept_found(instance=_instance(), draft=draft)
+    if not measuring.still_valid(found, draft.pixel_size_um):
+        found = measuring.detection(data, name=draft.name, pixel_size_um=draft.pixel_size_um)
+        measure_drafts.keep_found(instance=_instance(), draft=draft, found=found)
     result = measuring.measure_upload(
-        data, name=draft.name, pixel_size_um=draft.pixel_size_um,
+        data, name=draft.name, pixel_size_um=draft.pixel_size_um, found=found,
         seeds=[tuple(s) for s in draft.seeds], excluded=draft.excluded, require_nuclei=False,
     )  # fmt: skip
     return draft, result
