@@ -9,6 +9,7 @@ import pytest
 from pinkbreast import sample_refs
 from pinkbreast.services import history
 from pinkbreast.vocabulary import ZONES
+from pinkbreast.web.i18n import COOKIE as LANGUAGE_COOKIE
 from tests.clinic.helpers import BENIGN_ID, MALIGNANT_ID, case_values, submit_form
 
 pytestmark = pytest.mark.sqlite_only
@@ -79,3 +80,14 @@ def test_one_parser_reads_both_spellings_into_the_same_filter():
     assert history.parse_query(page, history.PAGE) == history.parse_query(api, history.API)
     filters, number = history.parse_query(page, history.PAGE)
     assert number == 1 and filters.awaiting_outcome and filters.zone == "benign"
+
+
+def test_the_page_states_the_refusal_above_its_filter_form_in_english_and_french(alice):
+    page = alice.get("/predictions?zone=malignent")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and 'id="history-problem"' in text
+    assert "This filter cannot be used:" in text and 'name="zone"' in text  # the form stays
+    assert 'id="history-table"' not in text  # no list is shown (nor audited)
+    alice.set_cookie(LANGUAGE_COOKIE, "fr")
+    french = alice.get("/predictions?zone=malignent").get_data(as_text=True)
+    assert "Ce filtre ne peut pas être utilisé" in french and f"zone: {ZONE_RULE}" in french

@@ -260,10 +260,18 @@ def record_outcome(prediction_id: int):
 @bp.get("/predictions")
 @role_required(*CLINICAL)
 def history_page():
+    """The list, filtered; a bad filter value is refused (400) on the page itself, above the
+    filter form, naming the parameter with the rule's message (the API's 422 says the same)."""
     try:
         filters, page = history.parse_query(request.args, history.PAGE)
     except query_params.InvalidParameter as error:
-        abort(400, f"{error.field}: {error.problem}")
+        page = render_template(
+            "clinic/history.html",
+            problem=f"{error.field}: {error.problem}",
+            filters=history.HistoryFilter(),
+            zones=FILTER_ZONES,
+        )
+        return page, 400
     listing = history.list_predictions(
         session=database.session,
         user=_user(),
