@@ -4,11 +4,13 @@ message naming the parameter, 400 on the page and 422 from the API; nothing is t
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pinkbreast import sample_refs
 from pinkbreast.services import history
-from pinkbreast.vocabulary import ZONES
+from pinkbreast.vocabulary import FILTER_ZONES, ZONES
 from pinkbreast.web.i18n import COOKIE as LANGUAGE_COOKIE
 from tests.clinic.helpers import BENIGN_ID, MALIGNANT_ID, case_values, submit_form
 
@@ -57,6 +59,8 @@ def test_good_filters_select_the_same_predictions_on_both_channels(alice, api):
     items = api.get("/predictions", query_string=query).get_json()["items"]
     assert [item["sample_ref"] for item in items] == ["LAB-7/M"]
     assert api.get("/predictions?zone=check_input").get_json()["total"] == 0  # every zone
+    options = re.findall(r'<option value="([a-z_]*)"', page)  # the page's choices: vocabulary's
+    assert options == ["", *FILTER_ZONES]
 
 
 def test_empty_fields_of_the_page_form_mean_no_filter_but_the_api_refuses_them(alice, api):
