@@ -17,8 +17,8 @@ import pandas as pd
 from pinkbreast import sample_refs
 from pinkbreast.features import BY_NAME, FEATURE_NAMES, Feature, canonical_name
 from pinkbreast.tables.problems import Problem, shown
+from pinkbreast.vocabulary import DIAGNOSES
 
-DIAGNOSES = ("M", "B")
 MAX_CELLS = 256  # cells on one line of any table (a table has at most 35 columns)
 SAMPLE_REF_MAX = sample_refs.MAX_LENGTH
 # Ids of the site's adopted cases: this offset + the prediction's id (WDBC ids are below 10**9).

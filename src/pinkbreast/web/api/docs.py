@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 
+from pinkbreast.vocabulary import ROLES
 from pinkbreast.web.access import public, role_required
 from pinkbreast.web.api import bp
 from pinkbreast.web.api.openapi import document
@@ -20,7 +21,7 @@ def openapi_json():
 
 
 @pages.get("/api-docs")
-@role_required("clinician", "admin", "auditor")
+@role_required(*ROLES)
 def index():
     """The API reference, rendered from the same OpenAPI document the API serves."""
     return render_template("api/docs.html", spec=document())
