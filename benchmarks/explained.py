@@ -117,10 +117,10 @@ def _brief(r: dict) -> str:
 def page_explanation_ms(instance: Instance, count: int = 300) -> dict:
     """Server time of the result page's explanation: the champion explaining one case."""
     from pinkbreast.features import FEATURE_NAMES
-    from pinkbreast.ml import registry
+    from pinkbreast.ml import serving
     from pinkbreast.ml.data import load_reference
 
-    champion = registry.champion(instance.tracking_uri)
+    champion = serving.champion(instance.tracking_uri)
     frame = load_reference()[list(FEATURE_NAMES)].astype(float)
     rows = [frame.iloc[i % len(frame)].to_dict() for i in range(count)]
     champion.explain(rows[0])  # built on first use, as in a worker

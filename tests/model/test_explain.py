@@ -7,17 +7,18 @@ import pandas as pd
 import pytest
 
 from pinkbreast.ml.explain import Explainer
+from pinkbreast.ml.inputs import matrix
 
 
 @pytest.mark.parametrize("case_id", [842302, 8510426, 89143602])
 def test_contributions_plus_base_equal_the_served_probability(champion, case, case_id):
     values = case(case_id)
     explanation = champion.explain(values)
-    (prediction,) = champion.predict([values])
+    (probability,) = champion.score(matrix([values])).probability
     assert explanation.base_value + sum(explanation.contributions.values()) == pytest.approx(
-        prediction.probability, abs=1e-6
+        probability, abs=1e-6
     )
-    assert explanation.output == pytest.approx(prediction.probability, abs=1e-6)
+    assert explanation.output == pytest.approx(probability, abs=1e-6)
     assert set(explanation.contributions) == set(values)
     assert explanation.values == values
 

@@ -69,7 +69,7 @@ def create_predictions():
         )
         for s in body.samples
     ]
-    request_ = predictions.Request(
+    submission = predictions.Submission(
         user=g.api_user,
         client_address=client_address(),
         idempotency_key=key,
@@ -79,7 +79,7 @@ def create_predictions():
     try:
         stored = predictions.create_predictions(
             session=database.session,
-            request=request_,
+            submission=submission,
             samples=samples,
             tracking_uri=_tracking_uri(),
         )
