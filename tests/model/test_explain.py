@@ -64,3 +64,17 @@ def test_malignant_case_is_pushed_up_by_its_largest_contributions(champion, case
     explanation = champion.explain(case(842302))
     top = explanation.top(3)
     assert len(top) == 3 and sum(value for _, value in top) > 0
+
+
+def test_the_reasons_stored_with_a_batch_are_each_rows_own_top_contributions(champion, reference):
+    """Champion.score ranks contributions for the whole batch at once: the same names, values
+    and order as explaining each row alone."""
+    from pinkbreast.features import FEATURE_NAMES
+
+    X = reference[list(FEATURE_NAMES)].to_numpy(float)
+    scores = champion.score(X, explain=True)
+    for row, reasons, base in zip(X, scores.reasons, scores.base_values, strict=True):
+        alone = champion.explain(dict(zip(FEATURE_NAMES, row.tolist(), strict=True)))
+        assert reasons == tuple(alone.top(5))
+        assert base == alone.base_value
+    assert scores.explanation_method == alone.method

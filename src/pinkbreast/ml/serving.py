@@ -160,10 +160,9 @@ class Champion:
             zone += part[2]
             warnings += part[3]
             if explain:
-                for explanation in self.explain_matrix(block):
-                    reasons.append(tuple(explanation.top(TOP_REASONS)))
-                    bases.append(explanation.base_value)
-                    method = explanation.method
+                why, method = self._reasons(block)
+                reasons += why
+                bases += [self.explainer().base_value] * len(block)
             if progress:
                 progress(len(block))
         point = self.operating_point
@@ -173,6 +172,20 @@ class Champion:
             (float(point["lower"]), float(point["upper"])),
             probability, zone, label, warnings, reasons, bases, method,
         )  # fmt: skip
+
+    def _reasons(self, X: np.ndarray) -> tuple[list, str]:
+        """Each row's :data:`TOP_REASONS` largest contributions by magnitude, largest first
+        (ties in feature order: what :meth:`Explanation.top` gives), and the method."""
+        explainer = self.explainer()
+        if not hasattr(explainer, "contributions"):  # the sampled estimate: row by row
+            explanations = self.explain_matrix(X)
+            return [tuple(e.top(TOP_REASONS)) for e in explanations], explanations[0].method
+        _, phi = explainer.contributions(X)
+        order = np.argsort(-np.abs(phi), axis=1, kind="stable")[:, :TOP_REASONS]
+        names = np.asarray(explainer.features, dtype=object)[order].tolist()
+        values = np.take_along_axis(phi, order, axis=1).tolist()
+        return [tuple(zip(n, v, strict=True)) for n, v in zip(names, values, strict=True)], \
+            explainer.method  # fmt: skip
 
     def _block(self, X: np.ndarray) -> tuple[list, list, list, list]:
         """``(probability, label, zone, warnings)`` lists for one block of rows."""
