@@ -200,9 +200,5 @@ def _conclusion(content: ReportContent) -> str:
     ]
     if content.outcome is not None:
         parts.append(f"{text['outcome']}{colon} {text[f'outcome.{content.outcome.diagnosis}']}")
-    image = (
-        text["image_notice"].format(sha=content.image_sha256[:16]) + " "
-        if content.image_sha256
-        else ""
-    )
+    image = content.image_line(text) + " " if content.image_sha256 else ""
     return ". ".join(parts) + ". " + image + text["disclaimer"]

@@ -91,6 +91,16 @@ _IMAGE_UPLOAD = {
             "maximum": scale.MAX_PIXEL_SIZE_UM,
             "description": "Micrometres per pixel (default: the site's setting)",
         },
+        "excluded": {
+            "type": "string",
+            "description": "Nucleus numbers to leave out of the 30 features, as a JSON list "
+            "(e.g. [2, 5]); the numbers of a first measurement of the same image",
+        },
+        "seeds": {
+            "type": "string",
+            "description": "Points where a missed nucleus should be outlined, as a JSON list "
+            "of [x, y] pixel positions (e.g. [[120, 80]])",
+        },
     },
 }
 _LANG = _query("lang", {"type": "string", "enum": ["en", "fr"]}, "Report language (en)")

@@ -214,6 +214,10 @@ class MeasurementOut(BaseModel):
     too_few_nuclei: bool
     features: FeatureValues | None  # type: ignore[valid-type]
     notice: str = Field(description="Image-derived measurements are not Xcyt's")
+    site_validated: bool = Field(
+        description="The site's confirmed image-derived cases support the current champion "
+        "(its image-derived results no longer carry the warning)"
+    )
 
 
 class ErrorDetail(BaseModel):

@@ -24,6 +24,7 @@ from pinkbreast.features import BY_NAME, PROPERTIES, STATISTICS
 from pinkbreast.ml.data import load_reference
 from pinkbreast.ml.names import CHECK_INPUT
 from pinkbreast.services import history, outcomes, predictions, query_params, scoring
+from pinkbreast.services.image_evidence import image_evidence
 from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
@@ -39,6 +40,14 @@ READINGS = {
     "between": _l("between the two"),
     "beyond": _l("beyond both ranges"),
 }
+
+
+def _image_evidence(version: str | None = None):
+    """How the site's confirmed image-derived cases support the champion (the notice on values
+    measured from an image); ``version``: the version that made the prediction shown."""
+    settings = current_app.config["PINKBREAST_SETTINGS"]
+    return image_evidence(session=database.session, tracking_uri=_tracking_uri(),
+                          floor=settings.monitoring.recall_threshold, version=version)  # fmt: skip
 
 
 def _tracking_uri() -> str:
@@ -101,6 +110,7 @@ def predict():
         examples=_examples(),
         lang=_lang(),
         from_image=bool(from_image),
+        image_evidence=_image_evidence() if from_image else None,
     )
     return page, 400 if form.errors else 200
 
@@ -191,6 +201,7 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
         "clinic/result.html",
         record=record,
         provenance=provenance,
+        image_evidence=_image_evidence(record.model_version) if provenance else None,
         contours=json.loads(provenance.contours) if provenance else None,
         finding=finding,
         evidence_line=evidence_line,
