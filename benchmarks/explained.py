@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -75,6 +76,7 @@ def _bodies() -> dict[str, bytes]:
 def _default_install(instance: Instance, port: int) -> tuple[list[str], dict, str]:
     """``make run``'s server on a fresh SQLite instance that uses the run's champion."""
     folder = instance.folder / "default"
+    shutil.rmtree(folder, ignore_errors=True)  # fresh, also when an instance is reused
     env = {k: v for k, v in instance.env.items()
            if k not in ("PINKBREAST_ENV", "DATABASE_URL", "SECRET_KEY")}  # fmt: skip
     env.update(PINKBREAST_INSTANCE=str(folder))
