@@ -67,14 +67,19 @@ def test_malignant_case_is_pushed_up_by_its_largest_contributions(champion, case
 
 
 def test_the_reasons_stored_with_a_batch_are_each_rows_own_top_contributions(champion, reference):
-    """Champion.score ranks contributions for the whole batch at once: the same names, values
-    and order as explaining each row alone."""
+    """Champion.score ranks contributions for the whole batch at once: exactly the names,
+    values and order of sorting each row's explanation of the same batch, and the same as
+    explaining each row alone up to the last bits of a matrix product over many rows."""
     from pinkbreast.features import FEATURE_NAMES
 
     X = reference[list(FEATURE_NAMES)].to_numpy(float)
     scores = champion.score(X, explain=True)
+    assert list(scores.reasons) == [tuple(e.top(5)) for e in champion.explain_matrix(X)]
     for row, reasons, base in zip(X, scores.reasons, scores.base_values, strict=True):
         alone = champion.explain(dict(zip(FEATURE_NAMES, row.tolist(), strict=True)))
-        assert reasons == tuple(alone.top(5))
+        assert [name for name, _ in reasons] == [name for name, _ in alone.top(5)]
+        assert [value for _, value in reasons] == pytest.approx(
+            [value for _, value in alone.top(5)], rel=0, abs=1e-12
+        )
         assert base == alone.base_value
     assert scores.explanation_method == alone.method
