@@ -153,6 +153,27 @@ def check_images_command() -> None:
         raise SystemExit(1)
 
 
+@data.command("check-refs")
+def check_refs_command() -> None:
+    """List stored sample references that break the rule every entry point now applies
+    (at most 64 letters, digits, spaces and . _ / -, starting with a letter or digit).
+
+    References stored before the rule was the same everywhere may break it (a CSV upload used
+    to take any printable text). They are still shown and exported, but import-predictions
+    refuses them: fix or clear them first (docs/backup.md). Exit status 1 when one is found.
+    The check is audited.
+    """
+    from pinkbreast.services.reference_check import references_breaking_the_rule
+
+    with session_scope(load_settings().database_url) as session:
+        checked, bad = references_breaking_the_rule(session=session)
+    for item in bad:
+        click.echo(f"prediction {item.prediction_id}: {item.sample_ref!r}")
+    click.echo(f"{checked} references checked, {len(bad)} break the rule.", err=True)
+    if bad:
+        raise SystemExit(1)
+
+
 @data.command("import-predictions")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_predictions_command(path: Path) -> None:

@@ -12,10 +12,11 @@ from pinkbreast.ml.evaluate import Comparison
 from pinkbreast.ml.metrics import INTERVAL
 from pinkbreast.ml.promise import Promise
 from pinkbreast.ml.selection import PREFER_SIMPLER
+from pinkbreast.vocabulary import BENIGN, INDETERMINATE, MALIGNANT
 
 _SHOWN = ("roc_auc", "brier", "sensitivity", "specificity", "precision", "f1", "accuracy")
 DECISION_FIGURE = "figures/reliability_decision_range.png"
-_ZONE_LETTER = {"benign": "B", "indeterminate": "I", "malignant": "M"}
+_ZONE_LETTER = {BENIGN: "B", INDETERMINATE: "I", MALIGNANT: "M"}
 
 
 # The card's prose in English and French, one entry per sentence or table header; figures are

@@ -161,6 +161,7 @@ def register_champion(
 def explanation_method(pipeline, background: Path) -> dict:
     """How this version's predictions are explained (stored as ``explanation.json`` and the
     ``explanation_method`` tag): exact from the plan, or the sampled estimate."""
+    from pinkbreast.ml.explain import SAMPLED_BOUND, SAMPLED_METHOD
     from pinkbreast.ml.explain_exact import describe
     from pinkbreast.ml.fastpath.shapley import part
 
@@ -168,7 +169,7 @@ def explanation_method(pipeline, background: Path) -> dict:
     try:
         explained = part(fastpath.lower(pipeline, FEATURE_NAMES), rows)
     except fastpath.NotCompilable as exc:
-        return {"method": "permutation Shapley estimate", "exact": False, "bound": None,
+        return {"method": SAMPLED_METHOD, "exact": False, "bound": SAMPLED_BOUND,
                 "why": str(exc)}  # fmt: skip
     return {"method": describe(explained, len(rows)), "exact": True, "bound": 0.0,
             "space": explained.space, "background_rows": len(rows)}  # fmt: skip

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pinkbreast import sample_refs
 from pinkbreast.features import BY_NAME, FEATURE_NAMES, canonical_name
 from pinkbreast.ml.names import SITE_ID_OFFSET
+from pinkbreast.vocabulary import DIAGNOSES
 
-DIAGNOSES = ("M", "B")
 MAX_PROBLEMS = 200  # problems listed; the rest are counted ("and N more")
 MAX_CELLS = 256  # cells on one line of any table (a table has at most 35 columns)
 SHOWN_CELL = 40  # characters of a cell quoted in a problem

@@ -25,6 +25,7 @@ from fhir.resources.R4B.observation import Observation
 from pinkbreast.reports import codes
 from pinkbreast.reports.content import ReportContent
 from pinkbreast.reports.wording import probability, words
+from pinkbreast.vocabulary import LABEL_OF_DIAGNOSIS
 
 UCUM = "http://unitsofmeasure.org"
 INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
@@ -143,7 +144,7 @@ def _observations(content: ReportContent, base: str, device_id: str) -> list[Obs
             ]
         observations.append(observation)
     if content.outcome is not None:
-        diagnosis = "malignant" if content.outcome.diagnosis == "M" else "benign"
+        diagnosis = LABEL_OF_DIAGNOSIS[content.outcome.diagnosis]
         observations.append(
             Observation(
                 id=f"{prefix}-confirmed-diagnosis",

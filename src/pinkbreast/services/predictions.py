@@ -28,6 +28,7 @@ from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services import audit
 from pinkbreast.services.scoring import TOP_REASONS, Scores, champion, matrix, score
 from pinkbreast.services.tokens import TokenUser
+from pinkbreast.vocabulary import FORM, SEES_EVERY_PREDICTION
 
 
 class PredictionNotFound(LookupError):
@@ -74,7 +75,7 @@ class Submission:
     user: User | TokenUser  # a signed-in account, or the one behind an API token
     client_address: str | None = None
     idempotency_key: str | None = None
-    source: str = "form"
+    source: str = FORM
     explain: bool = True
 
 
@@ -260,8 +261,21 @@ def valid_id(prediction_id: int) -> bool:
     return 1 <= prediction_id <= MAX_ID
 
 
-def can_see_all(user: User) -> bool:
-    return user.role == "admin"
+def sees_every_prediction(user: User) -> bool:
+    """Whether ``user`` may see every account's predictions (else only their own)."""
+    return user.role in SEES_EVERY_PREDICTION
+
+
+def may_see(user: User, record: PredictionRecord | None) -> bool:
+    """Whether ``user`` may see (and give the outcome of) ``record``: the one rule, in Python."""
+    return record is not None and (sees_every_prediction(user) or record.user_id == user.id)
+
+
+def visible_to(user: User, query: sa.Select) -> sa.Select:
+    """``query`` narrowed to the predictions ``user`` may see: the same rule, in SQL."""
+    if sees_every_prediction(user):
+        return query
+    return query.where(PredictionRecord.user_id == user.id)
 
 
 def get_prediction(
@@ -279,7 +293,7 @@ def get_prediction(
     FHIR export): every way of reading a result follows the same rule.
     """
     record = session.get(PredictionRecord, prediction_id) if valid_id(prediction_id) else None
-    allowed = record is not None and (can_see_all(user) or record.user_id == user.id)
+    allowed = may_see(user, record)
     with transaction(session):
         audit.record(
             session=session,

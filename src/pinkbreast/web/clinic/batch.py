@@ -9,9 +9,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from pinkbreast import vocabulary
 from pinkbreast.db.session import transaction
 from pinkbreast.features import BY_NAME, FEATURE_NAMES
-from pinkbreast.ml.names import ZONES
 from pinkbreast.ml.tables import FileRejected
 from pinkbreast.services import audit, history, predictions, scoring
 from pinkbreast.services.batch import read_samples, write_record_results
@@ -22,8 +22,8 @@ from pinkbreast.web.clinic.forms import BatchForm
 from pinkbreast.web.extensions import client_address, database
 from pinkbreast.web.file_problems import problem_lines
 
-MAX_ROWS = 10_000
-MAX_BYTES = 8 * 1024 * 1024
+MAX_ROWS = vocabulary.UPLOAD_MAX_ROWS
+MAX_BYTES = vocabulary.UPLOAD_MAX_BYTES
 SHOWN = 200
 
 
@@ -65,7 +65,7 @@ def _store(samples):
     submission = predictions.Submission(
         user=current_user._get_current_object(),
         client_address=client_address(),
-        source="batch",
+        source=vocabulary.BATCH,
         explain=True,  # every row, stored with its reasons
     )
     records = predictions.create_predictions(
@@ -126,7 +126,7 @@ def _records(batch_id: str, action: str):
 @role_required(*CLINICAL)
 def batch_result(batch_id: str):
     records = _records(batch_id, "batch.view")
-    counts = {zone: sum(r.zone == zone for r in records) for zone in ZONES}
+    counts = {zone: sum(r.zone == zone for r in records) for zone in vocabulary.ZONES}
     return render_template(
         "clinic/batch_result.html",
         records=records[:SHOWN],

@@ -11,6 +11,7 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from pinkbreast.services import tokens
+from pinkbreast.vocabulary import ROLES
 from pinkbreast.web.access import CLINICAL_ROLES as API_USERS
 from pinkbreast.web.access import role_required
 from pinkbreast.web.api.openapi import document
@@ -86,7 +87,7 @@ def revoke(token_id: int):
 
 
 @bp.get("/api-docs")
-@role_required("clinician", "admin", "auditor")
+@role_required(*ROLES)
 def api_docs():
     """The API reference, rendered from the same OpenAPI document the API serves."""
     return render_template("api/docs.html", spec=document())
