@@ -16,7 +16,7 @@ import pytest
 
 from pinkbreast.db.models import User
 from pinkbreast.db.session import session_scope
-from pinkbreast.services.predictions import Request, Sample, create_predictions
+from pinkbreast.services.predictions import Sample, Submission, create_predictions
 from pinkbreast.services.tokens import create_token
 from tests.clinic.helpers import case_values
 from tests.web_fixtures import ACTORS, make_account
@@ -132,11 +132,11 @@ class Targets:
     def _predictions(self, n: int):
         with session_scope(self.database_url) as session:
             user = session.get(User, self.actors["clinician_a"])
-            request = Request(user=user, explain=False)
+            submission = Submission(user=user, explain=False)
             samples = [Sample(values=case_values(842302), sample_ref="A-1")] * n
             return create_predictions(
                 session=session,
-                request=request,
+                submission=submission,
                 samples=samples,
                 tracking_uri=self.settings.mlflow_tracking_uri,
             ).records

@@ -33,7 +33,7 @@ def adopt_image_cases(session, user, tracking_uri: str, per_class: int) -> None:
     chosen = reference.groupby("diagnosis").sample(n=per_class, random_state=3)
     stored = predictions.create_predictions(
         session=session,
-        request=predictions.Request(user=user, source="form", explain=False),
+        submission=predictions.Submission(user=user, source="form", explain=False),
         samples=[
             predictions.Sample(row, image=IMAGE)
             for row in chosen[list(FEATURE_NAMES)].to_dict("records")

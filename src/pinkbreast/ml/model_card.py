@@ -286,7 +286,7 @@ def render(
     ``lang`` (``en`` or ``fr``; the same figures, each language's decimal mark)."""
     t = TEXT[lang]
     config, procedure = comparison.config, comparison.procedure
-    settings = config.settings
+    protocol = config.protocol
     n, n_m = len(comparison.y), int(comparison.y.sum())
     pooled = procedure.pooled
     title = t["title_version"].format(version=version) if version else t["title_refused"]
@@ -324,7 +324,7 @@ def render(
         t["how"].format(
             repeats=config.repeats,
             folds=config.folds,
-            inner=settings.inner_folds,
+            inner=protocol.inner_folds,
             interval=INTERVAL,
         ),  # fmt: skip
         "",

@@ -54,7 +54,7 @@ class ServedPoint:
         return cls(fitted.point, None)
 
 
-def operating_document(served: ServedPoint, *, candidate: str, params: dict, settings) -> dict:
+def operating_document(served: ServedPoint, *, candidate: str, params: dict, protocol) -> dict:
     calibration = served.calibration
     return {
         "features": list(FEATURE_NAMES),
@@ -62,9 +62,9 @@ def operating_document(served: ServedPoint, *, candidate: str, params: dict, set
         "calibration": None
         if calibration is None
         else {"method": "platt", "slope": calibration.slope, "intercept": calibration.intercept},
-        "target_sensitivity": settings.target_sensitivity,
-        "coverage": settings.coverage,
-        "benign_coverage": settings.benign_zone_coverage,
+        "target_sensitivity": protocol.target_sensitivity,
+        "coverage": protocol.coverage,
+        "benign_coverage": protocol.benign_zone_coverage,
         "candidate": candidate,
         "params": params,
     }

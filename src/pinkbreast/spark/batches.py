@@ -5,7 +5,7 @@ Validation is the CLI's: a batch of CSV lines goes through the CLI's column-at-o
 when anything in it is irregular, line by line through the CLI's cell-by-cell rule
 (:func:`pinkbreast.tables.reader.parse_row`), which words each problem; Parquet columns go through
 the same two functions. Valid rows are scored by the version's
-:meth:`~pinkbreast.ml.registry.Champion.score_arrays` in blocks of rows, exactly as
+:meth:`~pinkbreast.ml.serving.Champion.score` in blocks of rows, exactly as
 ``pinkbreast predict`` scores them; invalid rows become rejects with their line (or row) and
 every reason. Sample references that repeat across batches are found later, by the job.
 """
@@ -22,8 +22,7 @@ import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml.names import DEFINITE_ZONES
-from pinkbreast.ml.registry import Champion
-from pinkbreast.services.scoring import CHUNK
+from pinkbreast.ml.serving import Champion
 from pinkbreast.spark.sources import BLANK, FilePlan, Kind
 from pinkbreast.tables import SAMPLES, Problem
 from pinkbreast.tables import columns as table_columns
@@ -218,13 +217,9 @@ def results(parsed: Parsed, model: Champion) -> pd.DataFrame:
     """The batch's output rows: its valid rows scored, then its rejects."""
     valid = parsed.valid
     X = valid[list(FEATURE_NAMES)].to_numpy(dtype=float)
-    probability, label, zone, flags = [], [], [], []
-    for start in range(0, len(X), CHUNK):  # the CLI's blocks (the same bits whatever the size)
-        scores = model.score_arrays(X[start : start + CHUNK])
-        probability += scores.probability
-        label += scores.label
-        zone += scores.zone
-        flags += [";".join(warning) for warning in scores.warnings]
+    scores = model.score(X)  # the CLI's blocks (the same bits whatever the size)
+    probability, label, zone = scores.probability, scores.label, scores.zone
+    flags = [";".join(warning) for warning in scores.warnings]
     point = model.operating_point
     scored = pd.DataFrame(
         {

@@ -12,7 +12,12 @@ from pinkbreast.web.api import bp
 from pinkbreast.web.api.auth import token_required
 from pinkbreast.web.api.errors import ApiError, from_validation
 from pinkbreast.web.api.schemas import OutcomeIn, PredictionRequest
-from pinkbreast.web.api.serialize import model_out, page_out, prediction_out
+from pinkbreast.web.api.serialize import (
+    model_out,
+    new_predictions_json,
+    page_out,
+    prediction_out,
+)
 from pinkbreast.web.extensions import client_address, database
 
 
@@ -63,7 +68,7 @@ def create_predictions():
         )
         for s in body.samples
     ]
-    request_ = predictions.Request(
+    submission = predictions.Submission(
         user=g.api_user,
         client_address=client_address(),
         idempotency_key=key,
@@ -73,7 +78,7 @@ def create_predictions():
     try:
         stored = predictions.create_predictions(
             session=database.session,
-            request=request_,
+            submission=submission,
             samples=samples,
             tracking_uri=_tracking_uri(),
         )
@@ -91,9 +96,12 @@ def create_predictions():
         raise _model_unavailable() from None
     checked = len(stored.records) <= FINDINGS_MAX
     evidence = _evidence(stored.records[0].model_version) if stored.records else None
-    body = {"predictions": [prediction_out(r, _finding(r) if checked else None, evidence)
-                            for r in stored.records]}  # fmt: skip
-    return body, 200 if stored.replayed else 201
+    findings = [_finding(r) if checked else None for r in stored.records]
+    if stored.replayed:  # records read back, perhaps with an outcome since
+        pairs = zip(stored.records, findings, strict=True)
+        return {"predictions": [prediction_out(r, finding, evidence) for r, finding in pairs]}, 200
+    content = new_predictions_json(stored.records, findings, evidence)
+    return current_app.response_class(content, status=201, mimetype="application/json")
 
 
 def _evidence(version: str) -> dict | None:

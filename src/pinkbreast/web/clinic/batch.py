@@ -61,7 +61,7 @@ def batch():
 
 def _store(samples):
     settings = current_app.config["PINKBREAST_SETTINGS"]
-    request_ = predictions.Request(
+    submission = predictions.Submission(
         user=current_user._get_current_object(),
         client_address=client_address(),
         source=vocabulary.BATCH,
@@ -69,7 +69,7 @@ def _store(samples):
     )
     records = predictions.create_predictions(
         session=database.session,
-        request=request_,
+        submission=submission,
         samples=[
             predictions.Sample(values=row, sample_ref=ref if isinstance(ref, str) else None)
             for ref, row in zip(

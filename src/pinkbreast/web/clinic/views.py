@@ -141,21 +141,21 @@ def _create(form, features: list[str], image=None):
         demonstration=_is_example(values),
         image=image,
     )
-    request_ = predictions.Request(
+    submission = predictions.Submission(
         user=_user(), client_address=client_address(), idempotency_key=form.token.data or None
     )
     create = predictions.create_predictions
     try:
         stored = create(
             session=database.session,
-            request=request_,
+            submission=submission,
             samples=[sample],
             tracking_uri=_tracking_uri(),
         )
     except predictions.IdempotencyConflict:  # the form was edited after being submitted
         stored = create(
             session=database.session,
-            request=dataclasses.replace(request_, idempotency_key=None),
+            request=dataclasses.replace(submission, idempotency_key=None),
             samples=[sample],
             tracking_uri=_tracking_uri(),
         )
