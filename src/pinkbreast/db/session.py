@@ -35,21 +35,20 @@ def make_engine(url: str) -> sa.Engine:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """Foreign keys on; write-ahead log with ``synchronous=NORMAL`` for a database file.
+    """Foreign keys on; write-ahead log with ``synchronous=FULL`` for a database file.
 
-    In WAL mode readers never block the writer and a commit appends to the log instead of
-    rewriting and syncing a rollback journal: about 0.05 ms per commit instead of 11 ms on the
-    benchmark machine, which is what bounds a SQLite instance's writes per second. The trade,
-    documented in docs/backup.md: a transaction committed just before a power cut or an
-    operating-system crash may be missing after it (the last ones, whole: a prediction and its
-    audit row are one transaction, so neither is ever kept without the other); a crash or kill
-    of the application loses nothing, and the file is never corrupted.
+    In WAL mode readers never block the writer and a commit appends to the log and syncs it
+    once, instead of rewriting and syncing a rollback journal several times (the measured cost
+    per commit is in benchmarks/serving.md). ``FULL`` keeps every commit durable: a prediction
+    a clinician has seen, and its audit row, survive a power cut. ``NORMAL`` would be faster
+    still, at the price of losing the last commits after a power cut or an operating-system
+    crash, which is not a trade this product makes for a figure.
     """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     if _is_file(cursor):
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
