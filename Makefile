@@ -58,13 +58,13 @@ SCREENSHOTS_DIR := docs/screenshots
 screenshots: $(STAMP) ## Refresh the committed screenshots in docs/screenshots (browser tests)
 	PINKBREAST_SCREENSHOTS_DIR=$(CURDIR)/$(SCREENSHOTS_DIR) $(BIN)/pytest -m e2e tests/e2e
 
-test-reliability: $(STAMP) ## Load and fault tests on gunicorn + MariaDB (~5 min; figures in benchmarks/)
+test-reliability: $(STAMP) ## Load and fault tests on gunicorn + MariaDB (figures in benchmarks/)
 	$(BIN)/pytest -m reliability tests/reliability
 
 reliability-figures: $(STAMP) ## The load test again, writing its figures to benchmarks/ (to commit)
 	PINKBREAST_RECORD_FIGURES=1 $(BIN)/pytest -m reliability tests/reliability/test_load.py
 
-bench: $(STAMP) ## Run the benchmark suite (needs MariaDB and wrk; ~7 min + Spark part); results in benchmarks/
+bench: $(STAMP) ## Run the benchmark suite (needs MariaDB and wrk); results and run times in benchmarks/
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 

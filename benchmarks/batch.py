@@ -30,7 +30,7 @@ def write_file(instance: Instance, rows: int) -> tuple:
 def run(instance: Instance, *, rows: int = ROWS) -> dict:
     from pinkbreast.cli.predict import usable_cpus
     from pinkbreast.features import FEATURE_NAMES
-    from pinkbreast.ml import registry
+    from pinkbreast.ml import serving
 
     path, frame = write_file(instance, rows)
     small, _ = write_file(instance, SMALL)
@@ -41,7 +41,7 @@ def run(instance: Instance, *, rows: int = ROWS) -> dict:
     scored = pd.read_csv(output)
     one_thread = instance.timed("predict", str(path), "--output", str(output), "--threads", "1")
     assert len(scored) == rows, f"{len(scored)} result lines for {rows} rows"
-    pipeline = registry.champion(instance.tracking_uri).served.pipeline
+    pipeline = serving.champion(instance.tracking_uri).served.pipeline
     features = frame[list(FEATURE_NAMES)].astype(float)
     start = time.perf_counter()
     pipeline.predict_proba(features)

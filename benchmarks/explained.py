@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -75,6 +76,7 @@ def _bodies() -> dict[str, bytes]:
 def _default_install(instance: Instance, port: int) -> tuple[list[str], dict, str]:
     """``make run``'s server on a fresh SQLite instance that uses the run's champion."""
     folder = instance.folder / "default"
+    shutil.rmtree(folder, ignore_errors=True)  # fresh, also when an instance is reused
     env = {k: v for k, v in instance.env.items()
            if k not in ("PINKBREAST_ENV", "DATABASE_URL", "SECRET_KEY")}  # fmt: skip
     env.update(PINKBREAST_INSTANCE=str(folder))
@@ -117,10 +119,10 @@ def _brief(r: dict) -> str:
 def page_explanation_ms(instance: Instance, count: int = 300) -> dict:
     """Server time of the result page's explanation: the champion explaining one case."""
     from pinkbreast.features import FEATURE_NAMES
-    from pinkbreast.ml import registry
+    from pinkbreast.ml import serving
     from pinkbreast.ml.data import load_reference
 
-    champion = registry.champion(instance.tracking_uri)
+    champion = serving.champion(instance.tracking_uri)
     frame = load_reference()[list(FEATURE_NAMES)].astype(float)
     rows = [frame.iloc[i % len(frame)].to_dict() for i in range(count)]
     champion.explain(rows[0])  # built on first use, as in a worker

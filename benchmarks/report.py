@@ -266,7 +266,7 @@ def _spark(result: dict) -> list[str]:
         rows += [
             f"How the model runs on Spark, on {udfs['rows']:,} Parquet rows, scoring only "
             f"(warm workers): our pandas function (validation by the CLI's rules, the "
-            f"champion's `score_arrays`, reference-range flags) {ours:,} rows/s; "
+            f"champion's `score`, reference-range flags) {ours:,} rows/s; "
             f"`mlflow.pyfunc.spark_udf` of the same version (probability, label and zone, no "
             f"validation or flags) {theirs:,} rows/s. Probabilities: {same}.",
             "",

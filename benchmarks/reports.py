@@ -56,7 +56,7 @@ def _predictions(session, instance: Instance, n: int):
     from pinkbreast.db.models import User
     from pinkbreast.features import FEATURE_NAMES
     from pinkbreast.ml.data import load_reference
-    from pinkbreast.services.predictions import Request, Sample, create_predictions
+    from pinkbreast.services.predictions import Sample, Submission, create_predictions
 
     user = session.query(User).filter_by(username="loadtest").one()
     frame = load_reference().head(n)
@@ -65,7 +65,7 @@ def _predictions(session, instance: Instance, n: int):
         for i, (_, row) in enumerate(frame.iterrows())
     ]
     stored = create_predictions(
-        session=session, request=Request(user=user, explain=False), samples=samples,
+        session=session, submission=Submission(user=user, explain=False), samples=samples,
         tracking_uri=instance.tracking_uri,
     )  # fmt: skip
     return [r.id for r in stored.records], user

@@ -51,9 +51,9 @@ def register_sklearn_peer(instance: Instance) -> str:
     import mlflow
     import skops.io
 
-    from pinkbreast.ml import registry
+    from pinkbreast.ml import serving
 
-    pipeline = registry.champion(instance.tracking_uri).served.pipeline
+    pipeline = serving.champion(instance.tracking_uri).served.pipeline
     # MLflow saves scikit-learn models with skops, which lists the classes it may load
     trusted = skops.io.get_untrusted_types(data=skops.io.dumps(pipeline))
     mlflow.set_tracking_uri(instance.tracking_uri)

@@ -325,7 +325,7 @@ def trained_champion(tmp_path_factory):
     """``(tracking_uri, report)``: a champion trained once per test session (quick mode)."""
     import mlflow
 
-    from pinkbreast.ml import registry
+    from pinkbreast.ml import serving
     from pinkbreast.ml.data import load_reference
     from pinkbreast.ml.train import train
 
@@ -335,9 +335,9 @@ def trained_champion(tmp_path_factory):
     report = train(
         load_reference(), tracking_uri=uri, artifact_location=folder / "mlartifacts", quick=True
     )
-    registry.forget()
+    serving.forget()
     yield uri, report
-    registry.forget()
+    serving.forget()
     mlflow.set_tracking_uri(previous)
 
 

@@ -200,6 +200,11 @@ class Feature:
         return self.prop.upper_bound
 
     @property
+    def bounds(self) -> dict[str, float]:
+        """The limits :meth:`problem` applies, as pydantic (JSON Schema) keywords."""
+        return {"gt" if self.positive else "ge": 0, "le": self.maximum}
+
+    @property
     def kaggle_name(self) -> str:
         return f"{self.prop.key.replace('_', ' ')}_{self.statistic}"
 

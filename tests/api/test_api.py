@@ -100,6 +100,25 @@ def test_idempotency_key_replays_and_conflicts(api, settings):
     assert len(prediction_rows(settings.database_url)) == 1
 
 
+def test_a_new_batch_is_answered_exactly_as_it_reads_back(api):
+    """The answer to a creation is built without a response model per row; the replay of the
+    same request is built from the stored records through the response models: they agree,
+    field for field (explanations, warnings, evidence, an input check)."""
+    from tests.clinic.helpers import BENIGN_ID
+
+    tiny = {name: value / 1000 for name, value in case_values(BENIGN_ID).items()}
+    samples = [sample(), sample(BENIGN_ID, "API-2"), {"sample_ref": "API-3", "measurements": tiny}]
+    headers = {"Idempotency-Key": "batch-0042"}
+    first = api.post("/predictions", json={"samples": samples}, headers=headers)
+    again = api.post("/predictions", json={"samples": samples}, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json() == again.get_json()
+    answers = first.get_json()["predictions"]
+    assert [p["sample_ref"] for p in answers] == ["API-1", "API-2", "API-3"]
+    assert answers[2]["zone"] == "check_input" and answers[2]["input_check"]["cause"]
+    assert answers[0]["evidence"] and len(answers[0]["top_contributions"]) == 5
+
+
 def test_tokens_are_stored_hashed_and_refused_when_revoked_or_expired(
     app, users, clinic_settings, settings
 ):

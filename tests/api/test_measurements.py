@@ -114,3 +114,42 @@ def test_the_openapi_document_describes_the_endpoint(client):
     assert "multipart/form-data" in operation["requestBody"]["content"]
     assert {"200", "413", "415", "422"} <= set(operation["responses"])
     assert "MeasurementOut" in document["components"]["schemas"]
+
+
+def test_the_reviewers_choices_leave_nuclei_out_and_add_missed_ones(api):
+    """``excluded`` and ``seeds`` do what the page's clicks do, with the same results as the
+    measuring code called directly."""
+    from tests.unit.imaging.test_review import faint_field
+
+    picture = read_image(SLIDE)
+    left_out = post(api, upload(pixel_size_um=str(PIXEL_SIZE), excluded="[1, 2, 3]")).get_json()
+    direct = measure(picture, pixel_size_um=PIXEL_SIZE, excluded=[1, 2, 3])
+    assert left_out["excluded"] == [1, 2, 3] and left_out["accepted"] == 9
+    assert left_out["too_few_nuclei"] is True and left_out["features"] == direct.features
+    assert left_out["features"] != measure(picture, pixel_size_um=PIXEL_SIZE).features
+
+    faint = encode(faint_field())
+    plain = post(api, upload(faint, pixel_size_um=str(PIXEL_SIZE))).get_json()
+    seeded = post(api, upload(faint, pixel_size_um=str(PIXEL_SIZE), seeds="[[140, 140]]"))
+    body = seeded.get_json()
+    assert len(plain["nuclei"]) == 3 and len(body["nuclei"]) == 4
+    assert body["nuclei"][-1]["seeded"] is True and body["accepted"] == 4
+    assert body["site_validated"] is False and "Until this site's own" in body["notice"]
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "problem"),
+    [
+        ({"excluded": "two"}, "excluded", "expected a JSON list"),
+        ({"excluded": "[0]"}, "excluded", "expected a list of nucleus numbers"),
+        ({"excluded": '{"a": 1}'}, "excluded", "expected a list of nucleus numbers"),
+        ({"seeds": "[[1, 2, 3]]"}, "seeds", "[x, y] pixel positions"),
+        ({"seeds": "[[-1, 2]]"}, "seeds", "[x, y] pixel positions"),
+        ({"seeds": "[[true, 2]]"}, "seeds", "[x, y] pixel positions"),
+    ],
+)
+def test_bad_choices_are_a_422_naming_the_field(api, form, field, problem):
+    response = post(api, upload(**form))
+    assert response.status_code == 422
+    (detail,) = response.get_json()["error"]["details"]
+    assert detail["field"] == field and problem in detail["problem"]

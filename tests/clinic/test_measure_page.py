@@ -221,3 +221,26 @@ def test_a_prediction_from_an_image_keeps_its_provenance_and_shows_it(
     kept.unlink()
     missing = CliRunner().invoke(cli, ["data", "check-images"], env=env)
     assert missing.exit_code == 1 and "missing" in missing.output
+
+
+def test_clicks_reuse_the_kept_detection_and_give_what_a_fresh_measurement_gives(
+    alice, settings, monkeypatch
+):
+    """The first review keeps the detection beside the draft; leaving a nucleus out then
+    outlines nothing again, and the values equal a measurement from scratch."""
+    import pinkbreast.imaging.measure as measuring_code
+    from pinkbreast.imaging.reading import read_image
+
+    url, html = review(alice)
+    token = url.rsplit("/", 1)[1]
+    assert (settings.instance_path / "measurements" / f"{token}.found.npz").exists()
+    fresh = measuring_code.measure(read_image(SLIDE), pixel_size_um=PIXEL_SIZE, excluded=[1])
+
+    def detect_again(*args, **kwargs):
+        raise AssertionError("the kept detection was not used")
+
+    monkeypatch.setattr(measuring_code, "find", detect_again)
+    csrf = re.search(r'data-csrf="([^"]+)"', html).group(1)
+    part = alice.post(url, json={"excluded": [1]}, headers={"X-CSRFToken": csrf})
+    assert part.status_code == 200 and "11 of 12" in part.get_data(as_text=True)
+    assert page_values(part.get_data(as_text=True)) == fresh.features

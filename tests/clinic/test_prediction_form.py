@@ -180,8 +180,10 @@ def test_history_filters_by_zone_and_reference(alice):
     assert "M-1" in by_ref and "B-1" not in by_ref
     part = alice.get("/predictions?sample_ref=m-").get_data(as_text=True)  # part, any case
     assert "M-1" in part and "B-1" not in part
-    wildcard = alice.get("/predictions?sample_ref=%25").get_data(as_text=True)  # "%" is literal
+    wildcard = alice.get("/predictions?sample_ref=_-").get_data(as_text=True)  # "_" is literal
     assert "0 predictions" in wildcard or "No prediction" in wildcard
+    refused = alice.get("/predictions?sample_ref=%25")  # not a reference's character: refused
+    assert refused.status_code == 400 and "sample_ref: expected a pseudonymous" in refused.text
 
 
 def _audit_actions(url: str) -> list[tuple[str, str]]:

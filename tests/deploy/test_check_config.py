@@ -109,3 +109,24 @@ def test_unreachable_services_and_unwritable_instance_are_clear(production, monk
     )
     assert "no pinkbreast@champion at http://127.0.0.1:9: server unreachable" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PINKBREAST_TRUST_PROXY", "many", "must be a whole number from 0 to 5 (got 'many')."),
+        ("PINKBREAST_METRICS_ALLOW", "10.0.0.0/8,nowhere", "'nowhere' is not an address"),
+    ],
+)
+def test_a_setting_the_app_refuses_is_one_error_in_the_apps_own_words(
+    production, monkeypatch, name, value, message
+):
+    """check-config parses with the app's parser: the same message, said once."""
+    monkeypatch.setenv(name, value)
+    result = check()
+    assert result.exit_code == 1
+    assert [line for line in lines(result, "error") if name in line] == [
+        line for line in lines(result, "error") if line.startswith(f"error   settings: {name}")
+    ]
+    assert message in result.output
+    assert result.output.count(name) == 1

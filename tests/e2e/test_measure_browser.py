@@ -91,3 +91,51 @@ def test_upload_review_leave_one_out_and_use_the_measurements(browser, clinic_se
     assert page.locator("#image-provenance img").evaluate("img => img.naturalWidth") == 512
     screenshot(page, "measure-result")
     context.close()
+
+
+def test_the_measuring_pages_in_french(browser, clinic_server):
+    """A French browser: the pages, the count and the notice in French, the pixel size typed
+    with a decimal comma, no dot-decimal number in the visible text, and the form filled in
+    the French way."""
+    from tests.clinic.test_french_pages import DOT_DECIMAL
+    from tests.imaging_scenes import PIXEL_SIZE, many_nuclei
+
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(clinic_server + "/login")
+    page.fill("#username", "alice")
+    page.fill("#password", PASSWORDS["alice"])
+    page.locator("main form button[type=submit]").first.click()
+
+    page.goto(clinic_server + "/measure")
+    assert page.locator("h1").inner_text() == "Mesurer sur une image"
+    slide = encode(many_nuclei(3, size=(400, 500), count=12))
+    page.set_input_files("#image", {"name": "S-42.png", "mimeType": "image/png",
+                                    "buffer": slide})  # fmt: skip
+    page.fill("#pixel_size", str(PIXEL_SIZE).replace(".", ","))
+    page.click("#measure-submit")
+    page.wait_for_selector("#measure-overlay", timeout=60_000)
+    assert page.locator("#measure-count").inner_text() == "12 noyaux retenus sur 12"
+    assert "ne sont pas celles de Xcyt" in page.locator("#image-notice").inner_text()
+    text = page.locator("main").inner_text()
+    assert DOT_DECIMAL.findall(text) == []
+    assert axe_violations(page) == []
+    screenshot(page, "measure-review-fr")
+
+    page.locator('.pb-nucleus[data-number="2"] polygon').click()
+    page.wait_for_function(
+        "() => document.querySelector('#measure-count').textContent.startsWith('11 ')",
+        timeout=60_000,
+    )
+    page.click("#use-measurements")
+    page.wait_for_selector("#prediction-form")
+    radius = page.input_value("#radius_mean")
+    assert "," in radius and "." not in radius  # written the French way
+    assert page.input_value("#sample_ref") == "S-42"
+    page.locator("#prediction-form button[type=submit]").click()
+    page.wait_for_url("**/predictions/*")
+    notice = page.locator("#image-notice").inner_text()
+    assert "Aucun cas confirmé mesuré sur image" in notice
+    assert page.locator("#image-provenance polygon").count() == 11
+    assert DOT_DECIMAL.findall(page.locator("#image-provenance").inner_text()) == []
+    context.close()

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from pinkbreast.db.models import AuditEvent, User
 from pinkbreast.db.session import session_factory
-from pinkbreast.ml import aliases, registry
+from pinkbreast.ml import aliases, serving
 from pinkbreast.ml.challenger import train_challenger
 from pinkbreast.ml.data import load_reference
 from pinkbreast.ml.evaluate import CVConfig
@@ -48,9 +48,9 @@ def store(tmp_path_factory):
     site["id"] = 10**12 + site.index
     train_challenger(reference, site, tracking_uri=uri, artifact_location=folder / "art",
                      config=CHEAP, quick=True)  # fmt: skip
-    registry.forget()
+    serving.forget()
     yield uri
-    registry.forget()
+    serving.forget()
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def server(settings, store, monkeypatch):
 
     from pinkbreast.web import create_app
 
-    monkeypatch.setattr(registry, "RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr(serving, "RECHECK_SECONDS", 0.0)
     config = dataclasses.replace(settings, password_hash=TEST_HASH, mlflow_tracking_uri=store)
     for name in ("anna", "boris"):
         make_account(config.database_url, name, "admin")
@@ -116,14 +116,14 @@ def test_propose_approve_and_roll_back_in_the_browser(browser, server, store, la
     boris.goto(base + "/admin/challenger")
     boris.locator("#approve").click()
     assert text["served"] in boris.inner_text("main")
-    assert registry.champion(store).version == "2"
+    assert serving.champion(store).version == "2"
     if lang == "en":
         screenshot(boris, "promotion-approved")
 
     anna.goto(base + "/admin/challenger")
     anna.locator("#rollback").click()
     assert text["back"] in anna.inner_text("main")
-    assert registry.champion(store).version == "1"
+    assert serving.champion(store).version == "1"
 
     actions = session.scalars(
         sa.select(AuditEvent.action)

@@ -39,7 +39,7 @@ def _predict(session, tracking_uri, name: str, refs: list[str], **request) -> li
     ]
     stored = predictions.create_predictions(
         session=session,
-        request=predictions.Request(user=_user(session, name), **request),
+        submission=predictions.Submission(user=_user(session, name), **request),
         samples=samples,
         tracking_uri=tracking_uri,
     )

@@ -1,15 +1,19 @@
 """Importing cases: all-or-nothing, idempotent by id, identical across layouts and databases."""
 
+import io
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
 from pinkbreast.cli import cli
-from pinkbreast.db.models import Case
+from pinkbreast.db.models import AuditEvent, Case
+from pinkbreast.db.session import session_scope
 from pinkbreast.ml.data import REFERENCE_SOURCE, load_reference, parse_cases
 from pinkbreast.services.cases import count_cases, import_cases, load_frame
 from tests.factories import kaggle_text, reference, replace_cell, uci_text, write
+from tests.workflow import csrf_token
 
 
 def _run(args, _settings):
@@ -43,13 +47,60 @@ def test_reimport_reports_new_unchanged_and_updated_without_duplicates(session):
     assert stored.radius_mean == 18.5 and stored.source == "second"
 
 
+def _import_audits(session) -> list[tuple]:
+    query = sa.select(AuditEvent.actor_name, AuditEvent.detail, AuditEvent.client_address)
+    query = query.where(AuditEvent.action == "cases.import").order_by(AuditEvent.id)
+    return session.execute(query).tuples().all()
+
+
 def test_failed_import_writes_nothing(session):
+    """Neither the cases nor the audit row of the import: they are one transaction."""
     frame = reference(20)
     frame.loc[19, "diagnosis"] = "Q"  # violates the table's check constraint at flush
     with pytest.raises(sa.exc.DBAPIError):
-        import_cases(session=session, frame=frame, source="bad")
+        import_cases(session=session, frame=frame, source="bad", actor_name="cli")
     session.rollback()
     assert count_cases(session=session) == 0
+    assert _import_audits(session) == []
+
+
+def test_an_import_is_audited_with_what_it_changed(session):
+    import_cases(session=session, frame=reference(30), source="first", actor_name="cli")
+    assert _import_audits(session) == [("cli", "first: 30 new, 0 updated", None)]
+
+
+def test_the_administrators_page_import_is_audited_in_its_transaction(app, admin, settings):
+    """The page's import and its audit row are committed together: both are there after it;
+    a refused file writes neither."""
+    token = csrf_token(admin.get("/admin/monitoring/data").get_data(as_text=True))
+
+    def upload(text: str, name: str):
+        return admin.post(
+            "/admin/monitoring/data",
+            data={"csrf_token": token, "file": (io.BytesIO(text.encode()), name)},
+            content_type="multipart/form-data",
+        )
+
+    bad = replace_cell(kaggle_text(reference(12)), 5, 1, "Q")
+    assert upload(bad, "bad.csv").status_code == 400
+    with session_scope(settings.database_url) as session:
+        assert count_cases(session=session) == 0
+        assert _import_audits(session) == []
+    assert upload(kaggle_text(reference(12)), "cases.csv").status_code == 303
+    with session_scope(settings.database_url) as session:
+        assert count_cases(session=session) == 12
+        assert _import_audits(session) == [("admin", "cases.csv: 12 new, 0 updated", "127.0.0.1")]
+
+
+def test_the_command_line_import_is_audited(settings, tmp_path):
+    path = write(tmp_path / "cases.csv", kaggle_text(reference(15)))
+    assert _run(["data", "import", str(path)], settings).exit_code == 0
+    assert _run(["data", "load-reference"], settings).exit_code == 0
+    with session_scope(settings.database_url) as session:
+        assert _import_audits(session) == [
+            ("cli", "cases.csv: 15 new, 0 updated", None),
+            ("cli", f"{REFERENCE_SOURCE}: 554 new, 0 updated", None),  # 15 unchanged
+        ]
 
 
 def test_uci_and_kaggle_files_store_identical_rows(settings, tmp_path):
@@ -57,8 +108,6 @@ def test_uci_and_kaggle_files_store_identical_rows(settings, tmp_path):
     uci = write(tmp_path / "wdbc.data", uci_text(frame))
     kaggle = write(tmp_path / "data.csv", kaggle_text(frame))
     assert _run(["data", "import", str(uci)], settings).exit_code == 0
-    from pinkbreast.db.session import session_scope
-
     with session_scope(settings.database_url) as session:
         after_uci = load_frame(session)
     result = _run(["data", "import", str(kaggle)], settings)
@@ -81,8 +130,6 @@ def test_cli_rejects_a_file_with_one_bad_cell_and_writes_zero_rows(settings, tmp
         result.output
     )
     assert "nothing was imported" in result.output
-    from pinkbreast.db.session import session_scope
-
     with session_scope(settings.database_url) as session:
         assert count_cases(session=session) == 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pinkbreast.ml import registry
+from pinkbreast.ml import serving
 from pinkbreast.ml.data import load_reference
 
 
@@ -22,7 +22,7 @@ def trained(trained_champion):
 @pytest.fixture(scope="session")
 def champion(trained):
     uri, _ = trained
-    return registry.champion(uri)
+    return serving.champion(uri)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 
@@ -10,8 +11,8 @@ import numpy as np
 import pytest
 
 from pinkbreast.features import FEATURE_NAMES, FEATURES
-from pinkbreast.ml import registry
-from pinkbreast.ml.inputs import InvalidInput
+from pinkbreast.ml import serving
+from pinkbreast.ml.inputs import InvalidInput, matrix
 from pinkbreast.services import scoring
 
 # UCI ids with their recorded diagnosis; all are far from the decision boundary. (8510426, once
@@ -21,12 +22,12 @@ GOLDEN = {842302: "M", 842517: "M", 84300903: "M", 9047: "B", 8510653: "B", 8510
 
 @pytest.mark.parametrize(("case_id", "diagnosis"), GOLDEN.items())
 def test_golden_cases_get_their_known_diagnosis(champion, case, case_id, diagnosis):
-    (prediction,) = champion.predict([case(case_id)])
+    scores = champion.score(matrix([case(case_id)]))
     expected = "malignant" if diagnosis == "M" else "benign"
-    assert prediction.label == expected
-    assert prediction.zone == expected
-    assert prediction.warnings == ()
-    assert (prediction.probability > 0.5) == (diagnosis == "M")
+    assert scores.label == [expected]
+    assert scores.zone == [expected]
+    assert scores.warnings == [()]
+    assert (scores.probability[0] > 0.5) == (diagnosis == "M")
 
 
 def test_inputs_are_bound_by_name_not_position(champion, case):
@@ -38,9 +39,9 @@ def test_inputs_are_bound_by_name_not_position(champion, case):
         "concave_points_worst": values["symmetry_worst"],
         "symmetry_worst": values["concave_points_worst"],
     }
-    base, same, changed = champion.predict([values, reordered, swapped])
-    assert same.probability == base.probability
-    assert abs(_logit(changed.probability) - _logit(base.probability)) > 0.02
+    base, same, changed = champion.score(matrix([values, reordered, swapped])).probability
+    assert same == base
+    assert abs(_logit(changed) - _logit(base)) > 0.02
 
 
 def _logit(p: float) -> float:
@@ -54,9 +55,9 @@ def test_min_max_scaled_values_are_flagged_out_of_distribution(champion, case, r
         / (reference[f.name].max() - reference[f.name].min())
         for f in FEATURES
     }
-    (prediction,) = champion.predict([scaled])
-    assert len(prediction.warnings) >= 10
-    assert "area_worst" in prediction.warnings
+    (warnings,) = champion.score(matrix([scaled])).warnings
+    assert len(warnings) >= 10
+    assert "area_worst" in warnings
 
 
 @pytest.mark.parametrize(
@@ -73,7 +74,7 @@ def test_invalid_inputs_are_refused_with_the_field_named(champion, case, change,
     values = case(842302)
     change(values)
     with pytest.raises(InvalidInput) as caught:
-        champion.predict([values])
+        champion.score(matrix([values]))
     assert any(problem in p for _, _, p in caught.value.problems)
 
 
@@ -83,12 +84,10 @@ def test_pyfunc_load_model_matches_the_registry(trained, champion, reference):
     model = mlflow.pyfunc.load_model("models:/pinkbreast@champion")
     rows = reference[list(FEATURE_NAMES)].sample(40, random_state=1)
     direct = model.predict(rows)
-    served = champion.predict(rows.to_dict("records"))
-    np.testing.assert_allclose(
-        direct["probability"], [p.probability for p in served], rtol=0, atol=1e-9
-    )
-    assert list(direct["label"]) == [p.label for p in served]
-    assert list(direct["zone"]) == [p.zone for p in served]
+    served = champion.score(matrix(rows.to_dict("records")))
+    np.testing.assert_allclose(direct["probability"], served.probability, rtol=0, atol=1e-9)
+    assert list(direct["label"]) == served.label
+    assert list(direct["zone"]) == served.zone
 
 
 def test_model_carries_signature_operating_point_and_features(trained, champion, case):
@@ -99,14 +98,14 @@ def test_model_carries_signature_operating_point_and_features(trained, champion,
     assert point["features"] == list(FEATURE_NAMES)
     assert point["lower"] <= point["threshold"] <= point["upper"]
     assert point["candidate"] == report.winner
-    (prediction,) = champion.predict([case(842302)])
-    assert prediction.threshold == point["threshold"]
-    assert prediction.model_version == report.version
+    scores = champion.score(matrix([case(842302)]))
+    assert scores.threshold == point["threshold"]
+    assert scores.model_version == report.version
 
 
 def test_champion_is_loaded_once_per_process(trained, champion):
     uri, _ = trained
-    assert registry.champion(uri) is champion
+    assert serving.champion(uri) is champion
 
 
 def test_model_card_travels_with_the_registered_version(trained, champion):
@@ -116,9 +115,9 @@ def test_model_card_travels_with_the_registered_version(trained, champion):
 
 
 def test_the_models_pinned_versions_are_checked_against_the_installed_ones(champion, monkeypatch):
-    assert registry.version_mismatches(champion.served) == []  # trained in this environment
-    monkeypatch.setattr(registry.metadata, "version", lambda name: "0.0")
-    mismatches = registry.version_mismatches(champion.served)
+    assert serving.version_mismatches(champion.served) == []  # trained in this environment
+    monkeypatch.setattr(serving.metadata, "version", lambda name: "0.0")
+    mismatches = serving.version_mismatches(champion.served)
     assert any(
         m.startswith("scikit-learn: model ") and m.endswith("installed 0.0") for m in mismatches
     )
@@ -141,12 +140,12 @@ class RegisteredBeforeTheFastPath:
 
 
 def test_versions_registered_before_the_fast_path_still_serve(trained, reference):
-    served = registry._through_mlflow(trained[0]).served  # the pyfunc's PinkBreastModel
+    served = serving._through_mlflow(trained[0]).served  # the pyfunc's PinkBreastModel
     old = RegisteredBeforeTheFastPath(served)
     X = reference[list(FEATURE_NAMES)].to_numpy(float)[:50]
-    assert np.allclose(registry.array_probability(old)(X), served.probability_array(X))
+    assert np.allclose(serving.array_probability(old)(X), served.probability_array(X))
     p = served.probability_array(X)
-    for got, expected in zip(registry._zones(old, p), served.zones(p), strict=True):
+    for got, expected in zip(serving._zones(old, p), served.zones(p), strict=True):
         assert (got == expected).all()
 
 
@@ -158,19 +157,69 @@ def test_a_promoted_version_is_served_without_a_restart(trained, tmp_path, monke
     store = tmp_path / "mlflow.db"
     shutil.copyfile(trained[0].removeprefix("sqlite:///"), store)
     uri = f"sqlite:///{store}"
-    first = registry.champion(uri)
+    first = serving.champion(uri)
     client = MlflowClient(tracking_uri=uri)
     kept = client.get_model_version_by_alias("pinkbreast", "champion")
     assert first.version == str(kept.version)
     promoted = client.create_model_version("pinkbreast", kept.source, run_id=kept.run_id)
     client.set_registered_model_alias("pinkbreast", "champion", promoted.version)
 
-    assert registry.champion(uri) is first  # within the interval: no look at the registry
-    monkeypatch.setattr(registry, "RECHECK_SECONDS", 0.0)
-    second = registry.champion(uri)
+    assert serving.champion(uri) is first  # within the interval: no look at the registry
+    monkeypatch.setattr(serving, "RECHECK_SECONDS", 0.0)
+    second = serving.champion(uri)
     assert second.version == str(promoted.version) != first.version
-    assert second.predict_matrix(np.full((1, 30), 1.0))[0].model_version == second.version
-    assert registry.champion(uri) is second  # same alias: the loaded model is kept
+    assert second.score(np.full((1, 30), 1.0)).model_version == second.version
+    assert serving.champion(uri) is second  # same alias: the loaded model is kept
 
     store.write_bytes(b"not a database")  # the registry cannot be read
-    assert registry.champion(uri) is second  # the kept version goes on serving
+    assert serving.champion(uri) is second  # the kept version goes on serving
+
+
+def _swapped(features: list[str], first: int, second: int) -> list[str]:
+    altered = list(features)
+    altered[first], altered[second] = altered[second], altered[first]
+    return altered
+
+
+def test_a_model_whose_feature_order_differs_from_the_schema_is_refused_when_loaded(
+    trained, tmp_path
+):
+    """A registered version whose stored features are in another order would get values in
+    the wrong columns: loading it fails, naming the first position that differs, and the
+    service says so instead of serving it."""
+    import sqlite3
+
+    from pinkbreast.ml import champion_lookup
+
+    located = champion_lookup.locate(trained[0])
+    folder = tmp_path / "model"
+    shutil.copytree(located.folder, folder)
+    assert serving.from_plan_folder(folder, "7").version == "7"  # the copy itself loads
+
+    path = folder / "artifacts" / "operating_point.json"
+    point = json.loads(path.read_text())
+    point["features"] = _swapped(point["features"], 3, 4)
+    path.write_text(json.dumps(point))
+    with pytest.raises(serving.FeatureOrderMismatch) as refused:
+        serving.from_plan_folder(folder, "7")
+    message = str(refused.value)
+    assert "model version 7" in message
+    assert f"at position 4 the model has {FEATURE_NAMES[4]!r}" in message
+    assert f"pinkbreast.features has {FEATURE_NAMES[3]!r}" in message
+
+    store = tmp_path / "mlflow.db"  # a registry whose champion is the altered copy
+    shutil.copyfile(trained[0].removeprefix("sqlite:///"), store)
+    with sqlite3.connect(store) as connection:
+        connection.execute(
+            "UPDATE model_versions SET storage_location = ? WHERE version = ?",
+            (folder.as_uri(), located.version),
+        )
+    with pytest.raises(scoring.ModelUnavailable, match="at position 4 the model has"):
+        scoring.champion(f"sqlite:///{store}")
+
+
+def test_a_pyfunc_model_with_a_feature_missing_is_refused(trained):
+    served = serving._through_mlflow(trained[0]).served  # the pyfunc's PinkBreastModel
+    served.features = served.features[:-1]
+    with pytest.raises(serving.FeatureOrderMismatch, match="position 30 the model has 'nothing'"):
+        serving.Champion(served, "3")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from mlflow import MlflowClient
 
 from pinkbreast.cli import cli
-from pinkbreast.ml import registry
+from pinkbreast.ml import serving
 from pinkbreast.ml.train import ensure_champion
 
 
@@ -44,7 +44,7 @@ def test_train_quick_registers_a_champion_under_the_instance(instance):
     version = MlflowClient(tracking_uri=uri).get_model_version_by_alias("pinkbreast", "champion")
     assert str(version.version) == "1"
     assert any((folder / "mlartifacts").iterdir())
-    registry.forget()
+    serving.forget()
 
 
 def test_train_refuses_an_empty_cases_table(tmp_path, monkeypatch):

@@ -137,3 +137,30 @@ def test_the_method_is_registered_with_the_model_version_and_given_with_each_exp
     assert document == {"method": explanation.method, "exact": True, "bound": 0.0,
                         "space": document["space"], "background_rows": 40}  # fmt: skip
     assert explanation.exact and explanation.bound == 0.0
+
+
+@pytest.mark.parametrize("name", list(_small_models()))
+def test_the_sampled_estimate_stays_within_its_stated_bound(name, data):
+    """The permutation estimate (for a model with no exact method) against brute-force Shapley
+    values of the same probability, on five-feature models: within SAMPLED_BOUND per feature,
+    and still adding up exactly."""
+    import pandas as pd
+
+    from pinkbreast.ml.explain import SAMPLED_BOUND, Explainer
+
+    X, y, background = data
+    columns = [list(FEATURE_NAMES).index(f) for f in FEW]
+    model = _small_models()[name].fit(X[FEW], y)
+
+    def probability(rows):
+        return model.predict_proba(pd.DataFrame(rows, columns=FEW))[:, 1]
+
+    explainer = Explainer(probability, pd.DataFrame(background[:, columns], columns=FEW))
+    cases = X[FEW].to_numpy()[np.random.default_rng(0).choice(len(X), 30, replace=False)]
+    errors = []
+    for x in cases:
+        estimate = explainer.contributions(x)
+        errors.append(np.abs(estimate - brute_force(probability, x, background[:, columns])).max())
+        total = explainer.base_value + estimate.sum()
+        assert total == pytest.approx(probability(x[None])[0], abs=1e-9)
+    assert max(errors) <= SAMPLED_BOUND

@@ -7,17 +7,18 @@ import pandas as pd
 import pytest
 
 from pinkbreast.ml.explain import Explainer
+from pinkbreast.ml.inputs import matrix
 
 
 @pytest.mark.parametrize("case_id", [842302, 8510426, 89143602])
 def test_contributions_plus_base_equal_the_served_probability(champion, case, case_id):
     values = case(case_id)
     explanation = champion.explain(values)
-    (prediction,) = champion.predict([values])
+    (probability,) = champion.score(matrix([values])).probability
     assert explanation.base_value + sum(explanation.contributions.values()) == pytest.approx(
-        prediction.probability, abs=1e-6
+        probability, abs=1e-6
     )
-    assert explanation.output == pytest.approx(prediction.probability, abs=1e-6)
+    assert explanation.output == pytest.approx(probability, abs=1e-6)
     assert set(explanation.contributions) == set(values)
     assert explanation.values == values
 
@@ -63,3 +64,22 @@ def test_malignant_case_is_pushed_up_by_its_largest_contributions(champion, case
     explanation = champion.explain(case(842302))
     top = explanation.top(3)
     assert len(top) == 3 and sum(value for _, value in top) > 0
+
+
+def test_the_reasons_stored_with_a_batch_are_each_rows_own_top_contributions(champion, reference):
+    """Champion.score ranks contributions for the whole batch at once: exactly the names,
+    values and order of sorting each row's explanation of the same batch, and the same as
+    explaining each row alone up to the last bits of a matrix product over many rows."""
+    from pinkbreast.features import FEATURE_NAMES
+
+    X = reference[list(FEATURE_NAMES)].to_numpy(float)
+    scores = champion.score(X, explain=True)
+    assert list(scores.reasons) == [tuple(e.top(5)) for e in champion.explain_matrix(X)]
+    for row, reasons, base in zip(X, scores.reasons, scores.base_values, strict=True):
+        alone = champion.explain(dict(zip(FEATURE_NAMES, row.tolist(), strict=True)))
+        assert [name for name, _ in reasons] == [name for name, _ in alone.top(5)]
+        assert [value for _, value in reasons] == pytest.approx(
+            [value for _, value in alone.top(5)], rel=0, abs=1e-12
+        )
+        assert base == alone.base_value
+    assert scores.explanation_method == alone.method

@@ -22,11 +22,12 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml import champion_lookup, fastpath, registry
+from pinkbreast.ml import champion_lookup, fastpath, serving
 from pinkbreast.ml.candidates import build_candidates
 from pinkbreast.ml.data import diagnosis_to_target
 from pinkbreast.ml.fastpath import plan
 from pinkbreast.ml.fastpath.served import Served
+from pinkbreast.ml.inputs import matrix
 
 EXACT = 1e-6  # the bar; the compiled path is in fact within ~1e-14
 
@@ -83,8 +84,8 @@ def test_the_served_champion_uses_the_fast_path_and_matches_its_pipeline(champio
         z = calibration["slope"] * np.log(p / (1 - p)) + calibration["intercept"]
         plain = 1 / (1 + np.exp(-z))
     assert np.max(np.abs(served.probability_array(X.to_numpy()) - plain)) <= EXACT
-    predictions = champion.predict(X.to_dict("records"))
-    assert np.max(np.abs(np.array([p.probability for p in predictions]) - plain)) <= EXACT
+    scores = champion.score(matrix(X.to_dict("records")))
+    assert np.max(np.abs(np.array(scores.probability) - plain)) <= EXACT
 
 
 def test_the_fast_path_is_stored_with_the_model(trained, champion):
@@ -148,12 +149,12 @@ def test_a_compiled_path_that_disagrees_is_refused(data):
 def test_the_champion_is_served_from_its_plan_like_the_mlflow_model(trained, champion, reference):
     uri, _ = trained
     assert isinstance(champion.served, Served)
-    through_mlflow = registry._through_mlflow(uri)
+    through_mlflow = serving._through_mlflow(uri)
     assert through_mlflow.version == champion.version
     X = reference[list(FEATURE_NAMES)].to_numpy(float)
     assert np.array_equal(champion.served.probability_array(X),
                           through_mlflow.served.probability_array(X))  # fmt: skip
-    assert champion.predict_matrix(X) == through_mlflow.predict_matrix(X)
+    assert champion.score(X) == through_mlflow.score(X)
 
 
 def test_the_registry_lookup_agrees_with_mlflow(trained, tmp_path):
@@ -176,12 +177,12 @@ def test_the_registry_lookup_agrees_with_mlflow(trained, tmp_path):
 def test_serving_needs_neither_mlflow_nor_scikit_learn(trained):
     uri, _ = trained
     script = (
-        "import sys; from pinkbreast.ml import registry; "
-        f"c = registry.champion({uri!r}); "
-        "print(type(c.served).__name__, c.predict([dict(zip(c.served.features, "
+        "import sys; from pinkbreast.ml import serving; from pinkbreast.ml.inputs import matrix; "
+        f"c = serving.champion({uri!r}); "
+        "print(type(c.served).__name__, c.score(matrix([dict(zip(c.served.features, "
         "[15.0, 20.0, 95.0, 700.0, 0.1, 0.1, 0.08, 0.05, 0.18, 0.06, 0.4, 1.2, 2.8, 40.0, 0.007, "
         "0.025, 0.03, 0.011, 0.02, 0.0035, 17.0, 26.0, 110.0, 900.0, 0.13, 0.25, 0.27, 0.11, 0.29, "
-        "0.08]))])[0].zone in ('benign', 'indeterminate', 'malignant'), "
+        "0.08]))])).zone[0] in ('benign', 'indeterminate', 'malignant'), "
         "sorted(m for m in ('mlflow', 'sklearn', 'scipy', 'lightgbm', 'joblib', 'matplotlib') "
         "if m in sys.modules))"
     )
@@ -207,7 +208,7 @@ def test_a_tampered_plan_is_refused_and_the_model_loads_through_mlflow(
     monkeypatch.setattr(
         champion_lookup, "locate", lambda _: champion_lookup.Located(located.version, copy)
     )
-    assert registry._from_plan(uri) is None  # so champion() loads through MLflow instead
+    assert serving._from_plan(uri) is None  # so champion() loads through MLflow instead
 
 
 def test_a_plan_that_needs_the_library_is_not_stored(data, tmp_path):

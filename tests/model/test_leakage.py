@@ -11,7 +11,7 @@ from sklearn.preprocessing import StandardScaler
 
 from pinkbreast.ml.candidates import Candidate
 from pinkbreast.ml.evaluate import run_fold, split_xy
-from pinkbreast.ml.protocol import Settings
+from pinkbreast.ml.protocol import TrainingProtocol
 
 SEEN: list[tuple[str, frozenset[int]]] = []
 
@@ -53,7 +53,7 @@ def test_no_fit_or_resample_sees_an_outer_validation_row(reference):
     for index, (train, test) in enumerate(outer.split(X, y)):
         SEEN.clear()
         result = run_fold(
-            _candidate(), X, y, train, test, seed=index, repeat=0, settings=Settings()
+            _candidate(), X, y, train, test, seed=index, repeat=0, protocol=TrainingProtocol()
         )
         test_rows = set(test.tolist())
         # 2 grid points x 5 inner folds + 1 refit, for each recording step

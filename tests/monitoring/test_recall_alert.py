@@ -9,13 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from pinkbreast.cli import cli
+from pinkbreast.config.monitoring import AlertChannels, Window
 from pinkbreast.db.models import Alert, Outcome, PredictionRecord, User, utcnow
 from pinkbreast.db.session import session_factory
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services.monitoring import alerts
 from pinkbreast.services.monitoring.notify import Notifier
 from pinkbreast.services.monitoring.performance import wilson
-from pinkbreast.services.monitoring.settings import Window
 
 
 class Hook(BaseHTTPRequestHandler):
@@ -96,7 +96,7 @@ def test_recall_drop_raises_one_alert_and_recovery_resolves_it_once(
 ):
     url, received = webhook
     window = Window(days=90, last_n=40, min_malignant=20)
-    notifier = Notifier(webhook_url=url)
+    notifier = Notifier(AlertChannels(webhook_url=url))
     user = _user(session)
     session.commit()
 

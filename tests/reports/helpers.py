@@ -8,7 +8,7 @@ import pypdf
 
 from pinkbreast.db.models import User
 from pinkbreast.db.session import session_scope
-from pinkbreast.services.predictions import Request, Sample, create_predictions
+from pinkbreast.services.predictions import Sample, Submission, create_predictions
 from tests.clinic.helpers import MALIGNANT_ID, case_values
 
 
@@ -21,7 +21,7 @@ def make_predictions(settings, username: str, n: int = 1, *, explain: bool = Tru
         ]
         stored = create_predictions(
             session=session,
-            request=Request(user=user, explain=explain),
+            submission=Submission(user=user, explain=explain),
             samples=samples,
             tracking_uri=settings.mlflow_tracking_uri,
         )

@@ -16,7 +16,7 @@ import pytest
 
 from pinkbreast.db.models import User
 from pinkbreast.db.session import session_scope
-from pinkbreast.services.predictions import Request, Sample, create_predictions
+from pinkbreast.services.predictions import Sample, Submission, create_predictions
 from pinkbreast.services.tokens import create_token
 from tests.clinic.helpers import case_values
 from tests.web_fixtures import ACTORS, make_account
@@ -67,7 +67,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "admin.promotion_rollback"): (LOGIN, 403, 403, 403, 403, 303),
     ("POST", "admin.train_challenger"): (LOGIN, 403, 403, 403, 403, 400),  # no CSRF token
     ("GET", "admin.audit_export"): AUDIT,
-    ("GET", "main.metrics"): EVERYONE(200),  # the test client is 127.0.0.1, on the allow-list
+    ("GET", "metrics.scrape"): EVERYONE(200),  # the test client is 127.0.0.1, on the allow-list
     ("GET", "clinic.predict"): CLINICAL,
     ("POST", "clinic.predict"): CLINICAL_FORM,
     ("GET", "clinic.result"): OWN_RECORD,
@@ -93,7 +93,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "monitoring.data"): (LOGIN, 403, 403, 403, 403, 400),
     ("GET", "monitoring.eda"): ADMIN_ONLY,
     ("GET", "api.openapi_json"): EVERYONE(200),
-    ("GET", "tokens.api_docs"): (LOGIN, 403, 200, 200, 200, 200),
+    ("GET", "api_docs.index"): (LOGIN, 403, 200, 200, 200, 200),
     ("POST", "api.create_predictions"): API,
     ("POST", "api.create_measurement"): API,
     ("GET", "api.list_predictions"): API,
@@ -132,11 +132,11 @@ class Targets:
     def _predictions(self, n: int):
         with session_scope(self.database_url) as session:
             user = session.get(User, self.actors["clinician_a"])
-            request = Request(user=user, explain=False)
+            submission = Submission(user=user, explain=False)
             samples = [Sample(values=case_values(842302), sample_ref="A-1")] * n
             return create_predictions(
                 session=session,
-                request=request,
+                submission=submission,
                 samples=samples,
                 tracking_uri=self.settings.mlflow_tracking_uri,
             ).records

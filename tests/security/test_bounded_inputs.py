@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from pinkbreast.db.models import Case
 from pinkbreast.db.session import session_scope
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml.tables import MAX_PROBLEMS, SAMPLES, FileRejected, parse_table
+from pinkbreast.tables import MAX_PROBLEMS, SAMPLES, FileRejected, parse_table
 from tests.factories import reference
 from tests.workflow import csrf_token
 

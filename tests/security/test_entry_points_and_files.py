@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from pinkbreast.config import load_settings
 from pinkbreast.db.session import make_engine
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml.tables import FileRejected
 from pinkbreast.services.batch import read_samples
+from pinkbreast.tables import FileRejected
 from tests.clinic.helpers import case_values, prediction_rows
 from tests.workflow import csrf_token
 

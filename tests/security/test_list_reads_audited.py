@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pinkbreast.db.models import AuditEvent, User
 from pinkbreast.db.session import session_scope
 from pinkbreast.services import tokens
-from pinkbreast.services.predictions import Request, Sample, create_predictions
+from pinkbreast.services.predictions import Sample, Submission, create_predictions
 from tests.clinic.helpers import case_values
 from tests.workflow import ApiClient
 
@@ -22,7 +22,7 @@ def _predict(settings, user_id: int, refs: list[str]) -> list[int]:
         samples = [Sample(values=case_values(842302), sample_ref=ref) for ref in refs]
         records = create_predictions(
             session=session,
-            request=Request(user=user, explain=False),
+            submission=Submission(user=user, explain=False),
             samples=samples,
             tracking_uri=settings.mlflow_tracking_uri,
         ).records

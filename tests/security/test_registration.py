@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from pinkbreast.config import Settings
+from pinkbreast.config.monitoring import Smtp
 from pinkbreast.db.models import AuditEvent, User
 from pinkbreast.db.session import engine_for, session_scope
 from pinkbreast.services import account_mail, accounts, rate_limit
-from pinkbreast.services.monitoring.notify import Smtp
 from pinkbreast.services.passwords import make_hasher
 from tests.web_fixtures import PASSWORD, TEST_HASH
 

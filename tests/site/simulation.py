@@ -23,7 +23,7 @@ def scored_and_confirmed(session, user, site, tracking_uri: str) -> list[int]:
     """Score the site's patients as a batch, then record each confirmed diagnosis; the ids."""
     stored = predictions.create_predictions(
         session=session,
-        request=predictions.Request(user=user, source="batch", explain=False),
+        submission=predictions.Submission(user=user, source="batch", explain=False),
         samples=[predictions.Sample(row) for row in site[list(FEATURE_NAMES)].to_dict("records")],
         tracking_uri=tracking_uri,
     )

@@ -10,9 +10,9 @@ from pinkbreast.cli import cli
 from pinkbreast.db.models import AuditEvent, Case
 from pinkbreast.db.session import session_factory
 from pinkbreast.ml.data import load_reference
-from pinkbreast.ml.names import SITE_ID_OFFSET
 from pinkbreast.services import outcomes, site_cases
 from pinkbreast.services.cases import import_cases, load_frame
+from pinkbreast.tables import SITE_ID_OFFSET
 from tests.clock import days_ago
 from tests.site import helpers
 

@@ -21,7 +21,7 @@ from pinkbreast.cli import cli
 from pinkbreast.db.models import AuditEvent, PredictionRecord
 from pinkbreast.db.session import session_factory
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml import aliases, registry
+from pinkbreast.ml import aliases, serving
 from pinkbreast.ml.challenger import load_comparison
 from pinkbreast.ml.data import load_reference
 from pinkbreast.ml.train import train
@@ -38,9 +38,9 @@ from tests.web_fixtures import TEST_HASH, Auth, make_account
 def site_store(tmp_path):
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     train(load_reference(), tracking_uri=uri, artifact_location=tmp_path / "art", quick=True)
-    registry.forget()
+    serving.forget()
     yield uri
-    registry.forget()
+    serving.forget()
 
 
 def _flashes(page: str) -> str:
@@ -52,7 +52,7 @@ def _flashes(page: str) -> str:
 def test_a_shifted_site_gets_a_reviewed_challenger_that_recovers_sensitivity(
     settings, site_store, monkeypatch
 ):
-    monkeypatch.setattr(registry, "RECHECK_SECONDS", 0.0)  # follow the alias at once
+    monkeypatch.setattr(serving, "RECHECK_SECONDS", 0.0)  # follow the alias at once
     monkeypatch.setenv("MLFLOW_TRACKING_URI", site_store)
     config = dataclasses.replace(settings, password_hash=TEST_HASH, mlflow_tracking_uri=site_store)
     app = create_app(config)
@@ -92,7 +92,7 @@ def test_a_shifted_site_gets_a_reviewed_challenger_that_recovers_sensitivity(
     assert site_sensitivity.low > 0  # the paired interval excludes "no gain"
     assert comparison.rule_met
     assert "Promotion rule" in result.output and ": met." in result.output
-    assert registry.champion(site_store).version == "1"  # nothing served differently yet
+    assert serving.champion(site_store).version == "1"  # nothing served differently yet
 
     # Promotion: anna proposes, anna cannot approve, boris approves.
     token = Auth.csrf_token(a, "/admin/challenger")
@@ -102,7 +102,7 @@ def test_a_shifted_site_gets_a_reviewed_challenger_that_recovers_sensitivity(
     own = a.post(f"/admin/challenger/{proposal_id}/approve", data={"csrf_token": token},
                  follow_redirects=True)  # fmt: skip
     assert "A second administrator must approve" in own.get_data(as_text=True)
-    assert registry.champion(site_store).version == "1"
+    assert serving.champion(site_store).version == "1"
     token_b = Auth.csrf_token(b, "/admin/challenger")
     approved = b.post(f"/admin/challenger/{proposal_id}/approve", data={"csrf_token": token_b},
                       follow_redirects=True)  # fmt: skip
@@ -112,10 +112,10 @@ def test_a_shifted_site_gets_a_reviewed_challenger_that_recovers_sensitivity(
         assert 'lang="fr"' in french and DOT_DECIMAL.findall(visible_text(french)) == [], path
 
     # Served without a restart; older predictions keep the version that made them.
-    assert registry.champion(site_store).version == "2"
+    assert serving.champion(site_store).version == "2"
     again = predictions.create_predictions(
         session=session,
-        request=predictions.Request(user=anna, source="batch", explain=False),
+        submission=predictions.Submission(user=anna, source="batch", explain=False),
         samples=[predictions.Sample(site[list(FEATURE_NAMES)].iloc[0].to_dict())],
         tracking_uri=site_store,
     )
@@ -131,7 +131,7 @@ def test_a_shifted_site_gets_a_reviewed_challenger_that_recovers_sensitivity(
     token = Auth.csrf_token(a, "/admin/challenger")
     back = a.post("/admin/challenger/rollback", data={"csrf_token": token}, follow_redirects=True)
     assert "previous champion is served again" in back.get_data(as_text=True)
-    assert registry.champion(site_store).version == "1"
+    assert serving.champion(site_store).version == "1"
 
     actions = session.execute(
         sa.select(AuditEvent.action, AuditEvent.outcome, AuditEvent.actor_name)

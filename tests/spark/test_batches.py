@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml import registry
+from pinkbreast.ml import serving
 from pinkbreast.spark.batches import RESULTS, run
 from pinkbreast.spark.sources import Block, FilePlan
 
 
 @pytest.fixture(scope="module")
-def model(trained_champion) -> registry.Champion:
-    return registry.champion(trained_champion[0])
+def model(trained_champion) -> serving.Champion:
+    return serving.champion(trained_champion[0])
 
 
 def _line(ref: str, values: list[float]) -> str:
@@ -51,7 +51,7 @@ def test_lines_are_numbered_across_blocks_and_batches_and_bad_ones_rejected(mode
         out["reason"].iat[3]
         == f"column 2 (radius_mean): expected a number, got 'x{values[3][0]!r}'"
     )
-    expected = model.score_arrays(reference[list(FEATURE_NAMES)].to_numpy()[:3])
+    expected = model.score(reference[list(FEATURE_NAMES)].to_numpy()[:3])
     assert out["probability_malignant"].iloc[:3].tolist() == expected.probability
     assert set(out["model_version"].iloc[:3]) == {model.version}
 

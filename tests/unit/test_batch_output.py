@@ -7,17 +7,17 @@ import io
 import numpy as np
 import pandas as pd
 
+from pinkbreast.ml.serving import Scores
 from pinkbreast.services.batch import RESULT_COLUMNS, write_results
-from pinkbreast.services.scoring import ScoredColumns
 from pinkbreast.spreadsheet import spreadsheet_safe
 
 REFS = ["S-1", "a,b", 'say "hi"', "=HYPERLINK(1)", "  spaced ", np.nan, "-2", "tab\there", ""]
 
 
-def _results(explained: bool) -> ScoredColumns:
+def _results(explained: bool) -> Scores:
     count = len(REFS)
     probability = [0.1 * i + 1e-17 * i for i in range(count)]
-    return ScoredColumns(
+    return Scores(
         model_version="7",
         threshold=0.4123456789,
         band=(0.25, 0.75),
@@ -33,7 +33,7 @@ def _results(explained: bool) -> ScoredColumns:
 EVIDENCE = 'Learnt from 569 "retrospective" cases, one centre; PPV 0.91'
 
 
-def _csv_module(refs, results: ScoredColumns) -> str:
+def _csv_module(refs, results: Scores) -> str:
     """The file as csv.writer writes it, row by row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml.data import FileRejected, load_reference, parse_cases
+from pinkbreast.ml.data import load_reference, parse_cases
+from pinkbreast.tables import FileRejected
 from tests.factories import kaggle_text, reference, replace_cell, uci_text
 
 
@@ -104,7 +105,7 @@ def test_every_problem_is_reported_not_just_the_first():
 def test_an_imported_file_cannot_use_the_ids_of_adopted_site_cases():
     """Site cases are 10**12 + a prediction's id: a file with such an id is refused, so an
     import never overwrites a case the site adopted."""
-    from pinkbreast.ml.names import SITE_ID_OFFSET
+    from pinkbreast.tables import SITE_ID_OFFSET
 
     frame = load_reference().head(2)
     frame.loc[1, "id"] = SITE_ID_OFFSET + 7

@@ -76,7 +76,7 @@ def test_the_repr_of_the_settings_hides_every_secret(tmp_path):
     assert "mysql+pymysql://app:***@db.example:3306/pinkbreast" in shown  # still says where
     assert "secret_key='***'" in shown and "password='***'" in shown
     assert settings.secret_key == environ["SECRET_KEY"]  # only the repr changes
-    assert settings.monitoring.notifier.smtp.password == "smtp-pass-word"
+    assert settings.monitoring.channels.smtp.password == "smtp-pass-word"
 
 
 def test_a_setting_left_unset_is_shown_as_unset(tmp_path):

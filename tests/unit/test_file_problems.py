@@ -5,8 +5,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel, force_locale
 
-from pinkbreast.ml.table_format import SAMPLES, FileRejected, Problem
-from pinkbreast.ml.tables import parse_table
+from pinkbreast.tables import SAMPLES, FileRejected, Problem, parse_table
 from pinkbreast.web import file_problems
 
 

@@ -4,10 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pinkbreast import tables
 from pinkbreast.features import FEATURE_NAMES, FEATURES
-from pinkbreast.ml import table_columns, tables
 from pinkbreast.ml.data import load_reference
-from pinkbreast.ml.tables import SAMPLES, FileRejected, parse_table
+from pinkbreast.tables import SAMPLES, FileRejected, parse_table
+from pinkbreast.tables import columns as table_columns
 from tests.factories import kaggle_text, reference, replace_cell, uci_text
 
 
@@ -183,7 +184,7 @@ def test_unusual_numbers_read_the_same_by_both_readers(cell):
 
 def test_a_semicolon_file_with_decimal_commas_reads_like_its_comma_twin():
     from pinkbreast.features import FEATURE_NAMES
-    from pinkbreast.ml.tables import SAMPLES, FileRejected, parse_table
+    from pinkbreast.tables import SAMPLES, FileRejected, parse_table
 
     values = [f"0.{i + 1:02d}{i:02d}" for i in range(30)]
     english = "sample_ref," + ",".join(FEATURE_NAMES) + "\nS1," + ",".join(values) + "\n"
@@ -202,7 +203,7 @@ def test_a_semicolon_file_with_decimal_commas_reads_like_its_comma_twin():
 
 def test_a_zero_area_in_a_file_is_named_by_line_and_column():
     from pinkbreast.features import FEATURE_NAMES
-    from pinkbreast.ml.tables import SAMPLES, FileRejected, parse_table
+    from pinkbreast.tables import SAMPLES, FileRejected, parse_table
 
     row = ",".join("0.5" if n != "area_mean" else "0" for n in FEATURE_NAMES)
     text = ",".join(FEATURE_NAMES) + "\n" + row + "\n"
@@ -215,3 +216,23 @@ def test_a_zero_area_in_a_file_is_named_by_line_and_column():
         )
     else:
         raise AssertionError("a zero area was accepted")
+
+
+@pytest.mark.parametrize(
+    "column", ["radius_mean", "concavity_mean", "id", "diagnosis", "sample_ref", None]
+)
+def test_a_column_is_valid_exactly_when_each_of_its_cells_is(column):
+    """The fast reader's column rule and the cell rule are one rule: a column of one cell is
+    accepted exactly when that cell is, with the same value."""
+    from pinkbreast.tables.cells import parse_cell, parse_column
+
+    cells = [
+        "", " ", "0", "0.0", "-0", "-1", "1", "12.5", " 12.5 ", "1e2", "1e9", "nan", "inf", "x",
+        "M", "B", "m", "1000000000000", "S-12/a", "Jane DOE, born 1970", "a" * 65, "é",
+    ]  # fmt: skip
+    for cell in cells:
+        value, problem = parse_cell(column, cell.strip())
+        column_values = parse_column(column, [cell])
+        assert (column_values is None) == (problem is not None), (column, cell)
+        if column is not None and column_values is not None:
+            assert list(column_values) == [value], (column, cell)

@@ -21,7 +21,7 @@ COMMANDS = {
     "export-fhir": "reports:export_fhir",
     "monitor": "monitor:monitor",
     "predict": "predict:predict",
-    "prepare": "serve:prepare",
+    "prepare": "prepare:prepare",
     "report": "reports:report",
     "serve": "serve:serve",
     "tokens": "tokens:tokens_group",

@@ -20,7 +20,7 @@ import click
 import sqlalchemy as sa
 
 from pinkbreast.config import MIN_FREE_BYTES as NEEDED_FREE_BYTES
-from pinkbreast.config import ConfigError, load_settings
+from pinkbreast.config import ConfigError, Settings, load_settings
 
 MIN_SECRET_LENGTH = 32
 MIN_FREE_BYTES = 100 * 1024 * 1024
@@ -49,7 +49,18 @@ def error(subject: str, message: str) -> Finding:
     return Finding("error", subject, message)
 
 
-def check_environment(environ: Mapping[str, str]) -> Iterator[Finding]:
+def parsed_settings(environ: Mapping[str, str]) -> Settings | ConfigError:
+    """The settings as the app would read them (:func:`pinkbreast.config.load_settings`, the
+    one parser), or its error; production's own demands are checked separately here."""
+    try:
+        return load_settings({**environ, "PINKBREAST_ENV": "development", "SECRET_KEY": "x"})
+    except ConfigError as exc:
+        return exc
+
+
+def check_environment(
+    environ: Mapping[str, str], settings: Settings | ConfigError
+) -> Iterator[Finding]:
     """Production mode, the secret, and every setting parsing."""
     env = environ.get("PINKBREAST_ENV", "development").strip().lower()
     if env != "production":
@@ -66,30 +77,26 @@ def check_environment(environ: Mapping[str, str]) -> Iterator[Finding]:
         )
     else:
         yield ok("SECRET_KEY", f"set ({len(secret)} characters).")
-    try:
-        load_settings({**environ, "PINKBREAST_ENV": "development", "SECRET_KEY": "x"})
-    except ConfigError as exc:
-        yield error("settings", str(exc))
+    if isinstance(settings, ConfigError):
+        yield error("settings", str(settings))
 
 
-def check_proxy(environ: Mapping[str, str]) -> Iterator[Finding]:
-    raw = environ.get("PINKBREAST_TRUST_PROXY", "0").strip() or "0"
-    if not raw.isdigit() or not 0 <= int(raw) <= 5:
-        yield error("PINKBREAST_TRUST_PROXY", f"must be a whole number from 0 to 5 (got {raw!r}).")
-    elif raw == "0":
+def check_proxy(environ: Mapping[str, str], settings: Settings) -> Iterator[Finding]:
+    hops = settings.trust_proxy
+    if hops == 0:
         yield warning(
             "PINKBREAST_TRUST_PROXY",
             "0: right only if clients reach gunicorn directly; behind a TLS-terminating proxy "
             "set 1, or cookies lose Secure and throttling sees the proxy's address.",
         )
-    elif int(raw) > 2:
+    elif hops > 2:
         yield warning(
             "PINKBREAST_TRUST_PROXY",
-            f"{raw} proxies trusted; if fewer sit in front, clients can forge their address.",
+            f"{hops} proxies trusted; if fewer sit in front, clients can forge their address.",
         )
     else:
-        yield ok("PINKBREAST_TRUST_PROXY", f"{raw} proxy hop(s) trusted.")
-    if environ.get("FORWARDED_ALLOW_IPS", "").strip() == "*" and raw == "0":
+        yield ok("PINKBREAST_TRUST_PROXY", f"{hops} proxy hop(s) trusted.")
+    if environ.get("FORWARDED_ALLOW_IPS", "").strip() == "*" and hops == 0:
         yield warning(
             "FORWARDED_ALLOW_IPS", "'*' with no trusted proxy: any client can claim HTTPS."
         )
@@ -109,19 +116,17 @@ def check_workers(environ: Mapping[str, str]) -> Iterator[Finding]:
         yield ok("WEB_CONCURRENCY", f"{int(raw)} workers (each loads the model; {memory}).")
 
 
-def check_metrics(environ: Mapping[str, str]) -> Iterator[Finding]:
-    if environ.get("PINKBREAST_METRICS_TOKEN"):
+def check_metrics(settings: Settings) -> Iterator[Finding]:
+    if settings.metrics_token:
         yield ok("PINKBREAST_METRICS_TOKEN", "set: scrapers authenticate with a bearer token.")
-        return
-    allow = environ.get("PINKBREAST_METRICS_ALLOW", "127.0.0.1/32,::1/128")
-    networks = [part.strip() for part in allow.split(",") if part.strip()]
-    if not networks:
+    elif not settings.metrics_allow:
         yield error(
             "PINKBREAST_METRICS_TOKEN",
             "missing and PINKBREAST_METRICS_ALLOW is empty: nothing can read /metrics.",
         )
     else:
-        yield ok("PINKBREAST_METRICS_ALLOW", f"/metrics readable from {', '.join(networks)}.")
+        networks = ", ".join(settings.metrics_allow)
+        yield ok("PINKBREAST_METRICS_ALLOW", f"/metrics readable from {networks}.")
 
 
 def check_instance(environ: Mapping[str, str]) -> Iterator[Finding]:
@@ -270,15 +275,18 @@ def _champion_version(uri: str, name: str, alias: str) -> str:
 
 
 def findings(environ: Mapping[str, str], *, will_migrate: bool = False) -> list[Finding]:
-    """Every check, in the order a person would fix them."""
+    """Every check, in the order a person would fix them (the proxy and /metrics checks need
+    settings that parse: a value that does not is already an error of its own)."""
+    settings = parsed_settings(environ)
+    parsed = not isinstance(settings, ConfigError)
     return [
-        *check_environment(environ),
+        *check_environment(environ, settings),
         *check_instance(environ),
         *check_database(environ, will_migrate=will_migrate),
         *check_mlflow(environ),
-        *check_proxy(environ),
+        *(check_proxy(environ, settings) if parsed else ()),
         *check_workers(environ),
-        *check_metrics(environ),
+        *(check_metrics(settings) if parsed else ()),
     ]
 
 

@@ -11,14 +11,9 @@ import click
 from pinkbreast.cli.rejection import rejected
 from pinkbreast.config import load_settings
 from pinkbreast.db.session import session_scope
-from pinkbreast.ml.data import (
-    REFERENCE_SOURCE,
-    FileRejected,
-    load_reference,
-    read_cases,
-    write_cases,
-)
+from pinkbreast.ml.data import REFERENCE_SOURCE, load_reference, read_cases
 from pinkbreast.services.cases import count_cases, import_cases, load_frame
+from pinkbreast.tables import FileRejected, write_cases
 
 
 @click.group()
@@ -61,7 +56,9 @@ def _import(frame, source: str) -> None:
         session_scope(load_settings().database_url) as session,
         click.progressbar(length=len(frame), label="Importing", file=sys.stderr) as bar,
     ):
-        report = import_cases(session=session, frame=frame, source=source, progress=bar.update)
+        report = import_cases(
+            session=session, frame=frame, source=source, actor_name="cli", progress=bar.update
+        )
     click.echo(
         f"Imported {report.total} cases from {source}: {report.new} new, "
         f"{report.updated} updated, {report.unchanged} unchanged."
@@ -150,6 +147,27 @@ def check_images_command() -> None:
         )
     click.echo(f"{checked} images checked, {len(problems)} missing or altered.")
     if problems:
+        raise SystemExit(1)
+
+
+@data.command("check-refs")
+def check_refs_command() -> None:
+    """List stored sample references that break the rule every entry point now applies
+    (at most 64 letters, digits, spaces and . _ / -, starting with a letter or digit).
+
+    References stored before the rule was the same everywhere may break it (a CSV upload used
+    to take any printable text). They are still shown and exported, but import-predictions
+    refuses them: fix or clear them first (docs/backup.md). Exit status 1 when one is found.
+    The check is audited.
+    """
+    from pinkbreast.services.reference_check import references_breaking_the_rule
+
+    with session_scope(load_settings().database_url) as session:
+        checked, bad = references_breaking_the_rule(session=session)
+    for item in bad:
+        click.echo(f"prediction {item.prediction_id}: {item.sample_ref!r}")
+    click.echo(f"{checked} references checked, {len(bad)} break the rule.", err=True)
+    if bad:
         raise SystemExit(1)
 
 

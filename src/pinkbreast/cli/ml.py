@@ -119,12 +119,12 @@ def train(
     1 - coverage land in the benign zone.
     """
     from pinkbreast.ml.evaluate import CVConfig
-    from pinkbreast.ml.protocol import Settings
+    from pinkbreast.ml.protocol import TrainingProtocol
     from pinkbreast.ml.registration import ChampionRefused
     from pinkbreast.ml.train import train as run_training
 
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")  # keep our bar alone
-    chosen = Settings(target_sensitivity, coverage, benign_coverage=benign_coverage)
+    chosen = TrainingProtocol(target_sensitivity, coverage, benign_coverage=benign_coverage)
     config = CVConfig(repeats, folds, seed, chosen, jobs)
     if challenger:
         _train_challenger(config, quick, job)

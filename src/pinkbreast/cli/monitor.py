@@ -9,6 +9,7 @@ import click
 from pinkbreast.config import load_settings
 from pinkbreast.db.session import session_scope
 from pinkbreast.services.monitoring import alerts, drift
+from pinkbreast.services.monitoring.notify import Notifier
 
 
 @click.group()
@@ -31,7 +32,7 @@ def check() -> None:
             session=session,
             window=monitoring.window,
             threshold=monitoring.recall_threshold,
-            notifier=monitoring.notifier,
+            notifier=Notifier(monitoring.channels),
         )
     click.echo(json.dumps({"status": result.status, "change": result.change, **result.figures}))
     if result.alert is not None:

@@ -12,7 +12,7 @@ import click
 from pinkbreast.cli.rejection import rejected
 from pinkbreast.config import load_settings
 from pinkbreast.ml.names import ZONES
-from pinkbreast.ml.tables import FileRejected
+from pinkbreast.tables import FileRejected
 
 
 def usable_cpus() -> int:

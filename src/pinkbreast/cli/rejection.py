@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pinkbreast.ml.tables import FileRejected
+from pinkbreast.tables import FileRejected
 
 
 def rejected(exc: FileRejected, name: str, consequence: str) -> click.ClickException:

@@ -40,11 +40,13 @@ def report(prediction_id: int, output: Path, lang: str, generated_at: datetime |
     """Write the PDF report of prediction PREDICTION_ID (any prediction; audited)."""
     from pinkbreast.services import reports  # imports the model stack
 
-    with session_scope(load_settings().database_url) as session:
+    settings = load_settings()
+    with session_scope(settings.database_url) as session:
         try:
             body = reports.report_pdf_for_operator(
                 session=session, prediction_id=prediction_id, lang=lang,
-                generated_at=_utc(generated_at),
+                generated_at=_utc(generated_at), tracking_uri=settings.mlflow_tracking_uri,
+                recall_floor=settings.monitoring.recall_threshold,
             )  # fmt: skip
         except reports.PredictionNotFound:
             raise click.ClickException(f"No prediction {prediction_id}.") from None
@@ -81,6 +83,8 @@ def export_fhir(
             bundle, count = reports.export_bundle(
                 session=session, since=day, lang=lang, base=settings.fhir_base,
                 progress=bar.update, generated_at=_utc(generated_at),
+                tracking_uri=settings.mlflow_tracking_uri,
+                recall_floor=settings.monitoring.recall_threshold,
             )  # fmt: skip
     output.write_text(bundle.model_dump_json(), encoding="utf-8")
     click.echo(f"Exported {count} predictions ({len(bundle.entry or ())} resources) to {output}.",

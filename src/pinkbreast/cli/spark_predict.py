@@ -8,7 +8,7 @@ import click
 
 from pinkbreast.cli.rejection import rejected
 from pinkbreast.config import load_settings
-from pinkbreast.ml.tables import FileRejected
+from pinkbreast.tables import FileRejected
 
 if TYPE_CHECKING:
     from pinkbreast.spark.outputs import Format

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import ndimage as ndi
@@ -92,39 +92,76 @@ class Measurement:
                            self.height, frozenset(set(numbers) & known), self.version)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Found:
+    """What detection found in one image at one pixel size, before the reviewer's choices:
+    the outlined nuclei (numbered 1..n) and the labelled regions a seed must grow outside.
+    Kept with a draft so that a click re-measures nothing that did not change."""
+
+    nuclei: tuple[Nucleus, ...]
+    labels: np.ndarray
+    pixel_size_um: float
+    version: str = VERSION
+
+
+def find(picture: Picture, *, pixel_size_um: float = scale.DEFAULT_PIXEL_SIZE_UM) -> Found:
+    """Detect and outline the nuclei of ``picture`` and measure each."""
+    units = scale.units_per_pixel(pixel_size_um)
+    signal = nuclear_signal(picture)
+    labels = detect(signal, **_limits(units))
+    regions = [(labels[box] == number, box, number)
+               for number, box in enumerate(ndi.find_objects(labels), start=1) if box]  # fmt: skip
+    nuclei: list[Nucleus] = []
+    for region, box, number in regions:
+        nucleus = _outlined(picture, signal, labels, region, box, number, units)
+        if nucleus is not None:
+            nuclei.append(replace(nucleus, number=len(nuclei) + 1))
+    return Found(tuple(nuclei), labels, pixel_size_um)
+
+
 def measure(
     picture: Picture,
     *,
     pixel_size_um: float = scale.DEFAULT_PIXEL_SIZE_UM,
     seeds: Sequence[tuple[float, float]] = (),
     excluded: Iterable[int] = (),
+    found: Found | None = None,
 ) -> Measurement:
-    """Detect and outline the nuclei of ``picture``, plus one per ``seeds`` point (x, y pixels)
-    where none was found, and measure each. ``excluded`` numbers are kept but left out of the
-    features."""
+    """Detect and outline the nuclei of ``picture`` (or take ``found``, the same detection
+    kept from before), plus one per ``seeds`` point (x, y pixels) where none was found, and
+    measure each. ``excluded`` numbers are kept but left out of the features."""
+    if found is None or (found.version, found.pixel_size_um) != (VERSION, pixel_size_um):
+        found = find(picture, pixel_size_um=pixel_size_um)
     units = scale.units_per_pixel(pixel_size_um)
-    signal = nuclear_signal(picture)
-    limits = {"min_radius_px": scale.MIN_RADIUS / units, "max_radius_px": scale.MAX_RADIUS / units}
-    labels = detect(signal, **limits)
-    regions = [(labels[box] == number, box, number)
-               for number, box in enumerate(ndi.find_objects(labels), start=1) if box]  # fmt: skip
+    nuclei = list(found.nuclei)
+    signal = nuclear_signal(picture) if seeds else None
     for seed in seeds:
-        grown = grow(signal, labels, seed, **limits)
-        if grown is not None:
-            regions.append((*grown, 0))
-    nuclei = []
-    for region, box, number in regions:
-        foreign = (labels != 0) & (labels != number)
-        traced = contours.trace(region, box, signal, foreign)
-        if traced is None:
+        grown = grow(signal, found.labels, seed, **_limits(units))
+        if grown is None:
             continue
-        outline = contours.refine(traced, signal, foreign)
-        values = measure_nucleus(outline, _inside(picture.grey, outline, region, box), units)
-        nuclei.append(Nucleus(len(nuclei) + 1, outline, values, seeded=number == 0))
+        nucleus = _outlined(picture, signal, found.labels, *grown, 0, units)
+        if nucleus is not None:
+            nuclei.append(replace(nucleus, number=len(nuclei) + 1))
     height, width = picture.shape
     return Measurement(tuple(nuclei), pixel_size_um, picture.sha256, width, height).excluding(
         excluded
     )
+
+
+def _limits(units: float) -> dict[str, float]:
+    return {"min_radius_px": scale.MIN_RADIUS / units, "max_radius_px": scale.MAX_RADIUS / units}
+
+
+def _outlined(picture, signal, labels, region, box, number: int, units: float) -> Nucleus | None:
+    """The nucleus of ``region`` (label ``number``; 0: grown from a seed) outlined by its snake
+    and measured, or None when no closed outline can be traced."""
+    foreign = (labels != 0) & (labels != number)
+    traced = contours.trace(region, box, signal, foreign)
+    if traced is None:
+        return None
+    outline = contours.refine(traced, signal, foreign)
+    values = measure_nucleus(outline, _inside(picture.grey, outline, region, box), units)
+    return Nucleus(0, outline, values, seeded=number == 0)
 
 
 def _inside(grey: np.ndarray, outline: np.ndarray, region: np.ndarray, box) -> np.ndarray:

@@ -75,10 +75,59 @@ def report(frame: pd.DataFrame) -> str:
     return table(frame) + "\n\n" + scale_lines(frame)
 
 
-def main() -> None:
+def sample_table(features: dict[str, float], frame: pd.DataFrame) -> str:
+    """One image's ten means beside the reference cases' benign and malignant 5th–95th
+    percentiles (docs/imaging.md quotes it for scikit-image's immunohistochemistry sample)."""
+    from pinkbreast.features import PROPERTIES
+
+    lines = [
+        "| mean over the nuclei | this image | WDBC benign, 5th–95th | WDBC malignant, 5th–95th |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for prop in PROPERTIES:
+        name = f"{prop.key}_mean"
+        cells = [
+            "{:.3f}–{:.3f}".format(*frame.loc[frame["diagnosis"] == d, name].quantile([0.05, 0.95]))
+            for d in ("B", "M")
+        ]
+        lines.append(
+            f"| {prop.key.replace('_', ' ')} | {features[name]:.3f} | {' | '.join(cells)} |"
+        )
+    return "\n".join(lines)
+
+
+def sample_report() -> str:
+    """The immunohistochemistry sample measured at the default pixel size, as a table."""
+    from skimage import data
+
+    from pinkbreast.imaging.measure import measure
+    from pinkbreast.imaging.reading import read_image
+    from pinkbreast.imaging.scale import DEFAULT_PIXEL_SIZE_UM
     from pinkbreast.ml.data import load_reference
 
-    print(report(load_reference()))
+    picture = read_image(_png(data.immunohistochemistry()))
+    result = measure(picture, pixel_size_um=DEFAULT_PIXEL_SIZE_UM)
+    return sample_table(result.features or {}, load_reference())
+
+
+def _png(pixels) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def main() -> None:
+    """``python -m pinkbreast.imaging.reference [--sample]``: the WDBC relations, or the
+    immunohistochemistry sample beside the reference ranges."""
+    import sys
+
+    from pinkbreast.ml.data import load_reference
+
+    print(sample_report() if "--sample" in sys.argv[1:] else report(load_reference()))
 
 
 if __name__ == "__main__":

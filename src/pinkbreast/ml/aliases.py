@@ -1,6 +1,6 @@
 """Read and move the registry's aliases (``champion``, ``challenger``) and record lineage.
 
-Workers follow ``champion`` on their own (:func:`pinkbreast.ml.registry.champion` re-reads it
+Workers follow ``champion`` on their own (:func:`pinkbreast.ml.serving.champion` re-reads it
 every ``RECHECK_SECONDS``): moving the alias is the whole of a promotion on the MLflow side.
 """
 

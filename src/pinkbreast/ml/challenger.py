@@ -85,7 +85,7 @@ def train_challenger(
             frame,
             (frame["origin"] != REFERENCE).to_numpy(),
             candidate,
-            comparison.config.settings,
+            comparison.config.protocol,
             champion_version=str(champion.version),
             challenger_version=version,
             n_jobs=config.n_jobs,

@@ -6,7 +6,7 @@
 * Kaggle-style CSV: a header ``id,diagnosis,radius_mean,...`` in any accepted spelling (see
   :func:`pinkbreast.features.canonical_name`), possibly with an empty trailing column.
 
-The parsing itself lives in :mod:`pinkbreast.ml.tables`.
+The parsing itself lives in :mod:`pinkbreast.tables`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ import numpy as np
 import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES, FEATURES
-from pinkbreast.ml.tables import CASES, FileRejected, Problem, parse_table, read_table, write_cases
-
-__all__ = ["FileRejected", "Problem", "load_reference", "parse_cases", "read_cases", "write_cases"]
+from pinkbreast.tables import CASES, parse_table, read_table
 
 REFERENCE_SOURCE = "scikit-learn bundled WDBC"
 

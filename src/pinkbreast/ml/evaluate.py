@@ -24,7 +24,7 @@ from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml.candidates import Candidate
 from pinkbreast.ml.data import diagnosis_to_target
 from pinkbreast.ml.operating import OperatingPoint, Platt, labels, zones
-from pinkbreast.ml.protocol import Fitted, Settings, fit_protocol
+from pinkbreast.ml.protocol import Fitted, TrainingProtocol, fit_protocol
 from pinkbreast.ml.selection import Choice, Contender, choose
 from pinkbreast.ml.summary import CandidateResult, summarise
 
@@ -37,7 +37,7 @@ class CVConfig:
     repeats: int = 10
     folds: int = 5
     seed: int = 42
-    settings: Settings = field(default_factory=Settings)
+    protocol: TrainingProtocol = field(default_factory=TrainingProtocol)
     n_jobs: int = 2
 
 
@@ -93,10 +93,10 @@ class Comparison:
 
 
 def run_fold(
-    candidate: Candidate, X, y, train, test, *, seed: int, repeat: int, settings, fold: int = 0
+    candidate: Candidate, X, y, train, test, *, seed: int, repeat: int, protocol, fold: int = 0
 ):
     """Fit the protocol on ``train`` and score ``test`` (never seen while fitting)."""
-    fitted = fit_protocol(candidate, X.iloc[train], y[train], seed=seed, settings=settings)
+    fitted = fit_protocol(candidate, X.iloc[train], y[train], seed=seed, protocol=protocol)
     p_raw = fitted.predict_raw(X.iloc[test])
     return FoldResult(
         candidate.name,
@@ -159,14 +159,14 @@ def compare(
             test,
             seed=config.seed + index,
             repeat=index // config.folds,
-            settings=config.settings,
+            protocol=config.protocol,
             fold=index,
         )
         for cand in candidates
         for index, (train, test) in enumerate(splits)
     ]
     finals = [
-        delayed(fit_protocol)(cand, X, y, seed=config.seed, settings=config.settings)
+        delayed(fit_protocol)(cand, X, y, seed=config.seed, protocol=config.protocol)
         for cand in candidates
     ]
     folds: dict[str, list[FoldResult]] = {c.name: [] for c in candidates}

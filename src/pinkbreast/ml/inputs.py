@@ -21,7 +21,38 @@ class InvalidInput(ValueError):
 
 def matrix(rows: Iterable[Mapping[str, object]]) -> np.ndarray:
     """Raw values as a (rows x 30) array in canonical order, or :class:`InvalidInput` listing
-    every problem of every row."""
+    every problem of every row.
+
+    Rows of exactly the 30 names holding plain numbers are checked at once with numpy (a
+    1,000-row request in a millisecond); anything else, or any value out of bounds, goes
+    through the value-by-value check that names every problem."""
+    rows = list(rows)
+    return _all_plain_and_valid(rows) if _plain(rows) else _checked(rows)
+
+
+_NAMES = frozenset(FEATURE_NAMES)
+_MAXIMUM = np.array([BY_NAME[name].maximum for name in FEATURE_NAMES])
+_POSITIVE = np.array([BY_NAME[name].positive for name in FEATURE_NAMES])
+
+
+def _plain(rows: list) -> bool:
+    """Every row a mapping of exactly the 30 names to ints or floats (not bools, not text)."""
+    if not rows or not all(isinstance(row, Mapping) and row.keys() == _NAMES for row in rows):
+        return False
+    return {type(value) for row in rows for value in row.values()} <= {float, int}
+
+
+def _all_plain_and_valid(rows: list) -> np.ndarray:
+    try:
+        X = np.array([[row[name] for name in FEATURE_NAMES] for row in rows], dtype=float)
+    except OverflowError:  # an int too large for a float: named by the value-by-value check
+        return _checked(rows)
+    with np.errstate(invalid="ignore"):
+        valid = np.isfinite(X) & (X >= 0) & (X <= _MAXIMUM) & ~(_POSITIVE & (X == 0))
+    return X if valid.all() else _checked(rows)
+
+
+def _checked(rows: list) -> np.ndarray:
     records, problems = [], []
     for index, row in enumerate(rows):
         problems += [(index, str(k), "unknown feature") for k in row if k not in BY_NAME]

@@ -12,10 +12,11 @@ from pinkbreast.ml.evaluate import Comparison
 from pinkbreast.ml.metrics import INTERVAL
 from pinkbreast.ml.promise import Promise
 from pinkbreast.ml.selection import PREFER_SIMPLER
+from pinkbreast.vocabulary import BENIGN, INDETERMINATE, MALIGNANT
 
 _SHOWN = ("roc_auc", "brier", "sensitivity", "specificity", "precision", "f1", "accuracy")
 DECISION_FIGURE = "figures/reliability_decision_range.png"
-_ZONE_LETTER = {"benign": "B", "indeterminate": "I", "malignant": "M"}
+_ZONE_LETTER = {BENIGN: "B", INDETERMINATE: "I", MALIGNANT: "M"}
 
 
 # The card's prose in English and French, one entry per sentence or table header; figures are
@@ -285,7 +286,7 @@ def render(
     ``lang`` (``en`` or ``fr``; the same figures, each language's decimal mark)."""
     t = TEXT[lang]
     config, procedure = comparison.config, comparison.procedure
-    settings = config.settings
+    protocol = config.protocol
     n, n_m = len(comparison.y), int(comparison.y.sum())
     pooled = procedure.pooled
     title = t["title_version"].format(version=version) if version else t["title_refused"]
@@ -323,7 +324,7 @@ def render(
         t["how"].format(
             repeats=config.repeats,
             folds=config.folds,
-            inner=settings.inner_folds,
+            inner=protocol.inner_folds,
             interval=INTERVAL,
         ),  # fmt: skip
         "",

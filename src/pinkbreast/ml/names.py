@@ -1,4 +1,24 @@
-"""Names shared by the model, the database and the web app, in a module that imports nothing."""
+"""Names shared by the model, the database and the web app (the domain's words come from
+:mod:`pinkbreast.vocabulary`)."""
+
+# The zones, origins and sources are the vocabulary's (pinkbreast.vocabulary), re-exported here
+# for the ML code that has always found them in this module.
+from pinkbreast.vocabulary import (  # noqa: F401
+    API_ORIGIN,
+    BENIGN,
+    CHECK_INPUT,
+    DEFINITE_ZONES,
+    IMAGE,
+    IMPORTED,
+    INDETERMINATE,
+    MALIGNANT,
+    ORIGIN_OF_SOURCE,
+    ORIGINS,
+    REFERENCE,
+    SITE_ORIGINS,
+    TYPED,
+    ZONES,
+)
 
 MODEL_NAME = "pinkbreast"
 ALIAS = "champion"
@@ -6,24 +26,6 @@ ALIAS = "champion"
 # training run's model_card.md artifact).
 CARD_CONTINUES = "*The card continues in the training run's artifact `model_card.md`.*\n"
 
-# The zones a served answer can fall in. ``check_input``: the input guard found the sample
-# unlike the reference cases (see pinkbreast.ml.fastpath.guard) — no malignant/benign answer.
-MALIGNANT, INDETERMINATE, BENIGN, CHECK_INPUT = (
-    "malignant",
-    "indeterminate",
-    "benign",
-    "check_input",
-)
-ZONES = (MALIGNANT, INDETERMINATE, BENIGN, CHECK_INPUT)
-DEFINITE_ZONES = (MALIGNANT, BENIGN)
-
-# Where a labelled case (the ``cases`` table) comes from: the reference data (WDBC and files
-# imported as such), or the site's own confirmed predictions, by how they were entered.
-REFERENCE, TYPED, IMPORTED, API_ORIGIN, IMAGE = "reference", "typed", "imported", "api", "image"
-ORIGINS = (REFERENCE, TYPED, IMPORTED, API_ORIGIN, IMAGE)
-SITE_ORIGINS = ORIGINS[1:]
-# A prediction's ``source`` -> the origin of the case adopted from it.
-ORIGIN_OF_SOURCE = {"form": TYPED, "batch": IMPORTED, "api": API_ORIGIN, "image": IMAGE}
 CHALLENGER = "challenger"
 
 
@@ -31,8 +33,3 @@ def card_artifact(lang: str = "en") -> str:
     """The training run's artifact holding the model card in ``lang``: ``model_card.md``
     (English, the one the registered description copies) or ``model_card.fr.md``."""
     return "model_card.md" if lang == "en" else f"model_card.{lang}.md"
-
-
-# Ids of adopted site cases: this offset + the prediction's id (WDBC ids are below 10**9). An
-# imported file may not use them (pinkbreast.ml.table_format refuses such an id).
-SITE_ID_OFFSET = 10**12

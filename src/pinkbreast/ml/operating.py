@@ -31,8 +31,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from pinkbreast.vocabulary import BENIGN, INDETERMINATE, MALIGNANT
+
 EPS = 1e-6
-BENIGN, INDETERMINATE, MALIGNANT = "benign", "indeterminate", "malignant"
 
 
 @dataclass(frozen=True)

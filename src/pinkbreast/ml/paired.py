@@ -2,7 +2,7 @@
 
 The challenger's side is its own nested CV: the candidate each outer training part selected,
 scored on that part's test cases. The champion's side re-runs the champion's *recipe* (its
-candidate, the same protocol and settings) on the same outer training parts *without their
+candidate, the same protocol and its promises) on the same outer training parts *without their
 site cases* — the data the champion had — and scores the same test cases. Each side's input
 guard is fitted on its own training part, so a site case the champion's data never resembled
 lands in ``check_input`` (no answer: not called malignant, referred), as it would when served.
@@ -31,7 +31,7 @@ from pinkbreast.ml.fastpath.guard import guarded_zones
 from pinkbreast.ml.guard_fit import fit_guard
 from pinkbreast.ml.names import CHECK_INPUT, INDETERMINATE
 from pinkbreast.ml.operating import labels, zones
-from pinkbreast.ml.protocol import Settings, fit_protocol
+from pinkbreast.ml.protocol import TrainingProtocol, fit_protocol
 
 MARGIN = 0.02
 MIN_SITE_MALIGNANT = 10
@@ -135,9 +135,9 @@ def _guarded(fitted, X_train, y_train, X_test, seed: int):
     return p, np.asarray(label == 1, dtype=bool), np.isin(zone, (INDETERMINATE, CHECK_INPUT))
 
 
-def _champion_fold(candidate, X, y, train, test, is_site, seed, settings):
+def _champion_fold(candidate, X, y, train, test, is_site, seed, protocol):
     kept = train[~is_site[train]]
-    fitted = fit_protocol(candidate, X.iloc[kept], y[kept], seed=seed, settings=settings)
+    fitted = fit_protocol(candidate, X.iloc[kept], y[kept], seed=seed, protocol=protocol)
     return _guarded(fitted, X.iloc[kept], y[kept], X.iloc[test], seed)
 
 
@@ -149,7 +149,7 @@ def _challenger_fold(fold, X, y, train, seed):
     return p, np.asarray(label == 1, dtype=bool), np.isin(zone, (INDETERMINATE, CHECK_INPUT))
 
 
-def answers(comparison: Comparison, frame, is_site, champion: Candidate, settings: Settings,
+def answers(comparison: Comparison, frame, is_site, champion: Candidate, protocol: TrainingProtocol,
             n_jobs: int = 2) -> tuple[Answers, Answers]:  # fmt: skip
     """``(champion, challenger)`` out-of-fold answers on the challenger's outer folds."""
     X, y = split_xy(frame)
@@ -157,7 +157,7 @@ def answers(comparison: Comparison, frame, is_site, champion: Candidate, setting
     seed = comparison.config.seed
     by_fold = {f.fold: f for f in comparison.procedure.folds}
     jobs = [
-        delayed(_champion_fold)(champion, X, y, train, test, is_site, seed + i, settings)
+        delayed(_champion_fold)(champion, X, y, train, test, is_site, seed + i, protocol)
         for i, (train, test) in enumerate(splits)
     ]
     champion_parts = Parallel(n_jobs=n_jobs)(jobs)
@@ -210,7 +210,7 @@ def compare_paired(
     frame,
     is_site: np.ndarray,
     champion: Candidate,
-    settings: Settings,
+    protocol: TrainingProtocol,
     *,
     champion_version: str,
     challenger_version: str,
@@ -218,7 +218,7 @@ def compare_paired(
 ) -> PairedComparison:
     """The paired comparison, overall and on the site cases alone."""
     is_site = np.asarray(is_site, dtype=bool)
-    first, second = answers(comparison, frame, is_site, champion, settings, n_jobs)
+    first, second = answers(comparison, frame, is_site, champion, protocol, n_jobs)
     y = comparison.y
     seed = comparison.config.seed
 

@@ -31,7 +31,7 @@ from pinkbreast.ml.operating import (
 
 
 @dataclass(frozen=True)
-class Settings:
+class TrainingProtocol:
     """The promises (``target_sensitivity``, coverages) and how the cuts are made.
 
     ``threshold_margin``: the threshold is cut for ``target_sensitivity + threshold_margin``.
@@ -95,10 +95,10 @@ def calibration_helps(oof: np.ndarray, y: np.ndarray, splits) -> bool:
 
 
 def fit_protocol(
-    candidate: Candidate, X: pd.DataFrame, y: np.ndarray, *, seed: int, settings: Settings
+    candidate: Candidate, X: pd.DataFrame, y: np.ndarray, *, seed: int, protocol: TrainingProtocol
 ) -> Fitted:
     """Tune, choose the operating point and calibrator, and refit — on ``X, y`` only."""
-    folds = StratifiedKFold(settings.inner_folds, shuffle=True, random_state=seed)
+    folds = StratifiedKFold(protocol.inner_folds, shuffle=True, random_state=seed)
     splits = list(folds.split(X, y))
     best: tuple[float, dict, np.ndarray] | None = None
     for params in ParameterGrid(candidate.grid or {}):
@@ -110,9 +110,9 @@ def fit_protocol(
     point = choose_operating_point(
         oof,
         y,
-        target_sensitivity=settings.cut_sensitivity,
-        coverage=settings.coverage,
-        benign_coverage=settings.benign_coverage,
+        target_sensitivity=protocol.cut_sensitivity,
+        coverage=protocol.coverage,
+        benign_coverage=protocol.benign_coverage,
     )
     pipeline = clone(candidate.pipeline).set_params(**params).fit(X, y)
     return Fitted(

@@ -54,7 +54,7 @@ class ServedPoint:
         return cls(fitted.point, None)
 
 
-def operating_document(served: ServedPoint, *, candidate: str, params: dict, settings) -> dict:
+def operating_document(served: ServedPoint, *, candidate: str, params: dict, protocol) -> dict:
     calibration = served.calibration
     return {
         "features": list(FEATURE_NAMES),
@@ -62,9 +62,9 @@ def operating_document(served: ServedPoint, *, candidate: str, params: dict, set
         "calibration": None
         if calibration is None
         else {"method": "platt", "slope": calibration.slope, "intercept": calibration.intercept},
-        "target_sensitivity": settings.target_sensitivity,
-        "coverage": settings.coverage,
-        "benign_coverage": settings.benign_zone_coverage,
+        "target_sensitivity": protocol.target_sensitivity,
+        "coverage": protocol.coverage,
+        "benign_coverage": protocol.benign_zone_coverage,
         "candidate": candidate,
         "params": params,
     }
@@ -161,6 +161,7 @@ def register_champion(
 def explanation_method(pipeline, background: Path) -> dict:
     """How this version's predictions are explained (stored as ``explanation.json`` and the
     ``explanation_method`` tag): exact from the plan, or the sampled estimate."""
+    from pinkbreast.ml.explain import SAMPLED_BOUND, SAMPLED_METHOD
     from pinkbreast.ml.explain_exact import describe
     from pinkbreast.ml.fastpath.shapley import part
 
@@ -168,7 +169,7 @@ def explanation_method(pipeline, background: Path) -> dict:
     try:
         explained = part(fastpath.lower(pipeline, FEATURE_NAMES), rows)
     except fastpath.NotCompilable as exc:
-        return {"method": "permutation Shapley estimate", "exact": False, "bound": None,
+        return {"method": SAMPLED_METHOD, "exact": False, "bound": SAMPLED_BOUND,
                 "why": str(exc)}  # fmt: skip
     return {"method": describe(explained, len(rows)), "exact": True, "bound": 0.0,
             "space": explained.space, "background_rows": len(rows)}  # fmt: skip

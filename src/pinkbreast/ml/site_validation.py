@@ -140,9 +140,11 @@ def group_figures(
     *,
     width: float = WIDTH,
     seed: int = 0,
+    with_auc: bool = True,
 ) -> GroupFigures:
     """``y``: 1 malignant; ``p``: served probability; ``called``: True when called malignant
-    at the threshold; ``zone``: the served zone. One array entry per case."""
+    at the threshold; ``zone``: the served zone. One array entry per case. ``with_auc=False``
+    skips the bootstrap (``auc`` None) where only the proportions are read."""
     y, p = np.asarray(y, dtype=int), np.asarray(p, dtype=float)
     called, zone = np.asarray(called, dtype=bool), np.asarray(zone, dtype=object)
     malignant, benign = y == 1, y == 0
@@ -157,7 +159,7 @@ def group_figures(
         sensitivity,
         specificity,
         Proportion.of(int(referred.sum()), len(y)),
-        bootstrap_auc(y, p, seed=seed) if len(y) else None,
+        bootstrap_auc(y, p, seed=seed) if len(y) and with_auc else None,
         float(np.mean((p - y) ** 2)) if len(y) else None,
         reliability_bins(y, p, bins=RELIABILITY_BINS),
         _needed(sensitivity, width),

@@ -36,7 +36,7 @@ from pinkbreast.ml.registration import (
     operating_document,
     register_champion,
 )
-from pinkbreast.ml.registry import build_explainer, load_served
+from pinkbreast.ml.serving import build_explainer, load_served
 from pinkbreast.private_files import private_sqlite
 
 logger = logging.getLogger(__name__)
@@ -102,14 +102,14 @@ def train(
         label,
         zone,
         comparison.y,
-        target=config.settings.target_sensitivity,
-        benign_coverage=config.settings.benign_zone_coverage,
+        target=config.protocol.target_sensitivity,
+        benign_coverage=config.protocol.benign_zone_coverage,
     )
     document = operating_document(
         ServedPoint.of(fitted, fitted.calibrated),
         candidate=comparison.winner,
         params=fitted.params,
-        settings=config.settings,
+        protocol=config.protocol,
     )
     benign_cases = comparison.y == 0
     document["evidence"] = evidence.describe(
@@ -192,16 +192,16 @@ def version_description(card: str) -> str:
 
 
 def _log_parent(config: CVConfig, quick: bool, comparison: Comparison, provenance: dict) -> None:
-    settings = config.settings
+    protocol = config.protocol
     mlflow.log_params(
         {
             "repeats": config.repeats,
             "folds": config.folds,
-            "inner_folds": settings.inner_folds,
+            "inner_folds": protocol.inner_folds,
             "seed": config.seed,
-            "target_sensitivity": settings.target_sensitivity,
-            "coverage": settings.coverage,
-            "benign_coverage": settings.benign_zone_coverage,
+            "target_sensitivity": protocol.target_sensitivity,
+            "coverage": protocol.coverage,
+            "benign_coverage": protocol.benign_zone_coverage,
             "quick": quick,
             "n_cases": len(comparison.y),
             "n_malignant": int(comparison.y.sum()),

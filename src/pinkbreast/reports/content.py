@@ -69,6 +69,14 @@ class ReportContent:
     lang: str
     explanation_method: str | None = None  # how the contributions were computed (registered)
     image_sha256: str | None = None  # measured from this image by Pink Breast, not by Xcyt
+    image_validated: bool = False  # the site's image-derived cases support the version
+
+    def image_line(self, text: dict[str, str]) -> str:
+        """What the report says of values measured from an image ('' when they were not)."""
+        if not self.image_sha256:
+            return ""
+        key = "image_validated" if self.image_validated else "image_notice"
+        return text[key].format(sha=self.image_sha256[:16])
 
     @property
     def reference(self) -> str:
@@ -107,6 +115,7 @@ def report_content(
     evidence: Evidence | None = None,
     prevalence: float | None = None,
     image_sha256: str | None = None,
+    image_validated: bool = False,
 ) -> ReportContent:
     """The facts a report states about ``record`` (with its user and outcomes loaded).
 
@@ -140,6 +149,7 @@ def report_content(
         lang=lang,
         explanation_method=explanation.get("method"),
         image_sha256=image_sha256,
+        image_validated=image_validated,
     )
 
 

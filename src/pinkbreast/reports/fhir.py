@@ -25,6 +25,7 @@ from fhir.resources.R4B.observation import Observation
 from pinkbreast.reports import codes
 from pinkbreast.reports.content import ReportContent
 from pinkbreast.reports.wording import probability, words
+from pinkbreast.vocabulary import LABEL_OF_DIAGNOSIS
 
 UCUM = "http://unitsofmeasure.org"
 INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
@@ -143,7 +144,7 @@ def _observations(content: ReportContent, base: str, device_id: str) -> list[Obs
             ]
         observations.append(observation)
     if content.outcome is not None:
-        diagnosis = "malignant" if content.outcome.diagnosis == "M" else "benign"
+        diagnosis = LABEL_OF_DIAGNOSIS[content.outcome.diagnosis]
         observations.append(
             Observation(
                 id=f"{prefix}-confirmed-diagnosis",
@@ -200,9 +201,5 @@ def _conclusion(content: ReportContent) -> str:
     ]
     if content.outcome is not None:
         parts.append(f"{text['outcome']}{colon} {text[f'outcome.{content.outcome.diagnosis}']}")
-    image = (
-        text["image_notice"].format(sha=content.image_sha256[:16]) + " "
-        if content.image_sha256
-        else ""
-    )
+    image = content.image_line(text) + " " if content.image_sha256 else ""
     return ". ".join(parts) + ". " + image + text["disclaimer"]

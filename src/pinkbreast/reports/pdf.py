@@ -116,7 +116,7 @@ def _verdict(pdf: _Report, c: ReportContent) -> None:
             upper=percent(c.band[1], c.lang),
         )),
         ("", 9, text[f"zone_note.{c.zone}"]),
-        ("B", 9, text["image_notice"].format(sha=c.image_sha256[:16]) if c.image_sha256 else ""),
+        ("B", 9, c.image_line(text)),
         ("", 8, text["model"].format(version=c.model_version, software=c.software_version)),
         ("", 8, c.evidence),
     ]  # fmt: skip

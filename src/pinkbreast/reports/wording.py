@@ -41,6 +41,9 @@ WORDS: dict[str, dict[str, str]] = {
         "the software the model was trained on: another microscope, stain, camera, scale or "
         "program may shift the values. Until this site's own confirmed image-derived cases show "
         "adequate performance, read the result with that in mind.",
+        "image_validated": "Measured from an image by Pink Breast (SHA-256 {sha}…), not by Xcyt, "
+        "the software the model was trained on; this site's own confirmed image-derived cases "
+        "support this model version on such measurements.",
         "why": "What drove this estimate",
         "why_note": "SHAP contributions in percentage points of probability, from the estimate "
         "for the reference cases' average ({base}). Solid bars push towards malignant, "
@@ -105,6 +108,9 @@ WORDS: dict[str, dict[str, str]] = {
         "coloration, caméra, échelle ou un autre programme peuvent décaler les valeurs. Tant que "
         "les cas confirmés de ce site mesurés sur image n’ont pas montré une performance "
         "suffisante, lisez le résultat avec cette réserve.",
+        "image_validated": "Mesuré sur une image par Pink Breast (SHA-256 {sha}…), et non par "
+        "Xcyt, le logiciel des données d’apprentissage du modèle ; les cas confirmés de ce site "
+        "mesurés sur image confirment cette version du modèle sur de telles mesures.",
         "why": "Ce qui a conduit à cette estimation",
         "why_note": "Contributions SHAP en points de pourcentage de probabilité, à partir de "
         "l’estimation pour la moyenne des cas de référence ({base}). Barres pleines : vers malin ; "

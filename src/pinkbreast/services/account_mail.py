@@ -13,7 +13,8 @@ import smtplib
 import threading
 from email.message import EmailMessage
 
-from pinkbreast.services.monitoring.notify import TIMEOUT, Smtp
+from pinkbreast.config.monitoring import Smtp
+from pinkbreast.services.monitoring.notify import TIMEOUT
 
 log = logging.getLogger(__name__)
 

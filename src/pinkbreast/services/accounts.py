@@ -18,10 +18,11 @@ from pinkbreast.db.models import User, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.services import audit, rate_limit, throttle, tokens
 from pinkbreast.services.passwords import hash_password, password_problems, verify_password
+from pinkbreast.vocabulary import CLINICIAN
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-FIRST_ADMIN = "admin"
+FIRST_ADMIN = "admin"  # a username (the first account), not the role
 
 
 class AccountError(ValueError):
@@ -101,7 +102,7 @@ def register(
                     username=username,
                     email=email,
                     password_hash=password_hash,
-                    role="clinician",
+                    role=CLINICIAN,
                     status="pending",
                     session_token=new_session_token(),
                 )

@@ -24,6 +24,7 @@ from pinkbreast.services.accounts import (
     set_password,
 )
 from pinkbreast.services.passwords import password_problems
+from pinkbreast.vocabulary import ACTIVE, ADMIN
 
 
 class NotFound(LookupError):
@@ -82,7 +83,7 @@ def change_role(
     def change(user: User) -> list[str]:
         if role not in ROLES:
             return ["role_invalid"]
-        if role != "admin" and _is_last_admin(session, user):
+        if role != ADMIN and _is_last_admin(session, user):
             return ["last_admin"]
         changed = user.role != role
         user.role = role
@@ -137,9 +138,9 @@ def _change(session, actor, user_id, action, change: Callable[[User], list[str]]
 
 def _is_last_admin(session: Session, user: User) -> bool:
     """True when ``user`` is the only active administrator (rows locked until commit)."""
-    if user.role != "admin" or user.status != "active":
+    if user.role != ADMIN or user.status != ACTIVE:
         return False
-    admins = sa.select(User.id).where(User.role == "admin", User.status == "active")
+    admins = sa.select(User.id).where(User.role == ADMIN, User.status == ACTIVE)
     return list(session.scalars(admins.with_for_update())) == [user.id]
 
 
@@ -166,7 +167,7 @@ def create_admin(
         username=username,
         email=email,
         password=password,
-        role="admin",
+        role=ADMIN,
         must_change=must_change,
     )
 
@@ -197,7 +198,7 @@ def create_account(
         )
         audit.record(
             session=session,
-            action="account.create_admin" if role == "admin" else f"account.create:{role}",
+            action="account.create_admin" if role == ADMIN else f"account.create:{role}",
             actor_name="cli",
             record_type="user",
             record_id=user.id,
@@ -211,7 +212,7 @@ def ensure_first_admin(*, session: Session, hasher: PasswordHasher) -> str | Non
     Returns the password (to show once) or ``None`` when an administrator already exists.
     The account must change its password at first login.
     """
-    exists = sa.select(User.id).where(User.role == "admin", User.status == "active").limit(1)
+    exists = sa.select(User.id).where(User.role == ADMIN, User.status == ACTIVE).limit(1)
     if session.scalar(exists) is not None:
         return None
     password = generate_password()

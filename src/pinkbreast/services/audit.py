@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from pinkbreast.db.models import AuditEvent, User, as_utc, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.spreadsheet import spreadsheet_safe
+from pinkbreast.vocabulary import AUDIT_OUTCOMES
 
-OUTCOMES = ("allowed", "denied")
+OUTCOMES = AUDIT_OUTCOMES
 CSV_COLUMNS = (
     "id",
     "occurred_at",
@@ -61,6 +62,24 @@ def record(*, session: Session, **fields) -> AuditEvent:
     return event
 
 
+def access_denied(
+    *, session: Session, actor: User, route: str | None, request_line: str, client_address
+) -> None:
+    """Record, and commit, a refused request: ``route`` (its endpoint) and ``request_line``
+    (method and path)."""
+    with transaction(session):
+        record(
+            session=session,
+            action="access.denied",
+            actor=actor,
+            record_type="route",
+            record_id=route,
+            allowed=False,
+            client_address=client_address,
+            detail=request_line,
+        )
+
+
 def insert(connection: sa.Connection, **fields) -> None:
     """Write one audit row on ``connection``, inside its open transaction (no ORM unit of work:
     the prediction API's hot path). ``fields`` are those of :func:`values`."""
@@ -91,7 +110,7 @@ def values(
         "action": action,
         "record_type": record_type,
         "record_id": None if record_id is None else str(record_id)[:64],
-        "outcome": "allowed" if allowed else "denied",
+        "outcome": OUTCOMES[0] if allowed else OUTCOMES[1],
         "client_address": (client_address or None) and client_address[:45],
         "detail": (detail or None) and detail[:255],
         "record_ids": None if record_ids is None else "," + "".join(f"{i}," for i in record_ids),

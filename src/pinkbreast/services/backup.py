@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import ImageProvenance, Outcome, PredictionRecord, User
 from pinkbreast.db.session import transaction
-from pinkbreast.ml.tables import MAX_PROBLEMS, FileRejected, Problem
 from pinkbreast.services import audit
 from pinkbreast.services.backup_format import (
     HEADER,
@@ -38,6 +37,7 @@ from pinkbreast.services.backup_format import (
     new_prediction,
     prediction_line,
 )
+from pinkbreast.tables import MAX_PROBLEMS, FileRejected, Problem
 
 _CHUNK = 500
 

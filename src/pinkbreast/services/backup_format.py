@@ -25,8 +25,12 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from pinkbreast import sample_refs
 from pinkbreast.db.models import ImageProvenance, Outcome, PredictionRecord, as_utc
 from pinkbreast.features import FEATURE_NAMES, FEATURES
-from pinkbreast.services.outcomes import NOTE_MAX
 from pinkbreast.services.predictions import MAX_ID
+from pinkbreast.vocabulary import DIAGNOSES, NOTE_MAX, SAMPLE_REF_MAX, SOURCES, ZONES
+
+Diagnosis = Literal[DIAGNOSES]  # type: ignore[valid-type]
+Source = Literal[SOURCES]  # type: ignore[valid-type]
+Zone = Literal[ZONES]  # type: ignore[valid-type]
 
 HEADER = {"format": "pinkbreast-predictions", "version": 1}
 WARNINGS_MAX = 1024  # the stored column's width, warnings joined by commas
@@ -43,13 +47,15 @@ class Strict(BaseModel):
 Measurements = create_model(
     "Measurements",
     __base__=Strict,
-    **{f.name: (float, Field(ge=0, le=f.maximum, strict=True)) for f in FEATURES},
+    # zero allowed for every feature: a file may hold predictions stored before the form
+    # refused a zero size (Feature.positive); the rest is Feature.problem's range
+    **{f.name: (float, Field(ge=f.minimum, le=f.maximum, strict=True)) for f in FEATURES},
 )
 
 
 class OutcomeLine(Strict):
     id: Id
-    diagnosis: Literal["M", "B"]
+    diagnosis: Diagnosis
     confirmed_on: date
     note: str = Field(max_length=NOTE_MAX)
     recorded_by: str = Field(min_length=1, max_length=64)
@@ -76,14 +82,14 @@ class PredictionLine(Strict):
     id: Id
     created_at: Utc
     user: str = Field(min_length=1, max_length=64)
-    source: Literal["form", "batch", "api"]
+    source: Source
     batch_id: str | None = Field(max_length=36)
     idempotency_key: str | None = Field(max_length=64)
-    sample_ref: str | None = Field(max_length=64, pattern=sample_refs.PATTERN)
+    sample_ref: str | None = Field(max_length=SAMPLE_REF_MAX, pattern=sample_refs.PATTERN)
     sample_date: date | None
     model_version: str = Field(min_length=1, max_length=32)
     probability: Probability
-    zone: Literal["malignant", "indeterminate", "benign", "check_input"]
+    zone: Zone
     label: str | None = Field(default=None, min_length=1, max_length=16)  # None: check_input
     threshold: Probability
     band_lower: Probability

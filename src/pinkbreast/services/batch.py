@@ -1,7 +1,7 @@
 """Batch scoring of CSV files: parse and validate the whole file, score, write results as CSV.
 
 Used by the batch upload page and ``pinkbreast predict``. A file with any problem is rejected
-whole (:class:`~pinkbreast.ml.tables.FileRejected`), before anything is scored or stored.
+whole (:class:`~pinkbreast.tables.FileRejected`), before anything is scored or stored.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml.names import DEFINITE_ZONES
-from pinkbreast.ml.tables import SAMPLES, parse_table, read_table
-from pinkbreast.services.scoring import ScoredColumns, score_columns
+from pinkbreast.services.scoring import Scores, score
 from pinkbreast.spreadsheet import spreadsheet_safe
+from pinkbreast.tables import SAMPLES, parse_table, read_table
 
 if TYPE_CHECKING:  # a command-line run never needs the database models
     from pinkbreast.db.models import PredictionRecord
@@ -65,11 +65,9 @@ def score_samples(
     explain: bool = False,
     progress: Callable[[int], None] | None = None,
     threads: int = 1,
-) -> ScoredColumns:
+) -> Scores:
     X = samples[list(FEATURE_NAMES)].to_numpy(dtype=float)  # validated by the table reader
-    return score_columns(
-        X, tracking_uri=tracking_uri, explain=explain, progress=progress, threads=threads
-    )
+    return score(X, tracking_uri=tracking_uri, explain=explain, progress=progress, threads=threads)
 
 
 def _reasons_text(reasons) -> str:
@@ -97,7 +95,7 @@ def _line(index: int, ref: object, result: PredictionRecord, evidence: str) -> l
 
 
 def write_results(
-    samples: pd.DataFrame, results: ScoredColumns, handle: TextIO, evidence: str = ""
+    samples: pd.DataFrame, results: Scores, handle: TextIO, evidence: str = ""
 ) -> None:
     """Results of :func:`score_samples`, one line per sample, in file order: the lines
     ``csv.writer`` writes for :func:`write_record_results`' layout (a test compares them),

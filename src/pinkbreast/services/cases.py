@@ -1,18 +1,21 @@
-"""Reference/training cases: import (all-or-nothing, idempotent by id), export, loading."""
+"""Reference/training cases: import (all-or-nothing, idempotent by id, audited in the same
+transaction), counts, the exploratory report, loading."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pinkbreast.db.models import Case, utcnow
+from pinkbreast.db.models import Case, User, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml.names import REFERENCE
+from pinkbreast.services import audit
 
 COLUMNS = ("id", "diagnosis", *FEATURE_NAMES)
 _CHUNK = 500
@@ -34,9 +37,14 @@ def import_cases(
     session: Session,
     frame: pd.DataFrame,
     source: str,
+    actor: User | None = None,
+    actor_name: str | None = None,
+    client_address: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Insert new ids, update changed ones, leave identical ones; one transaction for all."""
+    """Insert new ids, update changed ones, leave identical ones, and record who imported what
+    (``cases.import``: ``actor``, or ``actor_name`` such as ``"cli"``): one transaction for all,
+    so a failed import leaves neither cases nor audit row."""
     records = frame[list(COLUMNS)].to_dict("records")
     new = unchanged = updated = 0
     now = utcnow()
@@ -57,6 +65,15 @@ def import_cases(
             session.flush()
             if progress:
                 progress(len(chunk))
+        audit.record(
+            session=session,
+            action="cases.import",
+            actor=actor,
+            actor_name=actor_name,
+            record_type="cases",
+            client_address=client_address,
+            detail=f"{source}: {new} new, {updated} updated",
+        )
     return ImportReport(new, unchanged, updated)
 
 
@@ -87,6 +104,31 @@ def _update(case: Case, record: dict, source: str, now) -> None:
 
 def count_cases(*, session: Session) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(Case)) or 0
+
+
+def counts_by_diagnosis(*, session: Session) -> dict[str, int]:
+    """How many cases of each diagnosis ("M", "B") the table holds."""
+    query = sa.select(Case.diagnosis, sa.func.count()).group_by(Case.diagnosis)
+    return dict(session.execute(query).tuples().all())
+
+
+def write_eda_report(
+    *, session: Session, path: Path, actor: User, client_address: str | None
+) -> Path:
+    """Write the exploratory report of the reference cases to ``path``, its opening audited
+    (``cases.eda``)."""
+    from pinkbreast.ml.eda import write_report  # plotting: loaded only when asked
+
+    written = write_report(load_frame(session), path)
+    with transaction(session):
+        audit.record(
+            session=session,
+            action="cases.eda",
+            actor=actor,
+            record_type="cases",
+            client_address=client_address,
+        )
+    return written
 
 
 def load_frame(session: Session, *, origins: tuple[str, ...] = (REFERENCE,)) -> pd.DataFrame:

@@ -2,8 +2,10 @@
 
 Patient data: kept in the instance folder (``measurements/``, mode 0700, files 0600), each
 draft readable only by the account that uploaded it. A draft is the image's bytes and the
-reviewer's choices (pixel size, nuclei left out, seeds added); the measurement itself is
-recomputed from them, so what the page shows is always what the code computes.
+reviewer's choices (pixel size, nuclei left out, seeds added); the measurement is computed
+from them. The detection (the costly part: every nucleus's snake) is kept beside the draft,
+for the measuring method's version and the pixel size it was made with, so that leaving a
+nucleus out re-measures nothing and adding one outlines only the added nuclei.
 """
 
 from __future__ import annotations
@@ -70,6 +72,41 @@ def load_draft(*, instance: Path, token: str, user_id: int) -> tuple[Draft, byte
     if draft.user_id != user_id:
         raise DraftNotFound(token)
     return draft, data
+
+
+def _found_path(instance: Path, token: str) -> Path:
+    return instance / FOLDER / f"{token}.found.npz"
+
+
+def keep_found(*, instance: Path, draft: Draft, found) -> None:
+    """Keep the detection of ``draft``'s image (a :class:`pinkbreast.imaging.measure.Found`)."""
+    import io
+
+    import numpy as np
+
+    nuclei = [{"contour": n.contour.tolist(), "values": n.values} for n in found.nuclei]
+    meta = {"pixel_size_um": found.pixel_size_um, "version": found.version, "nuclei": nuclei}
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, labels=found.labels, meta=np.array(json.dumps(meta)))
+    _write(_found_path(instance, draft.token), buffer.getvalue())
+
+
+def kept_found(*, instance: Path, draft: Draft):
+    """The detection kept for ``draft``, or None (none kept, or unreadable: measured again)."""
+    import numpy as np
+
+    from pinkbreast.imaging.measure import Found, Nucleus
+
+    try:
+        with np.load(_found_path(instance, draft.token), allow_pickle=False) as stored:
+            labels, meta = stored["labels"], json.loads(str(stored["meta"]))
+    except (OSError, ValueError, KeyError):
+        return None
+    nuclei = tuple(
+        Nucleus(number, np.asarray(n["contour"], dtype=float), n["values"])
+        for number, n in enumerate(meta["nuclei"], start=1)
+    )
+    return Found(nuclei, labels, meta["pixel_size_um"], meta["version"])
 
 
 def update_draft(*, instance: Path, draft: Draft, excluded: list[int],

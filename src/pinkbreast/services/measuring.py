@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from pinkbreast.imaging import scale
-from pinkbreast.imaging.reading import ImageRejected, read_image
+from pinkbreast.imaging.reading import ImageRejected, Picture, read_image
 
 if TYPE_CHECKING:
-    from pinkbreast.imaging.measure import Measurement
+    from pinkbreast.imaging.measure import Found, Measurement
 
 
 class MeasurementRefused(ValueError):
@@ -30,6 +30,54 @@ def pixel_size(text: str | None, default: float) -> float:
         raise MeasurementRefused("pixel_size_um", str(exc)) from None
 
 
+MAX_NUCLEUS_NUMBER = 100_000
+MAX_COORDINATE = 10_000  # pixels; no accepted image is this large (imaging.reading)
+
+
+def reviewer_choices(excluded: object, seeds: object) -> tuple[list[int], list[list[float]]]:
+    """The reviewer's choices, checked: nucleus numbers to leave out and ``[x, y]`` pixel
+    points where a missed nucleus should be grown. The page and the API share this rule."""
+    from pinkbreast.services.measure_drafts import MAX_SEEDS
+
+    if not isinstance(excluded, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and 0 < n < MAX_NUCLEUS_NUMBER
+        for n in excluded
+    ):
+        raise MeasurementRefused("excluded", "expected a list of nucleus numbers, e.g. [2, 5]")
+    if not isinstance(seeds, list) or len(seeds) > MAX_SEEDS or not all(
+        isinstance(s, list) and len(s) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool)
+                and 0 <= v < MAX_COORDINATE for v in s)
+        for s in seeds
+    ):  # fmt: skip
+        raise MeasurementRefused(
+            "seeds", f"expected at most {MAX_SEEDS} [x, y] pixel positions, e.g. [[120, 80]]"
+        )
+    return excluded, [[float(x), float(y)] for x, y in seeds]
+
+
+def checked_image(data: bytes, *, name: str) -> Picture:
+    """The uploaded image, read and checked (size, format, frames) without measuring it."""
+    try:
+        return read_image(data, name=name)
+    except ImageRejected as exc:
+        raise MeasurementRefused("image", str(exc)) from None
+
+
+def detection(data: bytes, *, name: str, pixel_size_um: float) -> Found:
+    """The nuclei detected and outlined in an uploaded image (to keep with a draft)."""
+    from pinkbreast.imaging.measure import find
+
+    return find(checked_image(data, name=name), pixel_size_um=pixel_size_um)
+
+
+def still_valid(found: Found | None, pixel_size_um: float) -> bool:
+    """Whether a kept detection was made by this measuring method at this pixel size."""
+    from pinkbreast.imaging.measure import VERSION
+
+    return found is not None and found.version == VERSION and found.pixel_size_um == pixel_size_um
+
+
 def measure_upload(
     data: bytes,
     *,
@@ -38,14 +86,16 @@ def measure_upload(
     seeds: Sequence[tuple[float, float]] = (),
     excluded: Iterable[int] = (),
     require_nuclei: bool = True,
+    found: Found | None = None,
 ) -> Measurement:
+    """The measurement of an uploaded image; ``found``: its detection kept from before (the
+    same result, without outlining every nucleus again)."""
     from pinkbreast.imaging.measure import measure  # scikit-image: loaded on first use
 
-    try:
-        picture = read_image(data, name=name)
-    except ImageRejected as exc:
-        raise MeasurementRefused("image", str(exc)) from None
-    result = measure(picture, pixel_size_um=pixel_size_um, seeds=seeds, excluded=excluded)
+    picture = checked_image(data, name=name)
+    result = measure(
+        picture, pixel_size_um=pixel_size_um, seeds=seeds, excluded=excluded, found=found
+    )
     if require_nuclei and not result.nuclei:
         raise MeasurementRefused(
             "image", f"{name}: no whole nucleus was found (check the pixel size)."

@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 from pinkbreast.db.models import Outcome, PredictionRecord, User, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.services import audit, site_cases
-from pinkbreast.services.predictions import PredictionNotFound, can_see_all, valid_id
-
-NOTE_MAX = 2000
+from pinkbreast.services.predictions import PredictionNotFound, may_see, valid_id
+from pinkbreast.vocabulary import DIAGNOSES, NOTE_MAX
 
 
 class InvalidOutcome(ValueError):
@@ -36,7 +35,7 @@ def record_outcome(
     """Add the confirmed diagnosis ("M" or "B") of a prediction the user may change."""
     _check(diagnosis, confirmed_on, note)
     record = session.get(PredictionRecord, prediction_id) if valid_id(prediction_id) else None
-    allowed = record is not None and (can_see_all(user) or record.user_id == user.id)
+    allowed = may_see(user, record)
     with transaction(session):
         outcome = None
         if allowed:
@@ -67,7 +66,7 @@ def record_outcome(
 
 
 def _check(diagnosis: str, confirmed_on: date, note: str) -> None:
-    if diagnosis not in ("M", "B"):
+    if diagnosis not in DIAGNOSES:
         raise InvalidOutcome("diagnosis", "expected M (malignant) or B (benign)")
     if confirmed_on > utcnow().date():
         raise InvalidOutcome("confirmed_on", "the date cannot be in the future")

@@ -26,8 +26,9 @@ from pinkbreast.db.models import (
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services import audit
-from pinkbreast.services.scoring import TOP_REASONS, Scored, champion, score
+from pinkbreast.services.scoring import TOP_REASONS, Scores, champion, matrix, score
 from pinkbreast.services.tokens import TokenUser
+from pinkbreast.vocabulary import FORM, SEES_EVERY_PREDICTION
 
 
 class PredictionNotFound(LookupError):
@@ -68,18 +69,18 @@ class ImageSource:
 
 
 @dataclass(frozen=True)
-class Request:
-    """Who asks, from where, and how to recognise a resubmission."""
+class Submission:
+    """Who submits samples, from where, and how to recognise a resubmission."""
 
     user: User | TokenUser  # a signed-in account, or the one behind an API token
     client_address: str | None = None
     idempotency_key: str | None = None
-    source: str = "form"
+    source: str = FORM
     explain: bool = True
 
 
 def create_predictions(
-    *, session: Session, request: Request, samples: Sequence[Sample], tracking_uri: str
+    *, session: Session, submission: Submission, samples: Sequence[Sample], tracking_uri: str
 ) -> Stored:
     """Score and store ``samples`` in one transaction with their audit row.
 
@@ -87,20 +88,21 @@ def create_predictions(
     instead of storing again (double click, browser resubmit, client retry); the same key with
     different samples raises :class:`IdempotencyConflict`.
     """
-    if request.idempotency_key and (done := _by_key(session, request)):
+    if submission.idempotency_key and (done := _by_key(session, submission)):
         return _replay(done, samples)
-    results = score([s.values for s in samples], tracking_uri=tracking_uri, explain=request.explain)
+    X = matrix([s.values for s in samples])  # every problem of every row, first
+    results = score(X, tracking_uri=tracking_uri, explain=submission.explain)
     batch_id = str(uuid.uuid4()) if len(samples) > 1 else None
-    rows = [_row(s, r, request, batch_id) for s, r in zip(samples, results, strict=True)]
-    if rows and request.idempotency_key:
-        rows[0]["idempotency_key"] = request.idempotency_key
+    rows = _rows(samples, X, results, submission, batch_id)
+    if rows and submission.idempotency_key:
+        rows[0]["idempotency_key"] = submission.idempotency_key
     try:
         with transaction(session):
             records = _insert(session, rows)
             _keep_provenance(session, samples, records)
-            _audit_creation(session, request, records, batch_id)
+            _audit_creation(session, submission, records, batch_id)
     except sa.exc.IntegrityError:
-        if request.idempotency_key and (done := _by_key(session, request)):
+        if submission.idempotency_key and (done := _by_key(session, submission)):
             return _replay(done, samples)  # a concurrent resubmission won the race
         raise
     return Stored(records, replayed=False)
@@ -135,23 +137,28 @@ def image_provenance(*, session: Session, prediction_id: int) -> ImageProvenance
 
 _TABLE = PredictionRecord.__table__
 _INSERT = sa.insert(_TABLE)
-_INSERT_RETURNING = _INSERT.returning(_TABLE.c.id, sort_by_parameter_order=True)
+_BATCH_IDS = sa.select(_TABLE.c.id).where(_TABLE.c.batch_id == sa.bindparam("batch_id"))
 
 
 def _insert(session: Session, rows: list[dict]) -> list[NewPrediction]:
     """Store ``rows`` (column values) with Core statements on the session's connection.
 
     No ORM object and no unit of work: measured, they took a third of the CPU of a request,
-    one row or 1,000. One row is one INSERT (its id from the driver); a
-    batch, where the backend has INSERT … RETURNING (PostgreSQL, MariaDB >= 10.5, SQLite >=
-    3.35), one statement returning the ids in order; elsewhere (MySQL) one INSERT per row.
+    one row or 1,000. One row is one INSERT (its id from the driver). A batch is one
+    executemany of the INSERT (the driver's multi-row statements: sqlite3's own loop, PyMySQL's
+    ``INSERT … VALUES (…), (…)``, psycopg's pipeline), then one indexed read of the batch's
+    ids: rows are inserted in list order, so their ids ascend in that order on every backend.
     """
     connection = session.connection()
-    dialect = connection.dialect
-    if len(rows) > 1 and dialect.insert_returning and dialect.use_insertmanyvalues:
-        ids = connection.execute(_INSERT_RETURNING, rows).scalars().all()
+    if len(rows) == 1:
+        ids = [connection.execute(_INSERT, rows[0]).inserted_primary_key[0]]
     else:
-        ids = [connection.execute(_INSERT, row).inserted_primary_key[0] for row in rows]
+        connection.execute(_INSERT, rows)
+        batch = rows[0]["batch_id"]
+        ids = connection.execute(_BATCH_IDS.order_by(_TABLE.c.id), {"batch_id": batch}).scalars()
+        ids = ids.all()
+        if len(ids) != len(rows):
+            raise RuntimeError(f"batch {batch}: {len(rows)} rows inserted, {len(ids)} read back")
     return [NewPrediction({"id": id_, **row}) for id_, row in zip(ids, rows, strict=True)]
 
 
@@ -166,11 +173,11 @@ def _replay(records: list[PredictionRecord], samples: Sequence[Sample]) -> Store
     return Stored(records, replayed=True)
 
 
-def _by_key(session: Session, request: Request) -> list[PredictionRecord]:
+def _by_key(session: Session, submission: Submission) -> list[PredictionRecord]:
     first = session.scalar(
         sa.select(PredictionRecord).where(
-            PredictionRecord.user_id == request.user.id,
-            PredictionRecord.idempotency_key == request.idempotency_key,
+            PredictionRecord.user_id == submission.user.id,
+            PredictionRecord.idempotency_key == submission.idempotency_key,
         )
     )
     if first is None or first.batch_id is None:
@@ -179,58 +186,70 @@ def _by_key(session: Session, request: Request) -> list[PredictionRecord]:
     return list(session.scalars(query.order_by(PredictionRecord.id)))
 
 
-def _row(sample: Sample, result: Scored, request: Request, batch_id) -> dict:
-    """The column values of one new prediction."""
-    return {
-        "user_id": request.user.id,
+def _rows(
+    samples: Sequence[Sample], X, results: Scores, submission: Submission, batch_id
+) -> list[dict]:
+    """The column values of each new prediction."""
+    shared = {
+        "user_id": submission.user.id,
         "created_at": utcnow(),
-        "source": request.source,
+        "source": submission.source,
         "batch_id": batch_id,
         "idempotency_key": None,
-        "sample_ref": sample.sample_ref or None,
-        "sample_date": sample.sample_date,
-        "model_version": result.model_version,
-        "probability": result.probability,
-        "zone": result.zone,
-        "label": result.label,
-        "threshold": result.threshold,
-        "band_lower": result.band[0],
-        "band_upper": result.band[1],
-        "warnings": ",".join(result.warnings),
-        "explanation": _explanation_json(result),
-        "demonstration": sample.demonstration,
-        **result.values,
+        "model_version": results.model_version,
+        "threshold": results.threshold,
+        "band_lower": results.band[0],
+        "band_upper": results.band[1],
     }
+    explanations = _explanations_json(results)
+    return [
+        {
+            **shared,
+            "sample_ref": sample.sample_ref or None,
+            "sample_date": sample.sample_date,
+            "probability": results.probability[i],
+            "zone": results.zone[i],
+            "label": results.label[i],
+            "warnings": ",".join(results.warnings[i]),
+            "explanation": explanations[i],
+            "demonstration": sample.demonstration,
+            **dict(zip(FEATURE_NAMES, values, strict=True)),
+        }
+        for i, (sample, values) in enumerate(zip(samples, X.tolist(), strict=True))
+    ]
 
 
-def _explanation_json(result: Scored) -> str | None:
-    if result.base_value is None:
-        return None
-    document = {"base_value": result.base_value, "top": list(result.reasons)}
-    return json.dumps(document | {"method": result.explanation_method})
+def _explanations_json(results: Scores) -> list[str | None]:
+    if results.base_values is None:
+        return [None] * len(results)
+    method = results.explanation_method
+    return [
+        json.dumps({"base_value": base, "top": list(top), "method": method})
+        for base, top in zip(results.base_values, results.reasons, strict=True)
+    ]
 
 
-def _audit_creation(session, request: Request, records, batch_id) -> None:
+def _audit_creation(session, submission: Submission, records, batch_id) -> None:
     connection = session.connection()
     if batch_id is None:
         audit.insert(
             connection,
             action="prediction.create",
-            actor=request.user,
+            actor=submission.user,
             record_type="prediction",
             record_id=records[0].id,
-            client_address=request.client_address,
-            detail=request.source,
+            client_address=submission.client_address,
+            detail=submission.source,
         )
         return
     audit.insert(
         connection,
         action="prediction.create_batch",
-        actor=request.user,
+        actor=submission.user,
         record_type="batch",
         record_id=batch_id,
-        client_address=request.client_address,
-        detail=f"{request.source}: {len(records)} predictions, "
+        client_address=submission.client_address,
+        detail=f"{submission.source}: {len(records)} predictions, "
         f"ids {records[0].id}-{records[-1].id}",
     )
 
@@ -242,8 +261,21 @@ def valid_id(prediction_id: int) -> bool:
     return 1 <= prediction_id <= MAX_ID
 
 
-def can_see_all(user: User) -> bool:
-    return user.role == "admin"
+def sees_every_prediction(user: User) -> bool:
+    """Whether ``user`` may see every account's predictions (else only their own)."""
+    return user.role in SEES_EVERY_PREDICTION
+
+
+def may_see(user: User, record: PredictionRecord | None) -> bool:
+    """Whether ``user`` may see (and give the outcome of) ``record``: the one rule, in Python."""
+    return record is not None and (sees_every_prediction(user) or record.user_id == user.id)
+
+
+def visible_to(user: User, query: sa.Select) -> sa.Select:
+    """``query`` narrowed to the predictions ``user`` may see: the same rule, in SQL."""
+    if sees_every_prediction(user):
+        return query
+    return query.where(PredictionRecord.user_id == user.id)
 
 
 def get_prediction(
@@ -261,7 +293,7 @@ def get_prediction(
     FHIR export): every way of reading a result follows the same rule.
     """
     record = session.get(PredictionRecord, prediction_id) if valid_id(prediction_id) else None
-    allowed = record is not None and (can_see_all(user) or record.user_id == user.id)
+    allowed = may_see(user, record)
     with transaction(session):
         audit.record(
             session=session,

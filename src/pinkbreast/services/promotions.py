@@ -21,6 +21,7 @@ from pinkbreast.db.session import transaction
 from pinkbreast.ml import aliases
 from pinkbreast.ml.names import ALIAS, CHALLENGER
 from pinkbreast.services import audit
+from pinkbreast.vocabulary import ADMIN
 
 
 class PromotionRefused(ValueError):
@@ -41,7 +42,7 @@ def history(*, session: Session, limit: int = 20) -> list[ModelPromotion]:
 
 
 def _require_admin(user: User) -> None:
-    if user.role != "admin" or not user.is_approved:
+    if user.role != ADMIN or not user.is_approved:
         raise PromotionRefused("forbidden", "only an approved administrator may do this")
 
 

@@ -21,6 +21,7 @@ from pinkbreast.reports.content import LANGUAGES, ReportContent, UnknownLanguage
 from pinkbreast.reports.fhir import batch_bundle, report_resources
 from pinkbreast.reports.pdf import render_pdf
 from pinkbreast.services import audit, predictions, scoring
+from pinkbreast.services.image_evidence import ImageEvidence, image_evidence, validated
 from pinkbreast.services.predictions import PredictionNotFound
 from pinkbreast.services.tokens import TokenUser
 
@@ -38,9 +39,12 @@ def report_pdf(
     client_address: str | None = None,
     generated_at: datetime | None = None,
     prevalence: float | None = None,
+    recall_floor: float | None = None,
 ) -> bytes:
     """The PDF report of a prediction the user may see; :class:`PredictionNotFound` else.
-    ``prevalence``: the site's, for the predictive values of the evidence line."""
+    ``prevalence``: the site's, for the predictive values of the evidence line;
+    ``recall_floor``: the site's recall alert threshold, which the site's image-derived cases
+    must support before an image-derived result loses its warning (None: it keeps it)."""
     record = _readable(session, user, prediction_id, lang, "prediction.report", client_address)
     _explain(session, record, tracking_uri)
     content = report_content(
@@ -48,9 +52,32 @@ def report_pdf(
         lang=lang,
         evidence=_evidence(record, tracking_uri),
         prevalence=prevalence,
-        image_sha256=_image_sha256(session, record.id),
+        **_images(session, tracking_uri, recall_floor)(record),
     )
     return render_pdf(content, generated_at=_at(generated_at))
+
+
+def _images(
+    session: Session, tracking_uri: str | None, recall_floor: float | None
+) -> Callable[[PredictionRecord], dict]:
+    """For each record: the image its values were measured from (if they were) and whether the
+    site's confirmed image-derived cases support the version that made it (the champion's;
+    looked up once, at the first image-derived record)."""
+    found: list[ImageEvidence | None] = []
+
+    def facts(record: PredictionRecord) -> dict:
+        sha = _image_sha256(session, record.id)
+        if sha is None:
+            return {"image_sha256": None, "image_validated": False}
+        if not found:
+            found.append(
+                image_evidence(session=session, tracking_uri=tracking_uri, floor=recall_floor)
+                if tracking_uri is not None and recall_floor is not None
+                else None
+            )
+        return {"image_sha256": sha, "image_validated": validated(found[0], record.model_version)}
+
+    return facts
 
 
 def _image_sha256(session: Session, prediction_id: int) -> str | None:
@@ -73,12 +100,14 @@ def prediction_bundle(
     tracking_uri: str | None = None,
     client_address: str | None = None,
     generated_at: datetime | None = None,
+    recall_floor: float | None = None,
 ) -> Bundle:
     """One prediction as a FHIR ``batch`` Bundle (its PDF inside) for a user who may see it."""
     record = _readable(session, user, prediction_id, lang, "prediction.fhir", client_address)
     _explain(session, record, tracking_uri)
     at = _at(generated_at)
-    content = report_content(record, lang=lang, image_sha256=_image_sha256(session, record.id))
+    images = _images(session, tracking_uri, recall_floor)
+    content = report_content(record, lang=lang, **images(record))
     return batch_bundle([_resources(content, base, at)], timestamp=at)
 
 
@@ -121,7 +150,13 @@ def _resources(content: ReportContent, base: str, at: datetime) -> list:
 
 
 def report_pdf_for_operator(
-    *, session: Session, prediction_id: int, lang: str, generated_at: datetime | None = None
+    *,
+    session: Session,
+    prediction_id: int,
+    lang: str,
+    generated_at: datetime | None = None,
+    tracking_uri: str | None = None,
+    recall_floor: float | None = None,
 ) -> bytes:
     """``pinkbreast report``: any prediction, for whoever runs the command; audited."""
     if lang not in LANGUAGES:
@@ -140,7 +175,8 @@ def report_pdf_for_operator(
         )
     if record is None:
         raise PredictionNotFound(prediction_id)
-    content = report_content(record, lang=lang, image_sha256=_image_sha256(session, record.id))
+    images = _images(session, tracking_uri, recall_floor)
+    content = report_content(record, lang=lang, **images(record))
     return render_pdf(content, generated_at=_at(generated_at))
 
 
@@ -157,6 +193,8 @@ def export_bundle(
     base: str,
     progress: Callable[[int], None] | None = None,
     generated_at: datetime | None = None,
+    tracking_uri: str | None = None,
+    recall_floor: float | None = None,
 ) -> tuple[Bundle, int]:
     """Every prediction made on or after ``since`` (all without it) in one ``batch`` Bundle,
     in id order, and how many; audited. ``progress`` is called after each prediction."""
@@ -164,12 +202,12 @@ def export_bundle(
         raise UnknownLanguage(lang)
     at = _at(generated_at)
     count = 0
+    images = _images(session, tracking_uri, recall_floor)
 
     def reports() -> Iterator[list]:
         nonlocal count
         for record in _in_id_order(session, since):
-            image = _image_sha256(session, record.id)
-            yield _resources(report_content(record, lang=lang, image_sha256=image), base, at)
+            yield _resources(report_content(record, lang=lang, **images(record)), base, at)
             count += 1
             if progress:
                 progress(1)

@@ -1,70 +1,48 @@
 """Scoring: raw values in, three-zone predictions out — the one path every entry point uses.
 
-The form, the batch CSV upload, the API and ``pinkbreast predict`` all call :func:`score`, so
-the same inputs give the same probabilities and zones everywhere. Persisting and auditing is
-:mod:`pinkbreast.services.predictions`' job.
+The form, the batch CSV upload, the API and ``pinkbreast predict`` all call :func:`score`
+(the instance's champion's :meth:`~pinkbreast.ml.serving.Champion.score`, which Spark calls on
+the model it loads), so the same inputs give the same probabilities and zones everywhere.
+Persisting and auditing is :mod:`pinkbreast.services.predictions`' job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import numpy as np
 
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml import registry
+from pinkbreast.ml import serving
 from pinkbreast.ml.evidence import Evidence, from_operating_point
 from pinkbreast.ml.inputs import InvalidInput, matrix
 from pinkbreast.ml.names import CARD_CONTINUES, MODEL_NAME, card_artifact
+from pinkbreast.ml.serving import TOP_REASONS, Scores
 from pinkbreast.ml.unusual import Finding, diagnose
 
 __all__ = [
+    "TOP_REASONS",
     "InvalidInput",
     "ModelUnavailable",
-    "Scored",
-    "ScoredColumns",
+    "Scores",
     "champion",
+    "matrix",
     "model_summary",
     "score",
-    "score_columns",
-    "score_matrix",
 ]
-
-TOP_REASONS = 5
-CHUNK = 1000
-
-
-@dataclass(slots=True)  # not frozen: built 100,000 times for a big file (5x faster)
-class Scored:
-    row: list[float]  # raw values in canonical order (see ``values``)
-    probability: float
-    zone: str  # "malignant" | "indeterminate" | "benign"
-    label: str  # at the operating threshold
-    threshold: float
-    band: tuple[float, float]  # the indeterminate zone [lower, upper]
-    model_version: str
-    warnings: tuple[str, ...]  # features outside the WDBC reference range
-    reasons: tuple[tuple[str, float], ...] = ()  # top SHAP contributions (probability points)
-    base_value: float | None = None
-    explanation_method: str | None = None  # how the reasons were computed, with ``explain``
-
-    @property
-    def values(self) -> dict[str, float]:
-        """Raw values by canonical name."""
-        return dict(zip(FEATURE_NAMES, self.row, strict=True))
 
 
 class ModelUnavailable(RuntimeError):
     """No champion model can be loaded; predictions are impossible until one is registered."""
 
 
-def champion(tracking_uri: str) -> registry.Champion:
+def champion(tracking_uri: str) -> serving.Champion:
     try:
-        return registry.champion(tracking_uri)
-    except (registry.ChampionUnavailable, OSError) as exc:
+        return serving.champion(tracking_uri)
+    except serving.FeatureOrderMismatch as exc:
+        raise ModelUnavailable(f"The champion model cannot be served: {exc}.") from exc
+    except (serving.ChampionUnavailable, OSError) as exc:
         raise ModelUnavailable(
             "No champion model is available: run `pinkbreast train` (or `make run`)."
         ) from exc
@@ -154,109 +132,14 @@ def model_summary(*, tracking_uri: str, lang: str = "en") -> dict:
 
 
 def score(
-    rows: Iterable[Mapping[str, object]],
-    *,
-    tracking_uri: str,
-    explain: bool = False,
-    progress: Callable[[int], None] | None = None,
-) -> list[Scored]:
-    """Score rows of raw values (by canonical name); raise :class:`InvalidInput` on bad rows.
-
-    With ``explain`` each result carries its top SHAP contributions and how they were computed
-    (exact for every model with a plan: see :mod:`pinkbreast.ml.explain_exact`).
-    """
-    X = matrix([dict(row) for row in rows])  # every problem of every row, first
-    return score_matrix(X, tracking_uri=tracking_uri, explain=explain, progress=progress)
-
-
-def score_matrix(
-    X: np.ndarray,
-    *,
-    tracking_uri: str,
-    explain: bool = False,
-    progress: Callable[[int], None] | None = None,
-) -> list[Scored]:
-    """:func:`score` for values already validated (rows x 30, canonical order), e.g. a parsed
-    CSV file."""
-    columns = score_columns(X, tracking_uri=tracking_uri, explain=explain, progress=progress)
-    reasons = columns.reasons or [()] * len(X)
-    bases = columns.base_values or [None] * len(X)
-    method = columns.explanation_method
-    return [
-        Scored(row, p, zone, label, columns.threshold, columns.band, columns.model_version,
-               warnings, why, base, method)
-        for row, p, zone, label, warnings, why, base in zip(
-            X.tolist(), columns.probability, columns.zone, columns.label, columns.warnings,
-            reasons, bases, strict=True,
-        )
-    ]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ScoredColumns:
-    """The results for many rows, column by column (what :class:`Scored` holds for one row,
-    without an object per row: a 100,000-row file is scored and written in a blink)."""
-
-    model_version: str
-    threshold: float
-    band: tuple[float, float]
-    probability: list[float]
-    zone: list[str]
-    label: list[str]
-    warnings: list[tuple[str, ...]]
-    reasons: list[tuple[tuple[str, float], ...]] | None = None  # with ``explain`` only
-    base_values: list[float] | None = None
-    explanation_method: str | None = None  # with ``explain`` only
-
-    def __len__(self) -> int:
-        return len(self.probability)
-
-
-def score_columns(
     X: np.ndarray,
     *,
     tracking_uri: str,
     explain: bool = False,
     progress: Callable[[int], None] | None = None,
     threads: int = 1,
-) -> ScoredColumns:
-    """:func:`score_matrix`, column by column.
-
-    ``threads`` > 1 scores blocks of rows side by side (numpy works outside the GIL): for a
-    command that has the machine to itself, such as ``pinkbreast predict``. Each row's result
-    is the same whatever the blocks (see :mod:`pinkbreast.ml.fastpath`).
-    """
-    model = champion(tracking_uri)
-    point = model.operating_point
-    probability, zone, label, warnings = [], [], [], []
-    reasons: list | None = [] if explain else None
-    bases: list | None = [] if explain else None
-    method: str | None = None
-    blocks = [X[start : start + CHUNK] for start in range(0, len(X), CHUNK)]
-    for block, scores in zip(blocks, _in_threads(model.score_arrays, blocks, threads), strict=True):
-        probability += scores.probability
-        zone += scores.zone
-        label += scores.label
-        warnings += scores.warnings
-        if explain:
-            for explanation in model.explain_matrix(block):
-                reasons.append(tuple(explanation.top(TOP_REASONS)))
-                bases.append(explanation.base_value)
-                method = explanation.method
-        if progress:
-            progress(len(block))
-    return ScoredColumns(
-        model.version,
-        float(point["threshold"]),
-        (float(point["lower"]), float(point["upper"])),
-        probability, zone, label, warnings, reasons, bases, method,
-    )  # fmt: skip
-
-
-def _in_threads(function: Callable, blocks: list, threads: int) -> Iterator:
-    """``map(function, blocks)``, in order, computed by up to ``threads`` threads."""
-    if threads <= 1 or len(blocks) <= 1:
-        yield from map(function, blocks)
-        return
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        yield from pool.map(function, blocks)
+) -> Scores:
+    """The champion's :class:`~pinkbreast.ml.serving.Scores` for validated raw values (rows x
+    30, canonical order: :func:`matrix` of the rows, or a parsed CSV file); see
+    :meth:`~pinkbreast.ml.serving.Champion.score`."""
+    return champion(tracking_uri).score(X, explain=explain, progress=progress, threads=threads)

@@ -15,11 +15,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pinkbreast.db.models import Case, Outcome, PredictionRecord, User, utcnow
+from pinkbreast.db.models import Case, ImageProvenance, Outcome, PredictionRecord, User, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml.names import ORIGIN_OF_SOURCE, REFERENCE, SITE_ID_OFFSET, TYPED
+from pinkbreast.ml.names import IMAGE, ORIGIN_OF_SOURCE, REFERENCE, TYPED
 from pinkbreast.services import audit
+from pinkbreast.tables import SITE_ID_OFFSET
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,11 @@ def adopt_confirmed(
             case.prediction_id: case
             for case in session.scalars(sa.select(Case).where(Case.prediction_id.in_(ids)))
         } if ids else {}  # fmt: skip
+        measured = _measured_on_images(session, ids)
         for record, outcome in pairs:
             case = existing.get(record.id)
             if case is None:
-                session.add(_new_case(record, outcome))
+                session.add(_new_case(record, outcome, from_image=record.id in measured))
                 new += 1
             elif _apply(case, outcome):
                 updated += 1
@@ -94,11 +96,21 @@ def adopt_confirmed(
     return AdoptionReport(new, updated, unchanged)
 
 
-def _new_case(record: PredictionRecord, outcome: Outcome) -> Case:
+def _measured_on_images(session: Session, ids: list[int]) -> set[int]:
+    """Those of the predictions ``ids`` whose values were measured from an image."""
+    if not ids:
+        return set()
+    query = sa.select(ImageProvenance.prediction_id).where(ImageProvenance.prediction_id.in_(ids))
+    return set(session.scalars(query))
+
+
+def _new_case(record: PredictionRecord, outcome: Outcome, *, from_image: bool = False) -> Case:
+    """The case of a confirmed prediction; its origin says how the values were entered (an
+    image measured here, whatever the channel that sent them, else the channel)."""
     case = Case(
         id=SITE_ID_OFFSET + record.id,
         source=f"prediction {record.id}",
-        origin=ORIGIN_OF_SOURCE.get(record.source, TYPED),
+        origin=IMAGE if from_image else ORIGIN_OF_SOURCE.get(record.source, TYPED),
         prediction_id=record.id,
         imported_at=utcnow(),
     )
@@ -136,9 +148,10 @@ def follow_outcome(*, session: Session, outcome: Outcome, actor: User) -> None:
 SITE_COLUMNS = ("id", "diagnosis", "origin", "prediction_id", "predicted_on", *FEATURE_NAMES)
 
 
-def load_site_frame(session: Session) -> pd.DataFrame:
-    """Adopted site cases by id: ``id``, ``diagnosis``, ``origin``, ``prediction_id``,
-    ``predicted_on`` (the prediction's date), then the 30 features."""
+def load_site_frame(session: Session, origin: str | None = None) -> pd.DataFrame:
+    """Adopted site cases by id (only those of ``origin`` when given): ``id``, ``diagnosis``,
+    ``origin``, ``prediction_id``, ``predicted_on`` (the prediction's date), then the 30
+    features."""
     columns = [
         Case.id,
         Case.diagnosis,
@@ -153,6 +166,8 @@ def load_site_frame(session: Session) -> pd.DataFrame:
         .where(Case.origin != REFERENCE)
         .order_by(Case.id)
     )
+    if origin is not None:
+        query = query.where(Case.origin == origin)
     frame = pd.DataFrame(session.execute(query).all(), columns=list(SITE_COLUMNS))
     frame["predicted_on"] = pd.to_datetime(frame["predicted_on"], utc=True)
     return frame.astype({"id": "int64", **{name: "float64" for name in FEATURE_NAMES}})

@@ -18,6 +18,7 @@ from pinkbreast.db.models import ApiToken, User, as_utc, utcnow
 from pinkbreast.db.models.accounts import APPROVED
 from pinkbreast.db.session import transaction
 from pinkbreast.services import audit
+from pinkbreast.vocabulary import ADMIN
 
 PREFIX = "pbk_"
 MAX_DAYS = 365
@@ -135,7 +136,7 @@ def revoke_token(
     A refusal (unknown token, or someone else's) is audited like other refused accesses.
     """
     record = session.get(ApiToken, token_id)
-    if record is None or (record.user_id != user.id and user.role != "admin"):
+    if record is None or (record.user_id != user.id and user.role != ADMIN):
         with transaction(session):
             audit.record(
                 session=session,

@@ -8,19 +8,19 @@ from sqlalchemy.orm import Session
 from pinkbreast.db.models import User
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml import registry
+from pinkbreast.ml import serving
 from pinkbreast.ml.names import ALIAS
 from pinkbreast.ml.site_validation import WIDTH, SiteValidation, validate
 from pinkbreast.services import audit
 from pinkbreast.services.site_cases import load_site_frame
 
 
-def score(model: registry.Champion, frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def score(model: serving.Champion, frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(probability, label, zone)`` of ``model`` on the cases of ``frame``."""
     if frame.empty:
         empty = np.array([], dtype=object)
         return np.array([], dtype=float), empty, empty
-    scores = model.score_arrays(frame[list(FEATURE_NAMES)].to_numpy(dtype=float))
+    scores = model.score(frame[list(FEATURE_NAMES)].to_numpy(dtype=float))
     return (
         np.asarray(scores.probability, dtype=float),
         np.asarray(scores.label, dtype=object),
@@ -40,14 +40,14 @@ def site_validation(
 ) -> SiteValidation:
     """How the version ``alias`` names (default: the champion) does on every adopted site case.
 
-    Raises :class:`~pinkbreast.ml.registry.ChampionUnavailable` when no such version loads.
+    Raises :class:`~pinkbreast.ml.serving.ChampionUnavailable` when no such version loads.
     The read of the site cases is audited.
     """
     frame = load_site_frame(session)
     model = (
-        registry.champion(tracking_uri)
+        serving.champion(tracking_uri)
         if alias == ALIAS
-        else registry.model_for_alias(tracking_uri, alias)
+        else serving.model_for_alias(tracking_uri, alias)
     )
     result = validate(model.version, frame, *score(model, frame), width=width)
     with transaction(session):

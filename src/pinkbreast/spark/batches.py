@@ -1,11 +1,11 @@
 """One batch of input rows in, one batch of results out: what every Spark task runs.
 
 Validation is the CLI's: a batch of CSV lines goes through the CLI's column-at-once reader
-(:func:`pinkbreast.ml.table_columns.read_plain`, the same doubles as Python's ``float()``) and,
+(:func:`pinkbreast.tables.columns.read_plain`, the same doubles as Python's ``float()``) and,
 when anything in it is irregular, line by line through the CLI's cell-by-cell rule
-(:func:`pinkbreast.ml.tables.parse_row`), which words each problem; Parquet columns go through
+(:func:`pinkbreast.tables.reader.parse_row`), which words each problem; Parquet columns go through
 the same two functions. Valid rows are scored by the version's
-:meth:`~pinkbreast.ml.registry.Champion.score_arrays` in blocks of rows, exactly as
+:meth:`~pinkbreast.ml.serving.Champion.score` in blocks of rows, exactly as
 ``pinkbreast predict`` scores them; invalid rows become rejects with their line (or row) and
 every reason. Sample references that repeat across batches are found later, by the job.
 """
@@ -21,13 +21,12 @@ import numpy as np
 import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml import table_columns
 from pinkbreast.ml.names import DEFINITE_ZONES
-from pinkbreast.ml.registry import Champion
-from pinkbreast.ml.table_format import SAMPLES, Problem
-from pinkbreast.ml.tables import frame_from_records, parse_row
-from pinkbreast.services.scoring import CHUNK
+from pinkbreast.ml.serving import Champion
 from pinkbreast.spark.sources import BLANK, FilePlan, Kind
+from pinkbreast.tables import SAMPLES, Problem
+from pinkbreast.tables import columns as table_columns
+from pinkbreast.tables.reader import frame_from_records, parse_row
 
 # One output row per input row: a scored row (the CLI's result columns) or a reject.
 RESULTS = (
@@ -218,13 +217,9 @@ def results(parsed: Parsed, model: Champion) -> pd.DataFrame:
     """The batch's output rows: its valid rows scored, then its rejects."""
     valid = parsed.valid
     X = valid[list(FEATURE_NAMES)].to_numpy(dtype=float)
-    probability, label, zone, flags = [], [], [], []
-    for start in range(0, len(X), CHUNK):  # the CLI's blocks (the same bits whatever the size)
-        scores = model.score_arrays(X[start : start + CHUNK])
-        probability += scores.probability
-        label += scores.label
-        zone += scores.zone
-        flags += [";".join(warning) for warning in scores.warnings]
+    scores = model.score(X)  # the CLI's blocks (the same bits whatever the size)
+    probability, label, zone = scores.probability, scores.label, scores.zone
+    flags = [";".join(warning) for warning in scores.warnings]
     point = model.operating_point
     scored = pd.DataFrame(
         {

@@ -42,7 +42,7 @@ def run(
 
     Raises :class:`~pinkbreast.services.scoring.ModelUnavailable`,
     :class:`~pinkbreast.spark.outputs.OutputExists` or, when a file's header is refused,
-    :class:`~pinkbreast.ml.tables.FileRejected`, before any row is scored.
+    :class:`~pinkbreast.tables.FileRejected`, before any row is scored.
     """
     from pyspark import StorageLevel
 

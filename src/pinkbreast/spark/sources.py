@@ -4,7 +4,7 @@
   line number the CLI would give it. A first pass, in the JVM only, counts the lines of every
   block (the byte range one task reads) and reads each file's first line; from those counts
   every task knows the line number of the first line it reads. Each file's header is mapped
-  by the CLI's own rule (:func:`pinkbreast.ml.table_format.layout`), any spelling it accepts;
+  by the CLI's own rule (:func:`pinkbreast.tables.cells.layout`), any spelling it accepts;
   a file whose header that rule refuses stops the job, as the CLI refuses it.
 * **Parquet**: columns mapped by name with the same rule; rows referenced by their index in
   their file (Spark's ``_metadata.row_index``).
@@ -18,7 +18,8 @@ import csv
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from pinkbreast.ml.table_format import SAMPLES, FileRejected, Problem, layout
+from pinkbreast.tables import SAMPLES, FileRejected, Problem
+from pinkbreast.tables.cells import layout
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, Row, SparkSession

@@ -45,6 +45,7 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 def register_blueprints(app: Flask) -> None:
     from pinkbreast.web.admin import bp as admin_bp
     from pinkbreast.web.api import bp as api_bp
+    from pinkbreast.web.api.docs import pages as api_docs_bp
     from pinkbreast.web.auth import bp as auth_bp
     from pinkbreast.web.clinic import bp as clinic_bp
     from pinkbreast.web.fhir import bp as fhir_bp
@@ -61,6 +62,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(fhir_bp)
     csrf.exempt(api_bp)  # token-authenticated: no cookie, so no cross-site request forgery
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_bp)
+    app.register_blueprint(metrics.bp)
 
 
 def register_observability(app: Flask) -> None:

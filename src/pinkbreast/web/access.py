@@ -16,13 +16,13 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pinkbreast.db.session import transaction
+from pinkbreast import vocabulary
 from pinkbreast.services import audit
 from pinkbreast.web.extensions import client_address, database, login_manager
 
 log = logging.getLogger(__name__)
 PUBLIC = "public"
-CLINICAL_ROLES = ("clinician", "admin")  # who makes and reads predictions
+CLINICAL_ROLES = vocabulary.CLINICAL_ROLES  # who makes and reads predictions
 SIGNED_IN = "signed-in"
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password"}
 
@@ -44,6 +44,9 @@ def signed_in(view: Callable) -> Callable:
 
 
 def role_required(*roles: str) -> Callable[[Callable], Callable]:
+    if unknown := set(roles) - set(vocabulary.ROLES):  # a misspelt role would lock everyone out
+        raise ValueError(f"unknown role {sorted(unknown)[0]!r}: expected {vocabulary.ROLES}")
+
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -65,18 +68,13 @@ def role_required(*roles: str) -> Callable[[Callable], Callable]:
 
 
 def _deny():
-    session = database.session
-    with transaction(session):
-        audit.record(
-            session=session,
-            action="access.denied",
-            actor=current_user._get_current_object(),
-            record_type="route",
-            record_id=request.endpoint,
-            allowed=False,
-            client_address=client_address(),
-            detail=f"{request.method} {request.path}",
-        )
+    audit.access_denied(
+        session=database.session,
+        actor=current_user._get_current_object(),
+        route=request.endpoint,
+        request_line=f"{request.method} {request.path}",
+        client_address=client_address(),
+    )
     if not current_user.is_approved:
         abort(
             403,

@@ -1,6 +1,6 @@
 """A rejected file's problems in the reader's language.
 
-The table readers (:mod:`pinkbreast.ml.tables`) describe each problem in English, for the CLI
+The table readers (:mod:`pinkbreast.tables`) describe each problem in English, for the CLI
 and the API. A page shows them translated: the location ("line 3, column radius_mean") and
 each known message, matched by its pattern; a message not listed here is shown as written.
 """
@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from pinkbreast import sample_refs
-from pinkbreast.ml.table_format import FileRejected, Problem
+from pinkbreast.tables import FileRejected, Problem
 
 _GOT = r"(?:, got (?P<got>.+))?"
 _MESSAGES = [

@@ -1,14 +1,22 @@
-"""Words for stored codes (roles, account statuses, audit actions and outcomes), in the
-user's language."""
+"""Words for stored codes (roles, account statuses, zones, audit actions and outcomes), in the
+user's language; the codes are the vocabulary's (:mod:`pinkbreast.vocabulary`)."""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-ROLE_LABELS = {"clinician": _l("Clinician"), "admin": _l("Administrator"), "auditor": _l("Auditor")}
-STATUS_LABELS = {"pending": _l("Pending"), "active": _l("Active"), "deactivated": _l("Deactivated")}
-OUTCOME_LABELS = {"allowed": _l("Allowed"), "denied": _l("Denied")}
+from pinkbreast import vocabulary as v
+
+ROLE_LABELS = {v.CLINICIAN: _l("Clinician"), v.ADMIN: _l("Administrator"), v.AUDITOR: _l("Auditor")}
+STATUS_LABELS = {v.PENDING: _l("Pending"), v.ACTIVE: _l("Active"), v.DEACTIVATED: _l("Deactivated")}
+OUTCOME_LABELS = dict(zip(v.AUDIT_OUTCOMES, (_l("Allowed"), _l("Denied")), strict=True))
+ZONE_LABELS = {
+    v.MALIGNANT: _l("Malignant"),
+    v.INDETERMINATE: _l("Indeterminate — refer"),
+    v.BENIGN: _l("Benign"),
+    v.CHECK_INPUT: _l("Indeterminate — check the input"),
+}
 # what each audited action means, for the audit page (the code stays shown beside it; an
 # action added later without a label is shown by its code alone)
 ACTION_LABELS = {
@@ -53,6 +61,7 @@ ACTION_LABELS = {
     "prediction.view": _l("Prediction opened"),
     "predictions.export": _l("Predictions exported (backup)"),
     "predictions.export_fhir": _l("Predictions exported as FHIR"),
+    "predictions.check_refs": _l("Stored sample references checked"),
     "predictions.import": _l("Predictions imported (restore)"),
     "token.create": _l("API token created"),
     "token.revoke": _l("API token revoked"),
@@ -79,6 +88,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         role_label=lambda code: str(ROLE_LABELS.get(code, code)),
         status_label=lambda code: str(STATUS_LABELS.get(code, code)),
+        zone_label=lambda code: str(ZONE_LABELS.get(code, code)),
         action_label=lambda code: str(ACTION_LABELS.get(code, "")),
         record_label=lambda code: str(RECORD_LABELS.get(code, code)),
     )

@@ -15,7 +15,7 @@ import ipaddress
 import os
 import time
 
-from flask import Flask, Response, abort, current_app, g, request
+from flask import Blueprint, Flask, Response, abort, current_app, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -32,6 +32,7 @@ from pinkbreast.db.session import session_factory
 from pinkbreast.services.monitoring import volume
 from pinkbreast.services.monitoring.alerts import open_alert
 from pinkbreast.services.monitoring.performance import performance
+from pinkbreast.web.access import public
 
 _INSTRUMENTS: dict[str, Counter | Histogram] = {}
 
@@ -143,7 +144,7 @@ def _start_timer() -> None:
 
 def _record(response: Response) -> Response:
     endpoint = request.endpoint or "unmatched"
-    if endpoint != "main.metrics" and "metrics_started" in g:
+    if endpoint != "metrics.scrape" and "metrics_started" in g:
         instruments = _instruments()
         instruments["latency"].labels(endpoint).observe(time.perf_counter() - g.metrics_started)
         instruments["requests"].labels(endpoint, request.method, str(response.status_code)).inc()
@@ -163,7 +164,13 @@ def allowed(settings) -> bool:
     return any(client in ipaddress.ip_network(net, strict=False) for net in settings.metrics_allow)
 
 
-def metrics_response() -> Response:
+bp = Blueprint("metrics", __name__)
+
+
+@bp.get("/metrics")
+@public  # not public in fact: a bearer token or an allowed address (``allowed``)
+def scrape() -> Response:
+    """The Prometheus exposition of this process (or of every worker, in multiprocess mode)."""
     settings = current_app.config["PINKBREAST_SETTINGS"]
     if not allowed(settings):
         abort(403)

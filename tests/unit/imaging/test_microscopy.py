@@ -32,3 +32,12 @@ def test_nuclei_are_found_on_a_stained_tissue_image_and_outlined_on_the_overlay(
         assert outlined[y.clip(0, 511), x.clip(0, 511)].mean() > 0.9, nucleus.number
     untouched = np.asarray(data.immunohistochemistry())
     assert (overlay != untouched).any(axis=2).mean() < 0.3  # outlines, not a painted field
+
+
+def test_the_docs_quote_the_sample_beside_the_reference_ranges_as_the_code_measures_it():
+    from pathlib import Path
+
+    from pinkbreast.imaging.reference import sample_report
+
+    docs = (Path(__file__).parents[3] / "docs" / "imaging.md").read_text()
+    assert sample_report() in docs

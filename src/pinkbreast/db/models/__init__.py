@@ -24,7 +24,6 @@ __all__ = [
     "ROLES",
     "SOURCES",
     "STATUSES",
-    "UTC",
     "Alert",
     "ApiRateWindow",
     "ApiToken",

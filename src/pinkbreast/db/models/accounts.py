@@ -8,12 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pinkbreast.db.models.base import Base, Timestamp, utcnow
-
-ROLES = ("clinician", "admin", "auditor")
-STATUSES = ("pending", "active", "deactivated")
-
-
-APPROVED = "active"  # the status of an approved account that may sign in
+from pinkbreast.vocabulary import ACCOUNT_STATUSES as STATUSES
+from pinkbreast.vocabulary import ACTIVE as APPROVED  # an approved account, that may sign in
+from pinkbreast.vocabulary import AUDIT_OUTCOMES, CLINICIAN, DEACTIVATED, PENDING, ROLES, sql_in
 
 
 class User(Base):
@@ -21,16 +18,16 @@ class User(Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        sa.CheckConstraint("role IN ('clinician', 'admin', 'auditor')", name="role"),
-        sa.CheckConstraint("status IN ('pending', 'active', 'deactivated')", name="status"),
+        sa.CheckConstraint(sql_in("role", ROLES), name="role"),
+        sa.CheckConstraint(sql_in("status", STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    role: Mapped[str] = mapped_column(sa.String(16), default="clinician")
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    role: Mapped[str] = mapped_column(sa.String(16), default=CLINICIAN)
+    status: Mapped[str] = mapped_column(sa.String(16), default=PENDING)
     must_change_password: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     session_token: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
@@ -44,7 +41,7 @@ class User(Base):
 
     @property
     def is_active(self) -> bool:
-        return self.status != "deactivated"
+        return self.status != DEACTIVATED
 
     @property
     def is_anonymous(self) -> bool:
@@ -77,7 +74,7 @@ class AuditEvent(Base):
     # Every record a list or export returned, as ",12,13," (None: the row names one record).
     record_ids: Mapped[str | None] = mapped_column(sa.Text)
 
-    __table_args__ = (sa.CheckConstraint("outcome IN ('allowed', 'denied')", name="outcome"),)
+    __table_args__ = (sa.CheckConstraint(sql_in("outcome", AUDIT_OUTCOMES), name="outcome"),)
 
 
 class LoginFailure(Base):

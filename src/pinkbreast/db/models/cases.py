@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pinkbreast.db.models.base import Base, Timestamp, utcnow
 from pinkbreast.features import FEATURES
-from pinkbreast.ml.names import ORIGINS, REFERENCE
+from pinkbreast.vocabulary import DIAGNOSES, ORIGINS, REFERENCE, sql_in
 
 
 class Case(Base):
@@ -21,10 +21,8 @@ class Case(Base):
 
     __tablename__ = "cases"
     __table_args__ = (
-        sa.CheckConstraint("diagnosis IN ('M', 'B')", name="diagnosis"),
-        sa.CheckConstraint(
-            "origin IN ({})".format(", ".join(f"'{o}'" for o in ORIGINS)), name="origin"
-        ),
+        sa.CheckConstraint(sql_in("diagnosis", DIAGNOSES), name="diagnosis"),
+        sa.CheckConstraint(sql_in("origin", ORIGINS), name="origin"),
     )
 
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)

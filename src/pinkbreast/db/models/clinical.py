@@ -11,9 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pinkbreast.db.models.accounts import User
 from pinkbreast.db.models.base import Base, Timestamp, utcnow
 from pinkbreast.features import FEATURES
-from pinkbreast.ml.names import ZONES
-
-SOURCES = ("form", "batch", "api")
+from pinkbreast.vocabulary import DIAGNOSES, SOURCES, ZONES, sql_in
 
 
 class PredictionReading:
@@ -43,10 +41,8 @@ class PredictionRecord(PredictionReading, Base):
     __tablename__ = "predictions"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "idempotency_key", name="uq_predictions_idempotency"),
-        sa.CheckConstraint(
-            "zone IN ({})".format(", ".join(f"'{zone}'" for zone in ZONES)), name="zone"
-        ),
-        sa.CheckConstraint("source IN ('form', 'batch', 'api')", name="source"),
+        sa.CheckConstraint(sql_in("zone", ZONES), name="zone"),
+        sa.CheckConstraint(sql_in("source", SOURCES), name="source"),
     )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
@@ -98,7 +94,7 @@ class Outcome(Base):
     """A confirmed diagnosis (histopathology). Corrections add rows: the history is kept."""
 
     __tablename__ = "outcomes"
-    __table_args__ = (sa.CheckConstraint("diagnosis IN ('M', 'B')", name="diagnosis"),)
+    __table_args__ = (sa.CheckConstraint(sql_in("diagnosis", DIAGNOSES), name="diagnosis"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     prediction_id: Mapped[int] = mapped_column(sa.ForeignKey("predictions.id"), index=True)

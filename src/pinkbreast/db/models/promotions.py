@@ -11,9 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pinkbreast.db.models.accounts import User
 from pinkbreast.db.models.base import Base, Timestamp, utcnow
+from pinkbreast.vocabulary import PROMOTION_KINDS as KINDS
+from pinkbreast.vocabulary import PROMOTION_STATUSES, sql_in
 
-KINDS = ("promotion", "rollback")
-PROMOTION_STATUSES = ("proposed", "approved", "rejected", "rolled_back")
 OPEN = "open"
 
 
@@ -24,10 +24,8 @@ class ModelPromotion(Base):
 
     __tablename__ = "model_promotions"
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('promotion', 'rollback')", name="kind"),
-        sa.CheckConstraint(
-            "status IN ('proposed', 'approved', 'rejected', 'rolled_back')", name="status"
-        ),
+        sa.CheckConstraint(sql_in("kind", KINDS), name="kind"),
+        sa.CheckConstraint(sql_in("status", PROMOTION_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)

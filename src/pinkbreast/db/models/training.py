@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pinkbreast.db.models.base import Base, Timestamp, utcnow
+from pinkbreast.vocabulary import TRAINING_STATUSES, sql_in
 
 RUNNING = "running"
 
@@ -17,9 +18,7 @@ class TrainingJob(Base):
     """``running_key`` is ``"running"`` while the training runs and NULL once it ended."""
 
     __tablename__ = "training_jobs"
-    __table_args__ = (
-        sa.CheckConstraint("status IN ('running', 'succeeded', 'failed')", name="status"),
-    )
+    __table_args__ = (sa.CheckConstraint(sql_in("status", TRAINING_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(16))

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from pinkbreast.config.monitoring import Window
 from pinkbreast.db.models import Alert, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.services.monitoring.notify import Notifier
 from pinkbreast.services.monitoring.performance import Performance, performance
-from pinkbreast.services.monitoring.settings import Window
 
 log = logging.getLogger("pinkbreast.alerts")
 RECALL_LOW = "recall_low"

@@ -16,10 +16,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from pinkbreast.config.monitoring import DriftSettings
 from pinkbreast.db.models import PredictionRecord, utcnow
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services.cases import load_frame
-from pinkbreast.services.monitoring.settings import DriftSettings
 
 EPSILON = 1e-4
 

@@ -9,45 +9,29 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from pinkbreast.redaction import redacted_repr
+from pinkbreast.config.monitoring import AlertChannels
 
 log = logging.getLogger(__name__)
 TIMEOUT = 5
 
 
 @dataclass(frozen=True)
-class Smtp:
-    host: str
-    port: int = 587
-    sender: str = "pinkbreast@localhost"
-    recipients: tuple[str, ...] = ()
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = True
-
-    def __repr__(self) -> str:
-        return redacted_repr(self, hidden=frozenset({"password"}))
-
-
-@dataclass(frozen=True)
 class Notifier:
-    webhook_url: str | None = None
-    smtp: Smtp | None = None
+    """Sends alert changes to the channels the settings name (each optional)."""
 
-    def __repr__(self) -> str:  # a webhook's address is often its secret (a token in the path)
-        return redacted_repr(self, hidden=frozenset({"webhook_url"}))
+    channels: AlertChannels
 
     def send(self, change: str, kind: str, figures: dict) -> None:
         """Deliver to every configured channel; a failing channel is logged, not raised."""
         payload = {"event": f"alert.{change}", "kind": kind, "figures": figures}
-        if self.webhook_url:
+        if self.channels.webhook_url:
             self._post(payload)
-        if self.smtp and self.smtp.recipients:
+        if self.channels.smtp and self.channels.smtp.recipients:
             self._mail(payload)
 
     def _post(self, payload: dict) -> None:
         request = urllib.request.Request(
-            self.webhook_url,
+            self.channels.webhook_url,
             data=json.dumps(payload).encode(),
             method="POST",
             headers={"Content-Type": "application/json", "User-Agent": "pinkbreast-alerts"},
@@ -59,7 +43,7 @@ class Notifier:
             log.error(json.dumps({"event": "alert.webhook_failed", "error": str(exc)}))
 
     def _mail(self, payload: dict) -> None:
-        smtp = self.smtp
+        smtp = self.channels.smtp
         message = EmailMessage()
         figures = payload["figures"]
         message["Subject"] = f"[Pink Breast] {payload['event']}: recall {figures.get('recall')}"

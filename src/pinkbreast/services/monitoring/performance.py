@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from pinkbreast.config.monitoring import Window
 from pinkbreast.db.models import Outcome, PredictionRecord, utcnow
 from pinkbreast.ml.names import DEFINITE_ZONES
-from pinkbreast.services.monitoring.settings import Window
 
 Z95 = 1.959963984540054
 

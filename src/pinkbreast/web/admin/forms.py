@@ -10,9 +10,10 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Optional, ValidationError
 
-from pinkbreast.db.models import ROLES, STATUSES
 from pinkbreast.services import query_params
 from pinkbreast.services.audit import OUTCOMES, AuditFilter
+from pinkbreast.vocabulary import ACCOUNT_STATUSES as STATUSES
+from pinkbreast.vocabulary import ROLES
 from pinkbreast.web.labels import OUTCOME_LABELS, ROLE_LABELS, STATUS_LABELS
 
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import current_app, request
 
-from pinkbreast.services.measuring import MeasurementRefused, measure_upload, pixel_size
+from pinkbreast.services.image_evidence import image_evidence
+from pinkbreast.services.measuring import (
+    MeasurementRefused,
+    measure_upload,
+    pixel_size,
+    reviewer_choices,
+)
 from pinkbreast.web.api import bp
 from pinkbreast.web.api.auth import token_required
 from pinkbreast.web.api.errors import ApiError
+from pinkbreast.web.extensions import database
 
-FIELDS = {"image", "pixel_size_um"}
+FIELDS = {"image", "pixel_size_um", "excluded", "seeds"}
 
 
 @bp.post("/measurements")
@@ -24,13 +33,38 @@ def create_measurement():
     upload = request.files.get("image")
     if upload is None or not upload.filename:
         raise _invalid("image", "an image file is required (PNG, JPEG or TIFF)")
-    default = current_app.config["PINKBREAST_SETTINGS"].pixel_size_um
+    settings = current_app.config["PINKBREAST_SETTINGS"]
     try:
-        size = pixel_size(request.form.get("pixel_size_um"), default)
-        result = measure_upload(upload.read(), name=upload.filename, pixel_size_um=size)
+        size = pixel_size(request.form.get("pixel_size_um"), settings.pixel_size_um)
+        excluded, seeds = reviewer_choices(_json_field("excluded"), _json_field("seeds"))
+        result = measure_upload(upload.read(), name=upload.filename, pixel_size_um=size,
+                                seeds=[(x, y) for x, y in seeds], excluded=excluded)  # fmt: skip
     except MeasurementRefused as exc:
         raise _invalid(exc.field, exc.problem) from None
-    return result.to_dict()
+    body = result.to_dict()
+    evidence = image_evidence(session=database.session, tracking_uri=settings.mlflow_tracking_uri,
+                              floor=settings.monitoring.recall_threshold)  # fmt: skip
+    body["site_validated"] = evidence is not None and evidence.adequate
+    if body["site_validated"]:
+        body["notice"] = VALIDATED_NOTICE.format(version=evidence.version)
+    return body
+
+
+VALIDATED_NOTICE = (
+    "Measured from the image by Pink Breast, not by Xcyt; this site's own confirmed "
+    "image-derived cases support the current model (version {version}) on such measurements."
+)
+
+
+def _json_field(name: str) -> object:
+    """A list given as JSON text in a multipart field (absent or blank: none)."""
+    text = request.form.get(name, "").strip()
+    if not text:
+        return []
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise _invalid(name, "expected a JSON list") from None
 
 
 def _invalid(field: str, problem: str) -> ApiError:

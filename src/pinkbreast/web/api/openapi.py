@@ -6,9 +6,9 @@ from functools import cache
 
 from pydantic.json_schema import models_json_schema
 
-from pinkbreast import __version__
+from pinkbreast import __version__, sample_refs, vocabulary
 from pinkbreast.imaging import reading, scale
-from pinkbreast.ml.names import ZONES
+from pinkbreast.services import history, query_params
 from pinkbreast.web.api import schemas
 
 REF = "#/components/schemas/{model}"
@@ -67,7 +67,7 @@ _KEY = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
+    "schema": {"type": "string", "pattern": vocabulary.IDEMPOTENCY_KEY_PATTERN},
     "description": "Retrying with the same key returns the first answer (200).",
 }
 
@@ -91,9 +91,38 @@ _IMAGE_UPLOAD = {
             "maximum": scale.MAX_PIXEL_SIZE_UM,
             "description": "Micrometres per pixel (default: the site's setting)",
         },
+        "excluded": {
+            "type": "string",
+            "description": "Nucleus numbers to leave out of the 30 features, as a JSON list "
+            "(e.g. [2, 5]); the numbers of a first measurement of the same image",
+        },
+        "seeds": {
+            "type": "string",
+            "description": "Points where a missed nucleus should be outlined, as a JSON list "
+            "of [x, y] pixel positions (e.g. [[120, 80]])",
+        },
     },
 }
 _LANG = _query("lang", {"type": "string", "enum": ["en", "fr"]}, "Report language (en)")
+
+
+def _history_parameters() -> list[dict]:
+    """The list's query parameters, from the rules :func:`history.parse_query` applies."""
+    page = {"type": "integer", "minimum": 1, "maximum": query_params.MAX_PAGE}
+    zone = {"type": "string", "enum": list(vocabulary.ZONES)}
+    part = {
+        "type": "string",
+        "maxLength": sample_refs.MAX_LENGTH,
+        "pattern": sample_refs.PART_PATTERN,
+    }
+    return [
+        _query("page", page, "Page"),
+        _query("since", _DAY, "Created on/after"),
+        _query("until", _DAY, "Created on/before"),
+        _query("zone", zone, "Zone"),
+        _query("sample_ref", part, "Part of the reference, any case"),
+        _query(history.API.awaiting, {"type": "boolean"}, "Only without outcome"),
+    ]
 
 
 def _document(media_type: str, description: str, schema: dict) -> dict:
@@ -122,20 +151,7 @@ def _paths() -> dict:
                 "summary": "List predictions (your own; all for administrators)",
                 "operationId": "listPredictions",
                 "parameters": [
-                    _query("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Page"),
-                    _query("since", _DAY, "Created on/after"),
-                    _query("until", _DAY, "Created on/before"),
-                    _query(
-                        "zone",
-                        {"type": "string", "enum": list(ZONES)},
-                        "Zone",
-                    ),
-                    _query(
-                        "sample_ref",
-                        {"type": "string", "maxLength": 64},
-                        "Part of the reference, any case",
-                    ),
-                    _query("awaiting_outcome", {"type": "boolean"}, "Only without outcome"),
+                    *_history_parameters(),
                 ],
                 "responses": {
                     "200": _json(schemas.PredictionPage, "One page"),

@@ -36,6 +36,7 @@ def _read(function, prediction_id: int, **kwargs):
             prediction_id=prediction_id,
             tracking_uri=settings.mlflow_tracking_uri,
             client_address=client_address(),
+            recall_floor=settings.monitoring.recall_threshold,
             **kwargs,
         )
     except reports.PredictionNotFound:

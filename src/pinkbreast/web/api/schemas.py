@@ -12,12 +12,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from pinkbreast import sample_refs
+from pinkbreast import vocabulary
 from pinkbreast.features import FEATURES, PROPERTIES
 
-MAX_BATCH = 1000
-SAMPLE_REF = sample_refs.PATTERN
-Zone = Literal["malignant", "indeterminate", "benign", "check_input"]
+MAX_BATCH = vocabulary.API_BATCH_MAX
+SAMPLE_REF = vocabulary.SAMPLE_REF_PATTERN
+# The enums of the contract are the vocabulary's (a tuple in Literal[...] is its values).
+Zone = Literal[vocabulary.ZONES]  # type: ignore[valid-type]
+Label = Literal[vocabulary.LABELS]  # type: ignore[valid-type]
+Diagnosis = Literal[vocabulary.DIAGNOSES]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -28,8 +31,7 @@ def _measurement(feature) -> tuple:
     return (
         float,
         Field(
-            **({"gt": 0} if feature.positive else {"ge": 0}),
-            le=feature.maximum,
+            **feature.bounds,
             strict=True,  # a JSON number, not a string or a boolean
             title=feature.label("en"),
             description=f"{feature.description('en')} Reference range "
@@ -63,9 +65,9 @@ class PredictionRequest(Strict):
 
 
 class OutcomeIn(Strict):
-    diagnosis: Literal["M", "B"] = Field(description="Confirmed by histopathology: M or B")
+    diagnosis: Diagnosis = Field(description="Confirmed by histopathology: M or B")
     confirmed_on: date = Field(strict=True, description="YYYY-MM-DD, not after today")
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=vocabulary.NOTE_MAX)
 
 
 class Band(BaseModel):
@@ -104,7 +106,7 @@ class EvidenceOut(BaseModel):
 
 
 class OutcomeOut(BaseModel):
-    diagnosis: Literal["M", "B"]
+    diagnosis: Diagnosis
     confirmed_on: date
     note: str
     recorded_by: str
@@ -120,7 +122,7 @@ class PredictionOut(BaseModel):
         description="check_input: the sample is unlike the reference cases (see input_check); "
         "no malignant/benign answer is given and the probability is an extrapolation"
     )
-    label: Literal["malignant", "benign"] | None = Field(
+    label: Label | None = Field(
         description="At the operating threshold; null when the zone is check_input"
     )
     probability: float = Field(description="Calibrated probability of malignancy")
@@ -140,7 +142,7 @@ class PredictionOut(BaseModel):
     input_check: InputCheck | None = Field(
         default=None,
         description="For zone check_input: what to check. Null in the answer to a batch of more "
-        "than 20 samples: GET the prediction to have it.",
+        f"than {vocabulary.FINDINGS_MAX} samples: GET the prediction to have it.",
     )
     evidence: EvidenceOut | None = Field(
         default=None,
@@ -214,6 +216,10 @@ class MeasurementOut(BaseModel):
     too_few_nuclei: bool
     features: FeatureValues | None  # type: ignore[valid-type]
     notice: str = Field(description="Image-derived measurements are not Xcyt's")
+    site_validated: bool = Field(
+        description="The site's confirmed image-derived cases support the current champion "
+        "(its image-derived results no longer carry the warning)"
+    )
 
 
 class ErrorDetail(BaseModel):

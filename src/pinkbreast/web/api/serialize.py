@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from pinkbreast.db.models import PredictionReading, as_utc
+from collections.abc import Sequence
+
+import pydantic_core
+
+from pinkbreast.db.models import NewPrediction, PredictionReading, as_utc
 from pinkbreast.features import BY_NAME
 from pinkbreast.ml.unusual import Finding
 from pinkbreast.services.history import Page
-from pinkbreast.web.api.schemas import ModelOut, PredictionOut, PredictionPage
+from pinkbreast.web.api.schemas import (
+    EvidenceOut,
+    InputCheck,
+    ModelOut,
+    PredictionOut,
+    PredictionPage,
+)
 
 
 def prediction_model(
@@ -50,6 +60,53 @@ def prediction_out(
     record: PredictionReading, finding: Finding | None = None, evidence: dict | None = None
 ) -> dict:
     return prediction_model(record, finding, evidence).model_dump(mode="json")
+
+
+def new_predictions_json(
+    records: Sequence[NewPrediction],
+    findings: Sequence[Finding | None],
+    evidence: dict | None,
+) -> bytes:
+    """The JSON body answering the creation of ``records`` (just stored: no outcome yet).
+
+    Each item is what :func:`prediction_out` gives (a test compares them), built as plain values
+    and serialised by pydantic's own serialiser in one call: a 1,000-row answer without a model
+    object per row. The parts that are not plain values from the database (the evidence, an
+    input check) are still validated against their response models.
+    """
+    shared = None
+    if evidence is not None:
+        shared = EvidenceOut.model_validate(evidence).model_dump(mode="json")
+    items = []
+    for record, finding in zip(records, findings, strict=True):
+        explanation = record.explanation_data or {}
+        items.append(
+            {
+                "id": record.id,
+                "created_at": as_utc(record.created_at),
+                "sample_ref": record.sample_ref,
+                "sample_date": record.sample_date,
+                "zone": record.zone,
+                "label": record.label,
+                "probability": float(record.probability),
+                "threshold": float(record.threshold),
+                "band": {"lower": float(record.band_lower), "upper": float(record.band_upper)},
+                "model_version": record.model_version,
+                "warnings": record.warning_list,
+                "top_contributions": [
+                    {"feature": name, "contribution": float(value)}
+                    for name, value in explanation.get("top", [])
+                ],
+                "explanation_method": explanation.get("method"),
+                "input_check": None
+                if finding is None
+                else InputCheck.model_validate(finding.to_dict()).model_dump(mode="json"),
+                "evidence": shared,
+                "outcome": None,
+                "measurements": record.feature_values(),
+            }
+        )
+    return pydantic_core.to_json({"predictions": items})
 
 
 def page_out(listing: Page) -> dict:

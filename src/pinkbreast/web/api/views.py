@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import current_app, g, request
 from pydantic import ValidationError
 
 from pinkbreast.ml.inputs import InvalidInput
-from pinkbreast.ml.names import CHECK_INPUT, ZONES
 from pinkbreast.services import history, outcomes, predictions, query_params, scoring
+from pinkbreast.vocabulary import API, CHECK_INPUT, FINDINGS_MAX, idempotency_key_problem
 from pinkbreast.web.api import bp
 from pinkbreast.web.api.auth import token_required
 from pinkbreast.web.api.errors import ApiError, from_validation
 from pinkbreast.web.api.schemas import OutcomeIn, PredictionRequest
-from pinkbreast.web.api.serialize import model_out, page_out, prediction_out
+from pinkbreast.web.api.serialize import (
+    model_out,
+    new_predictions_json,
+    page_out,
+    prediction_out,
+)
 from pinkbreast.web.extensions import client_address, database
-
-IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # e.g. a UUID
-FINDINGS_MAX = 20  # larger batches: a row's check-input finding comes with GET /predictions/{id}
 
 
 @bp.errorhandler(ApiError)
@@ -47,8 +47,7 @@ def _idempotency_key() -> str | None:
     if "Idempotency-Key" not in request.headers:
         return None
     key = request.headers["Idempotency-Key"]
-    if not IDEMPOTENCY_KEY.match(key):
-        problem = "1 to 64 letters, digits or . _ : -"
+    if problem := idempotency_key_problem(key):
         raise ApiError(
             422,
             "invalid_request",
@@ -69,17 +68,17 @@ def create_predictions():
         )
         for s in body.samples
     ]
-    request_ = predictions.Request(
+    submission = predictions.Submission(
         user=g.api_user,
         client_address=client_address(),
         idempotency_key=key,
-        source="api",
+        source=API,
         explain=body.explain,  # every row: exact attributions cost about as much as the score
     )
     try:
         stored = predictions.create_predictions(
             session=database.session,
-            request=request_,
+            submission=submission,
             samples=samples,
             tracking_uri=_tracking_uri(),
         )
@@ -97,9 +96,12 @@ def create_predictions():
         raise _model_unavailable() from None
     checked = len(stored.records) <= FINDINGS_MAX
     evidence = _evidence(stored.records[0].model_version) if stored.records else None
-    body = {"predictions": [prediction_out(r, _finding(r) if checked else None, evidence)
-                            for r in stored.records]}  # fmt: skip
-    return body, 200 if stored.replayed else 201
+    findings = [_finding(r) if checked else None for r in stored.records]
+    if stored.replayed:  # records read back, perhaps with an outcome since
+        pairs = zip(stored.records, findings, strict=True)
+        return {"predictions": [prediction_out(r, finding, evidence) for r, finding in pairs]}, 200
+    content = new_predictions_json(stored.records, findings, evidence)
+    return current_app.response_class(content, status=201, mimetype="application/json")
 
 
 def _evidence(version: str) -> dict | None:
@@ -123,20 +125,13 @@ def _finding(record):
 @token_required
 def list_predictions():
     try:
-        filters, page = _list_query(request.args)
+        filters, page = history.parse_query(request.args, history.API)
     except query_params.InvalidParameter as error:
         raise ApiError(
             422,
             "invalid_request",
             "Invalid query parameters.",
             [{"field": error.field, "problem": error.problem}],
-        ) from None
-    except ValueError as error:
-        raise ApiError(
-            422,
-            "invalid_request",
-            "Invalid query parameters.",
-            [{"field": "query", "problem": str(error)}],
         ) from None
     listing = history.list_predictions(
         session=database.session,
@@ -147,31 +142,6 @@ def list_predictions():
         channel="api",
     )
     return page_out(listing)
-
-
-BOOLEANS = {"true": True, "false": False}
-MAX_PAGE = query_params.MAX_PAGE
-
-
-def _list_query(args) -> tuple[history.HistoryFilter, int]:
-    unknown = set(args) - {"page", "since", "until", "zone", "sample_ref", "awaiting_outcome"}
-    if unknown:
-        raise ValueError(f"unknown parameter {sorted(unknown)[0]}")
-    zone, ref = args.get("zone", ""), args.get("sample_ref", "")
-    awaiting = args.get("awaiting_outcome", "false").lower()
-    if "zone" in args and zone not in ZONES:
-        raise ValueError(f"zone must be one of {', '.join(ZONES)}")
-    if len(ref) > 64 or awaiting not in BOOLEANS:
-        raise ValueError("sample_ref is at most 64 characters; awaiting_outcome is true/false")
-    page = query_params.page(args)
-    filters = history.HistoryFilter(
-        since=query_params.day(args, "since", empty_ok=False),
-        until=query_params.day(args, "until", empty_ok=False),
-        zone=zone,
-        sample_ref=ref,
-        awaiting_outcome=BOOLEANS[awaiting],
-    )
-    return filters, page
 
 
 @bp.get("/predictions/<int:prediction_id>")

@@ -36,7 +36,7 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        smtp = current_app.config["PINKBREAST_SETTINGS"].monitoring.notifier.smtp
+        smtp = current_app.config["PINKBREAST_SETTINGS"].monitoring.channels.smtp
         try:
             accounts.register(
                 session=database.session,

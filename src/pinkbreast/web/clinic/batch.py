@@ -9,12 +9,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pinkbreast.db.session import transaction
+from pinkbreast import vocabulary
 from pinkbreast.features import BY_NAME, FEATURE_NAMES
-from pinkbreast.ml.names import ZONES
-from pinkbreast.ml.tables import FileRejected
-from pinkbreast.services import audit, history, predictions, scoring
+from pinkbreast.services import history, predictions, scoring
 from pinkbreast.services.batch import read_samples, write_record_results
+from pinkbreast.tables import FileRejected
 from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
@@ -22,8 +21,8 @@ from pinkbreast.web.clinic.forms import BatchForm
 from pinkbreast.web.extensions import client_address, database
 from pinkbreast.web.file_problems import problem_lines
 
-MAX_ROWS = 10_000
-MAX_BYTES = 8 * 1024 * 1024
+MAX_ROWS = vocabulary.UPLOAD_MAX_ROWS
+MAX_BYTES = vocabulary.UPLOAD_MAX_BYTES
 SHOWN = 200
 
 
@@ -62,15 +61,15 @@ def batch():
 
 def _store(samples):
     settings = current_app.config["PINKBREAST_SETTINGS"]
-    request_ = predictions.Request(
+    submission = predictions.Submission(
         user=current_user._get_current_object(),
         client_address=client_address(),
-        source="batch",
+        source=vocabulary.BATCH,
         explain=True,  # every row, stored with its reasons
     )
     records = predictions.create_predictions(
         session=database.session,
-        request=request_,
+        submission=submission,
         samples=[
             predictions.Sample(values=row, sample_ref=ref if isinstance(ref, str) else None)
             for ref, row in zip(
@@ -102,21 +101,13 @@ def _say_dialect(dialect: str | None) -> None:
 
 
 def _records(batch_id: str, action: str):
-    session = database.session
     records = history.batch_records(
-        session=session, user=current_user._get_current_object(), batch_id=batch_id
+        session=database.session,
+        user=current_user._get_current_object(),
+        batch_id=batch_id,
+        action=action,
+        client_address=client_address(),
     )
-    with transaction(session):
-        audit.record(
-            session=session,
-            action=action,
-            actor=current_user._get_current_object(),
-            record_type="batch",
-            record_id=batch_id,
-            allowed=bool(records),
-            client_address=client_address(),
-            record_ids=[record.id for record in records] if records else None,
-        )
     if not records:
         abort(404)
     return records
@@ -126,7 +117,7 @@ def _records(batch_id: str, action: str):
 @role_required(*CLINICAL)
 def batch_result(batch_id: str):
     records = _records(batch_id, "batch.view")
-    counts = {zone: sum(r.zone == zone for r in records) for zone in ZONES}
+    counts = {zone: sum(r.zone == zone for r in records) for zone in vocabulary.ZONES}
     return render_template(
         "clinic/batch_result.html",
         records=records[:SHOWN],

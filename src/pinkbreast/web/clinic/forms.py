@@ -10,13 +10,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from pinkbreast import sample_refs
+from pinkbreast import vocabulary
 from pinkbreast.features import BY_NAME, Feature
 from pinkbreast.numbers import NumberProblem, normalise, parse_decimal
 
-SAMPLE_REF_PATTERN = sample_refs.PATTERN
+SAMPLE_REF_PATTERN = vocabulary.SAMPLE_REF_PATTERN
+DIAGNOSIS_LABELS = {"M": _l("Malignant"), "B": _l("Benign")}
 
 
 def decimal_comma() -> bool:
@@ -103,13 +105,13 @@ class _SampleFields(FlaskForm):
         _l("Sample reference"),
         validators=[
             InputRequired(_l("This value is required.")),
-            Length(max=64),
+            Length(max=vocabulary.SAMPLE_REF_MAX),
             Regexp(
                 SAMPLE_REF_PATTERN,
                 message=_l("Letters, digits, spaces and . _ / - only (no patient names)."),
             ),
         ],
-        render_kw={"maxlength": "64", "autocomplete": "off"},
+        render_kw={"maxlength": str(vocabulary.SAMPLE_REF_MAX), "autocomplete": "off"},
     )
     sample_date = DateField(_l("Sample date"), validators=[Optional(), not_in_future])
     token = HiddenField()
@@ -129,14 +131,16 @@ def prediction_form(features: list[str], **kwargs) -> FlaskForm:
 class OutcomeForm(FlaskForm):
     diagnosis = RadioField(
         _l("Confirmed diagnosis"),
-        choices=[("M", _l("Malignant")), ("B", _l("Benign"))],
+        choices=[SelectChoice(code, DIAGNOSIS_LABELS[code]) for code in vocabulary.DIAGNOSES],
         validators=[InputRequired(_l("Choose malignant or benign."))],
     )
     confirmed_on = DateField(
         _l("Date of confirmation"),
         validators=[InputRequired(_l("This value is required.")), not_in_future],
     )
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(
+        _l("Note (optional)"), validators=[Optional(), Length(max=vocabulary.NOTE_MAX)]
+    )
 
 
 class BatchForm(FlaskForm):

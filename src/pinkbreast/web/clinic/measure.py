@@ -34,7 +34,7 @@ def measure_upload():
         name = upload.filename or "image"
         try:
             size = _pixel_size(form.pixel_size.data, default)
-            measuring.measure_upload(data, name=name, pixel_size_um=size, require_nuclei=False)
+            measuring.checked_image(data, name=name)  # measured on the review page
         except measuring.MeasurementRefused as exc:
             problem = exc.problem
         else:
@@ -66,10 +66,15 @@ def _draft(token: str):
 
 
 def measured(token: str):
-    """The draft and its measurement as the reviewer left it."""
+    """The draft and its measurement as the reviewer left it (the detection kept with the
+    draft after the first time)."""
     draft, data = _draft(token)
+    found = measure_drafts.kept_found(instance=_instance(), draft=draft)
+    if not measuring.still_valid(found, draft.pixel_size_um):
+        found = measuring.detection(data, name=draft.name, pixel_size_um=draft.pixel_size_um)
+        measure_drafts.keep_found(instance=_instance(), draft=draft, found=found)
     result = measuring.measure_upload(
-        data, name=draft.name, pixel_size_um=draft.pixel_size_um,
+        data, name=draft.name, pixel_size_um=draft.pixel_size_um, found=found,
         seeds=[tuple(s) for s in draft.seeds], excluded=draft.excluded, require_nuclei=False,
     )  # fmt: skip
     return draft, result
@@ -107,19 +112,10 @@ def measure_update(token: str):
 def _choices(body) -> tuple[list[int], list[list[float]]]:
     if not isinstance(body, dict) or set(body) - {"excluded", "seeds"}:
         abort(400, "body: expected {excluded: [numbers], seeds: [[x, y], ...]}")
-    excluded, seeds = body.get("excluded", []), body.get("seeds", [])
-    if not isinstance(excluded, list) or not all(
-        isinstance(n, int) and not isinstance(n, bool) and 0 < n < 100_000 for n in excluded
-    ):
-        abort(400, "excluded: expected a list of nucleus numbers")
-    if not isinstance(seeds, list) or len(seeds) > measure_drafts.MAX_SEEDS or not all(
-        isinstance(s, list) and len(s) == 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v < 10_000
-                for v in s)
-        for s in seeds
-    ):  # fmt: skip
-        abort(400, "seeds: expected a list of [x, y] pixel positions")
-    return excluded, [[float(x), float(y)] for x, y in seeds]
+    try:
+        return measuring.reviewer_choices(body.get("excluded", []), body.get("seeds", []))
+    except measuring.MeasurementRefused as exc:
+        abort(400, f"{exc.field}: {exc.problem}")
 
 
 @bp.get("/measure/<token>/image.png")

@@ -37,6 +37,7 @@ def report_pdf(prediction_id: int):
             tracking_uri=current_app.config["PINKBREAST_SETTINGS"].mlflow_tracking_uri,
             client_address=client_address(),
             prevalence=current_app.config["PINKBREAST_SETTINGS"].local_prevalence,
+            recall_floor=current_app.config["PINKBREAST_SETTINGS"].monitoring.recall_threshold,
         )
     except reports.PredictionNotFound:
         abort(404)

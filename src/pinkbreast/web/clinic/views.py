@@ -22,8 +22,9 @@ from flask_login import current_user
 
 from pinkbreast.features import BY_NAME, PROPERTIES, STATISTICS
 from pinkbreast.ml.data import load_reference
-from pinkbreast.ml.names import CHECK_INPUT
 from pinkbreast.services import history, outcomes, predictions, query_params, scoring
+from pinkbreast.services.image_evidence import image_evidence
+from pinkbreast.vocabulary import BENIGN, CHECK_INPUT, FILTER_ZONES, MALIGNANT
 from pinkbreast.web.access import CLINICAL_ROLES as CLINICAL
 from pinkbreast.web.access import role_required
 from pinkbreast.web.clinic import bp
@@ -33,12 +34,20 @@ from pinkbreast.web.clinic.measure import fill_from_image, image_source
 from pinkbreast.web.extensions import client_address, database
 
 READINGS = {
-    "benign": _l("typical of benign cases"),
-    "malignant": _l("typical of malignant cases"),
+    BENIGN: _l("typical of benign cases"),
+    MALIGNANT: _l("typical of malignant cases"),
     "both": _l("seen in both"),
     "between": _l("between the two"),
     "beyond": _l("beyond both ranges"),
 }
+
+
+def _image_evidence(version: str | None = None):
+    """How the site's confirmed image-derived cases support the champion (the notice on values
+    measured from an image); ``version``: the version that made the prediction shown."""
+    settings = current_app.config["PINKBREAST_SETTINGS"]
+    return image_evidence(session=database.session, tracking_uri=_tracking_uri(),
+                          floor=settings.monitoring.recall_threshold, version=version)  # fmt: skip
 
 
 def _tracking_uri() -> str:
@@ -101,6 +110,7 @@ def predict():
         examples=_examples(),
         lang=_lang(),
         from_image=bool(from_image),
+        image_evidence=_image_evidence() if from_image else None,
     )
     return page, 400 if form.errors else 200
 
@@ -131,21 +141,21 @@ def _create(form, features: list[str], image=None):
         demonstration=_is_example(values),
         image=image,
     )
-    request_ = predictions.Request(
+    submission = predictions.Submission(
         user=_user(), client_address=client_address(), idempotency_key=form.token.data or None
     )
     create = predictions.create_predictions
     try:
         stored = create(
             session=database.session,
-            request=request_,
+            submission=submission,
             samples=[sample],
             tracking_uri=_tracking_uri(),
         )
     except predictions.IdempotencyConflict:  # the form was edited after being submitted
         stored = create(
             session=database.session,
-            request=dataclasses.replace(request_, idempotency_key=None),
+            request=dataclasses.replace(submission, idempotency_key=None),
             samples=[sample],
             tracking_uri=_tracking_uri(),
         )
@@ -191,6 +201,7 @@ def _render_result(record, outcome_form: OutcomeForm, status: int = 200):
         "clinic/result.html",
         record=record,
         provenance=provenance,
+        image_evidence=_image_evidence(record.model_version) if provenance else None,
         contours=json.loads(provenance.contours) if provenance else None,
         finding=finding,
         evidence_line=evidence_line,
@@ -249,7 +260,18 @@ def record_outcome(prediction_id: int):
 @bp.get("/predictions")
 @role_required(*CLINICAL)
 def history_page():
-    filters, page = _history_filter()
+    """The list, filtered; a bad filter value is refused (400) on the page itself, above the
+    filter form, naming the parameter with the rule's message (the API's 422 says the same)."""
+    try:
+        filters, page = history.parse_query(request.args, history.PAGE)
+    except query_params.InvalidParameter as error:
+        page = render_template(
+            "clinic/history.html",
+            problem=f"{error.field}: {error.problem}",
+            filters=history.HistoryFilter(),
+            zones=FILTER_ZONES,
+        )
+        return page, 400
     listing = history.list_predictions(
         session=database.session,
         user=_user(),
@@ -262,24 +284,13 @@ def history_page():
         return url_for("clinic.history_page", **{**request.args.to_dict(), "page": number})
 
     return render_template(
-        "clinic/history.html", listing=listing, filters=filters, page_url=page_url
+        "clinic/history.html",
+        listing=listing,
+        filters=filters,
+        page_url=page_url,
+        everyone=predictions.sees_every_prediction(_user()),
+        zones=FILTER_ZONES,
     )
-
-
-def _history_filter() -> tuple[history.HistoryFilter, int]:
-    args = request.args
-    try:
-        filters = history.HistoryFilter(
-            since=query_params.day(args, "since"),
-            until=query_params.day(args, "until"),
-            zone=args.get("zone", ""),
-            sample_ref=args.get("sample_ref", "")[:64],
-            awaiting_outcome=args.get("awaiting") == "1",
-        )
-        page = query_params.page(args)
-    except query_params.InvalidParameter as error:
-        abort(400, f"{error.field}: {error.problem}")
-    return filters, page
 
 
 def _visible(prediction_id: int):

@@ -1,4 +1,5 @@
-"""Home page, language switch, ``/healthz`` (process alive) and ``/readyz`` (dependencies up)."""
+"""Home page, guide, language switch, ``/healthz`` (process alive) and ``/readyz``
+(dependencies up). ``/metrics`` is in :mod:`pinkbreast.web.metrics`."""
 
 from __future__ import annotations
 
@@ -83,11 +84,3 @@ def _check_database() -> str:
         log.warning("readiness: database unreachable: %s", exc.__class__.__name__)
         return "unreachable"
     return "ok"
-
-
-@bp.get("/metrics")
-@public  # not public in fact: a bearer token or an allowed address (see web/metrics.py)
-def metrics():
-    from pinkbreast.web.metrics import metrics_response
-
-    return metrics_response()

@@ -6,17 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pinkbreast.ml.names import ZONES
 from pinkbreast.services.monitoring.performance import Performance
+from pinkbreast.vocabulary import ZONES
 
 WIDTH, HEIGHT = 640, 240  # the trend's viewBox
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 36  # margins inside it
-ZONE_COLOURS = {
-    "malignant": "#8e1b47",
-    "indeterminate": "#f3c744",
-    "benign": "#1f5f8b",
-    "check_input": "#6c6c6c",
-}
+ZONE_COLOURS = dict(zip(ZONES, ("#8e1b47", "#f3c744", "#1f5f8b", "#6c6c6c"), strict=True))
 
 
 @dataclass(frozen=True)

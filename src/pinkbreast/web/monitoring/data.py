@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,11 +9,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from pinkbreast.db.models import Case
-from pinkbreast.db.session import transaction
-from pinkbreast.ml.tables import CASES, FileRejected, parse_table
-from pinkbreast.services import audit
-from pinkbreast.services.cases import import_cases, load_frame
+from pinkbreast.services.cases import counts_by_diagnosis, import_cases, write_eda_report
+from pinkbreast.tables import CASES, FileRejected, parse_table
 from pinkbreast.web.access import role_required
 from pinkbreast.web.extensions import client_address, database
 from pinkbreast.web.file_problems import problem_lines
@@ -51,8 +47,13 @@ def data():
         except FileRejected as exc:
             problems = problem_lines(exc)
         else:
-            report = import_cases(session=database.session, frame=frame, source=name)
-            _audit("cases.import", f"{name}: {report.new} new, {report.updated} updated")
+            report = import_cases(
+                session=database.session,
+                frame=frame,
+                source=name,
+                actor=current_user._get_current_object(),
+                client_address=client_address(),
+            )
             flash(
                 _(
                     "%(n)s cases imported: %(new)s new, %(up)s updated, %(same)s unchanged.",
@@ -64,11 +65,7 @@ def data():
                 "success",
             )
             return redirect(url_for("monitoring.data"), code=303)
-    counts = dict(
-        database.session.execute(
-            sa.select(Case.diagnosis, sa.func.count()).group_by(Case.diagnosis)
-        ).all()
-    )
+    counts = counts_by_diagnosis(session=database.session)
     page = render_template("monitoring/data.html", form=form, problems=problems, counts=counts)
     return page, 400 if problems or form.errors else 200
 
@@ -76,29 +73,16 @@ def data():
 @bp.get("/data/eda")
 @role_required("admin")
 def eda():
-    from pinkbreast.ml.eda import write_report
-
     settings = current_app.config["PINKBREAST_SETTINGS"]
-    path = write_report(
-        load_frame(database.session), settings.instance_path / "reports" / "eda.html"
+    path = write_eda_report(
+        session=database.session,
+        path=settings.instance_path / "reports" / "eda.html",
+        actor=current_user._get_current_object(),
+        client_address=client_address(),
     )
-    _audit("cases.eda", None)
     response = Response(path.read_text(encoding="utf-8"), mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
         "frame-ancestors 'none'; form-action 'none'"
     )
     return response
-
-
-def _audit(action: str, detail: str | None) -> None:
-    session = database.session
-    with transaction(session):
-        audit.record(
-            session=session,
-            action=action,
-            actor=current_user._get_current_object(),
-            record_type="cases",
-            client_address=client_address(),
-            detail=detail,
-        )

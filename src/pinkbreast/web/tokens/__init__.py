@@ -1,4 +1,5 @@
-"""The API for people: each user's tokens (created, shown once, revoked) and the API docs."""
+"""The API for people: each user's tokens (created, shown once, revoked); the API docs page is
+in :mod:`pinkbreast.web.api.docs`."""
 
 from flask import Blueprint
 

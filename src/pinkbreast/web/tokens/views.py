@@ -13,7 +13,6 @@ from wtforms.validators import InputRequired, Length, NumberRange
 from pinkbreast.services import tokens
 from pinkbreast.web.access import CLINICAL_ROLES as API_USERS
 from pinkbreast.web.access import role_required
-from pinkbreast.web.api.openapi import document
 from pinkbreast.web.extensions import client_address, database
 from pinkbreast.web.tokens import bp
 
@@ -83,10 +82,3 @@ def revoke(token_id: int):
         abort(404)
     flash(_("Token revoked."), "success")
     return redirect(url_for("tokens.index"), code=303)
-
-
-@bp.get("/api-docs")
-@role_required("clinician", "admin", "auditor")
-def api_docs():
-    """The API reference, rendered from the same OpenAPI document the API serves."""
-    return render_template("api/docs.html", spec=document())

@@ -2,6 +2,22 @@
 // the image to add a nucleus there; the server re-measures and sends the page's updated part.
 (function () {
   "use strict";
+  // The upload page: while the server finds and outlines the nuclei, say so and count seconds.
+  var upload = document.getElementById("measure-upload");
+  var progress = document.getElementById("measure-progress");
+  if (upload && progress) {
+    upload.addEventListener("submit", function () {
+      var started = Date.now();
+      var button = document.getElementById("measure-submit");
+      function tick() {
+        var seconds = Math.floor((Date.now() - started) / 1000);
+        progress.textContent = progress.getAttribute("data-busy").replace("{s}", String(seconds));
+      }
+      tick();
+      window.setInterval(tick, 1000);
+      window.setTimeout(function () { button.disabled = true; }, 0);  // after the form is sent
+    });
+  }
   var live = document.getElementById("measure-live");
   var status = document.getElementById("measure-status");
   if (!live) { return; }

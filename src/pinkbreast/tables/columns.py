@@ -1,8 +1,10 @@
-"""Reading a valid table column by column: fast enough for 100,000 rows.
+"""Reading a valid table column by column: the reader's fast path, for large files (``pinkbreast
+predict``, batch uploads; timed in ``benchmarks/``).
 
-Only for files the cell-by-cell reader (:mod:`pinkbreast.ml.tables`) would read the same way;
-anything irregular or invalid returns None and goes there, to have each problem named by line
-and column.
+Only for files the cell-by-cell reader (:mod:`.reader`) would read the same way; anything
+irregular or invalid returns None and goes there, to have each problem named by line and
+column. It holds no cell rule of its own: every column goes through
+:func:`.cells.parse_column`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import io
 import numpy as np
 import pandas as pd
 
-from pinkbreast import sample_refs
 from pinkbreast.features import BY_NAME, FEATURE_NAMES
-from pinkbreast.ml.table_format import SAMPLE_REF_MAX, Problem, TableKind, layout, parse_cell
+from pinkbreast.tables.cells import TableKind, layout, parse_column
+from pinkbreast.tables.problems import Problem
 
 
 def read_plain(text: str, kind: TableKind, max_rows: int | None) -> pd.DataFrame | None:
@@ -85,7 +87,7 @@ def clean_columns(columns, cells_by_column, kind: TableKind) -> dict[str, list] 
     cell-by-cell reader then finds and words each problem)."""
     parsed: dict[str, list] = {}
     for column, cells in zip(columns, cells_by_column, strict=True):
-        values = _clean_column(column, cells)
+        values = parse_column(column, cells)
         if values is None:
             return None
         if column is not None:
@@ -97,40 +99,8 @@ def clean_columns(columns, cells_by_column, kind: TableKind) -> dict[str, list] 
     return parsed
 
 
-def _clean_column(column: str | None, cells):
-    """One column's values when every cell is valid, else None (``cells``: strings, or a
-    feature column pandas has already parsed)."""
-    if column is None:
-        return None if any(cell.strip() for cell in cells) else []
-    if column == "sample_ref":  # parse_cell's rule, without a call and a tuple per cell
-        refs = [cell.strip() for cell in cells]
-        if max(map(len, refs)) > SAMPLE_REF_MAX or any(
-            ref and sample_refs.problem(ref) for ref in refs
-        ):
-            return None
-        return [ref or None for ref in refs]
-    if column not in BY_NAME:
-        parsed = [parse_cell(column, cell.strip()) for cell in cells]
-        return None if any(problem for _, problem in parsed) else [v for v, _ in parsed]
-    if isinstance(cells, pd.Series) and cells.dtype == np.float64:
-        values = cells.to_numpy()  # already parsed by pandas' C parser, exactly as float()
-    else:
-        try:
-            values = np.fromiter(map(float, cells), dtype=float, count=len(cells))
-        except ValueError:
-            return None
-    feature = BY_NAME[column]
-    smallest = values.min()
-    valid = (
-        np.isfinite(values).all()
-        and (smallest > 0 if feature.positive else smallest >= 0)
-        and values.max() <= feature.maximum
-    )
-    return values if valid else None
-
-
 def frame_from_columns(parsed: dict[str, list], kind: TableKind) -> pd.DataFrame:
-    """The same frame :func:`~pinkbreast.ml.tables.frame_from_records` builds from records."""
+    """The same frame :func:`.reader.frame_from_records` builds from records."""
     rows = len(next(iter(parsed.values())))
     if "sample_ref" not in kind.optional:
         return pd.DataFrame({column: parsed[column] for column in kind.required})

@@ -9,9 +9,9 @@ Two kinds of table share one reader:
   a header in UCI order.
 
 Every problem is reported as file, line, column and what was expected; nothing is half-read.
-A valid file is read column by column (:mod:`pinkbreast.ml.table_columns`, fast enough for
-100,000 rows); any doubt sends it through the cell-by-cell reader here, which names every
-problem. Kinds, layouts and cell rules: :mod:`pinkbreast.ml.table_format`.
+A valid file is read column by column (:mod:`.columns`, the fast path for large files); any
+doubt sends it through the cell-by-cell reader here, which names every problem. Kinds, layouts
+and the cell rules both use: :mod:`.cells`.
 """
 
 from __future__ import annotations
@@ -23,36 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES
-from pinkbreast.ml import dialects, table_columns
-from pinkbreast.ml.table_format import (
-    CASES,
-    DIAGNOSES,
-    MAX_CELLS,
-    MAX_PROBLEMS,
-    SAMPLE_REF_MAX,
-    SAMPLES,
-    FileRejected,
-    Problem,
-    TableKind,
-    layout,
-    parse_cell,
-)
-
-__all__ = [
-    "CASES",
-    "DIAGNOSES",
-    "MAX_PROBLEMS",
-    "SAMPLE_REF_MAX",
-    "SAMPLES",
-    "FileRejected",
-    "Problem",
-    "TableKind",
-    "frame_from_records",
-    "parse_row",
-    "parse_table",
-    "read_table",
-    "write_cases",
-]
+from pinkbreast.tables import dialects
+from pinkbreast.tables.cells import CASES, MAX_CELLS, TableKind, layout, parse_cell
+from pinkbreast.tables.columns import clean_rows, frame_from_columns, read_plain
+from pinkbreast.tables.problems import MAX_PROBLEMS, FileRejected, Problem
 
 
 def read_table(
@@ -101,7 +75,7 @@ def parse_table(
 
 
 def _parse_standard(text: str, kind: TableKind, *, name: str, max_rows: int | None) -> pd.DataFrame:
-    if (frame := table_columns.read_plain(text, kind, max_rows)) is not None:
+    if (frame := read_plain(text, kind, max_rows)) is not None:
         return frame
     try:
         rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text)), start=1) if any(r)]
@@ -115,8 +89,8 @@ def _parse_standard(text: str, kind: TableKind, *, name: str, max_rows: int | No
         problems.append(Problem(name, None, None, f"{len(data_rows)} rows; at most {max_rows}"))
     if problems:
         raise FileRejected(problems)
-    if data_rows and (clean := table_columns.clean_rows(data_rows, columns, kind)) is not None:
-        return table_columns.frame_from_columns(clean, kind)
+    if data_rows and (clean := clean_rows(data_rows, columns, kind)) is not None:
+        return frame_from_columns(clean, kind)
     records, omitted = _records(data_rows, columns, kind, name, problems)
     if problems:
         raise FileRejected(problems, omitted)

@@ -1,15 +1,18 @@
-"""The only way the application gets a model: ``models:/pinkbreast@champion``, loaded once per
-process and followed when another version is promoted (see :func:`champion`).
+"""The served model: ``models:/pinkbreast@champion``, loaded once per process and followed
+when another version is promoted (see :func:`champion`), and the one way rows are scored.
 
-``predict(rows, tracking_uri=...)`` validates raw values by canonical name (missing, unknown,
-non-numeric, non-finite, negative or implausibly large values are refused), runs the served
-model and flags values outside the WDBC reference range.
+:meth:`Champion.score` is the single entry point of every prediction — the form, the API, the
+batch upload, ``pinkbreast predict``, Spark and the benchmarks — and :class:`Scores` its single
+result type: raw values (rows x 30, canonical order, validated by
+:func:`pinkbreast.ml.inputs.matrix` or the table reader) in, probabilities, labels, zones,
+reference-range warnings and, on request, explanations out, column by column.
 
 The served model is the registered version's numpy-only plan when MLflow's registry is a local
 SQL database with local artifacts (:mod:`pinkbreast.ml.champion_lookup`; about a second to the
 first prediction, without importing MLflow or scikit-learn), else the pyfunc model loaded
 through MLflow (seconds). Both give the same probabilities to the last bit; the plan is checked
-against its pipeline's probabilities when stored and again when loaded.
+against its pipeline's probabilities when stored and again when loaded. Either way the model's
+feature order is checked against :mod:`pinkbreast.features` when it is loaded.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,28 +42,56 @@ if TYPE_CHECKING:  # MLflow and the explainer are imported when first needed
     from pinkbreast.ml.explain import Explainer, Explanation
     from pinkbreast.ml.explain_exact import ExactExplainer
 
+TOP_REASONS = 5  # contributions kept with an explained prediction
+CHUNK = 1000  # rows scored (and explained) at once
 
-@dataclass(slots=True)  # not frozen: built 100,000 times for a big file (5x faster)
-class Prediction:
-    probability: float  # of malignancy, on the served (calibrated) scale
-    label: str | None  # "malignant" | "benign" at the operating threshold; None: check input
-    zone: str  # see pinkbreast.ml.names.ZONES
-    threshold: float
+
+@dataclass(frozen=True)
+class Scores:
+    """The results for n rows, column by column (lists of plain Python values, row i at index
+    i): a 100,000-row file is scored and written without an object per row."""
+
     model_version: str
-    warnings: tuple[str, ...] = ()  # features outside the WDBC reference range
-
-
-class Scores(NamedTuple):
-    """Results of many rows, column by column (plain Python lists)."""
-
-    probability: list[float]
-    label: list[str | None]
-    zone: list[str]
+    threshold: float
+    band: tuple[float, float]  # the indeterminate zone [lower, upper]
+    probability: list[float]  # of malignancy, on the served (calibrated) scale
+    zone: list[str]  # see pinkbreast.ml.names.ZONES
+    label: list[str]  # "malignant" | "benign" at the operating threshold
     warnings: list[tuple[str, ...]]  # features outside the WDBC reference range, per row
+    reasons: list[tuple[tuple[str, float], ...]] | None = None  # top contributions, explained
+    base_values: list[float] | None = None  # with ``explain`` only
+    explanation_method: str | None = None  # how the reasons were computed, with ``explain``
+
+    def __len__(self) -> int:
+        return len(self.probability)
 
 
 class ChampionUnavailable(LookupError):
     """No champion is registered, or it cannot be loaded."""
+
+
+class FeatureOrderMismatch(ChampionUnavailable):
+    """The model's input columns are not the 30 features of :mod:`pinkbreast.features`, in
+    their order: serving it would feed values to the wrong columns."""
+
+
+def check_feature_order(model_features, version: str) -> None:
+    """Raise :class:`FeatureOrderMismatch`, naming the first position that differs, unless
+    ``model_features`` are :data:`~pinkbreast.features.FEATURE_NAMES` in the same order."""
+    theirs, ours = list(model_features), list(FEATURE_NAMES)
+    if theirs == ours:
+        return
+    padded = max(len(theirs), len(ours))
+    theirs_, ours_ = (names + ["nothing"] * (padded - len(names)) for names in (theirs, ours))
+    position = next(
+        i for i, pair in enumerate(zip(theirs_, ours_, strict=True)) if pair[0] != pair[1]
+    )
+    raise FeatureOrderMismatch(
+        f"model version {version} does not take the features of pinkbreast.features in their "
+        f"order: at position {position + 1} the model has {theirs_[position]!r} where "
+        f"pinkbreast.features has {ours_[position]!r} ({len(theirs)} model features, "
+        f"{len(ours)} in pinkbreast.features)"
+    )
 
 
 def load_served(model_uri: str):
@@ -76,9 +108,19 @@ _NAMES = np.array(FEATURE_NAMES, dtype=object)
 
 @dataclass
 class Champion:
+    """A registered version, ready to serve: :meth:`score` is how every prediction is made."""
+
     served: object  # fastpath.served.Served, or the pyfunc's PinkBreastModel
     version: str
     _explainer: Explainer | ExactExplainer | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        features = getattr(self.served, "features", None)
+        check_feature_order(features or self.operating_point.get("features", FEATURE_NAMES),
+                            self.version)  # fmt: skip
+        guard = getattr(self.served, "guard", None)
+        if guard is not None:
+            check_feature_order(guard.features, self.version)
 
     @property
     def operating_point(self) -> dict:
@@ -90,32 +132,71 @@ class Champion:
         registered before it existed."""
         return getattr(self.served, "guard", None) or limits_only()
 
-    def predict(self, rows: Iterable[Mapping[str, object]]) -> list[Prediction]:
-        return self.predict_matrix(matrix(rows))
+    def score(
+        self,
+        X: np.ndarray,
+        *,
+        explain: bool = False,
+        progress: Callable[[int], None] | None = None,
+        threads: int = 1,
+    ) -> Scores:
+        """Results for validated raw values (rows x 30, canonical order), in blocks of
+        :data:`CHUNK` rows.
 
-    def score_arrays(self, X: np.ndarray) -> Scores:
-        """Column-wise results for already validated raw values (rows x 30, canonical order)."""
-        served = self.served
+        With ``explain`` each row carries its :data:`TOP_REASONS` largest contributions and how
+        they were computed (exact for every model with a plan: see
+        :mod:`pinkbreast.ml.explain_exact`). ``threads`` > 1 scores blocks side by side (numpy
+        works outside the GIL): for a command that has the machine to itself, such as
+        ``pinkbreast predict``. Each row's result is the same whatever the blocks.
+        """
+        probability, zone, label, warnings = [], [], [], []
+        reasons: list | None = [] if explain else None
+        bases: list | None = [] if explain else None
+        method: str | None = None
+        blocks = [X[start : start + CHUNK] for start in range(0, len(X), CHUNK)]
+        for block, part in zip(blocks, _in_threads(self._block, blocks, threads), strict=True):
+            probability += part[0]
+            label += part[1]
+            zone += part[2]
+            warnings += part[3]
+            if explain:
+                why, method = self._reasons(block)
+                reasons += why
+                bases += [self.explainer().base_value] * len(block)
+            if progress:
+                progress(len(block))
+        point = self.operating_point
+        return Scores(
+            self.version,
+            float(point["threshold"]),
+            (float(point["lower"]), float(point["upper"])),
+            probability, zone, label, warnings, reasons, bases, method,
+        )  # fmt: skip
+
+    def _reasons(self, X: np.ndarray) -> tuple[list, str]:
+        """Each row's :data:`TOP_REASONS` largest contributions by magnitude, largest first
+        (ties in feature order: what :meth:`Explanation.top` gives), and the method."""
+        explainer = self.explainer()
+        if not hasattr(explainer, "contributions"):  # the sampled estimate: row by row
+            explanations = self.explain_matrix(X)
+            return [tuple(e.top(TOP_REASONS)) for e in explanations], explanations[0].method
+        _, phi = explainer.contributions(X)
+        order = np.argsort(-np.abs(phi), axis=1, kind="stable")[:, :TOP_REASONS]
+        names = np.asarray(explainer.features, dtype=object)[order].tolist()
+        values = np.take_along_axis(phi, order, axis=1).tolist()
+        return [tuple(zip(n, v, strict=True)) for n, v in zip(names, values, strict=True)], \
+            explainer.method  # fmt: skip
+
+    def _block(self, X: np.ndarray) -> tuple[list, list, list, list]:
+        """``(probability, label, zone, warnings)`` lists for one block of rows."""
         assessment = self.guard.assess(X)
-        probabilities = array_probability(served)(X)
-        labels, zones = guarded_zones(*_zones(served, probabilities), assessment)
+        probabilities = array_probability(self.served)(X)
+        labels, zones = guarded_zones(*_zones(self.served, probabilities), assessment)
         outside = assessment.outside
-        flagged = np.flatnonzero(outside.any(axis=1))
         warnings = [()] * len(X)
-        for index in flagged.tolist():
+        for index in np.flatnonzero(outside.any(axis=1)).tolist():
             warnings[index] = tuple(_NAMES[np.flatnonzero(outside[index])].tolist())
-        return Scores(probabilities.tolist(), labels.tolist(), zones.tolist(), warnings)
-
-    def predict_matrix(self, X: np.ndarray) -> list[Prediction]:
-        """Predictions for already validated raw values (rows x 30, canonical order)."""
-        scores = self.score_arrays(X)
-        threshold = float(self.served.operating_point["threshold"])
-        return [
-            Prediction(p, str(label), str(zone), threshold, self.version, flags)
-            for p, label, zone, flags in zip(
-                scores.probability, scores.label, scores.zone, scores.warnings, strict=True
-            )
-        ]
+        return probabilities.tolist(), labels.tolist(), zones.tolist(), warnings
 
     def explain(self, row: Mapping[str, object]) -> Explanation:
         values = dict(zip(FEATURE_NAMES, matrix([row])[0].tolist(), strict=True))
@@ -316,10 +397,6 @@ def forget() -> None:
         _loaded.clear()
 
 
-def predict(rows: Iterable[Mapping[str, object]], *, tracking_uri: str) -> list[Prediction]:
-    return champion(tracking_uri).predict(rows)
-
-
 def model_for_alias(tracking_uri: str, alias: str) -> Champion:
     """The version ``alias`` names now (e.g. ``challenger``), loaded afresh (not kept): for
     evaluations, never for serving."""
@@ -337,3 +414,12 @@ def model_for_alias(tracking_uri: str, alias: str) -> Champion:
     except MlflowException as exc:
         raise ChampionUnavailable(str(exc)) from exc
     return Champion(model.unwrap_python_model(), str(version))
+
+
+def _in_threads(function: Callable, blocks: list, threads: int) -> Iterator:
+    """``map(function, blocks)``, in order, computed by up to ``threads`` threads."""
+    if threads <= 1 or len(blocks) <= 1:
+        yield from map(function, blocks)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        yield from pool.map(function, blocks)

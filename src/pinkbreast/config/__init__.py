@@ -2,12 +2,12 @@
 
 Development gets embedded defaults (a SQLite file and a generated secret under ``instance/``);
 production refuses to start without an explicit ``SECRET_KEY`` and ``DATABASE_URL``.
-Nothing here runs at import time.
+Nothing here runs at import time. One value is parsed by :mod:`.values`; the monitoring
+settings are in :mod:`.monitoring`.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import secrets
 import shutil
@@ -18,17 +18,15 @@ from pathlib import Path
 
 from argon2 import Parameters, profiles
 
+from pinkbreast.config.monitoring import MonitoringSettings, monitoring_from
+from pinkbreast.config.values import ConfigError, integer, networks, number
 from pinkbreast.imaging import scale
 from pinkbreast.private_files import private_folder
 from pinkbreast.redaction import redacted_repr
-from pinkbreast.services.monitoring.settings import MonitoringSettings, monitoring_from
 
 ENVIRONMENTS = ("development", "production")
 DEFAULT_FHIR_BASE = "http://localhost:8000/fhir"
-
-
-class ConfigError(RuntimeError):
-    """The environment cannot run the application; the message is one line for a person."""
+DEFAULT_METRICS_ALLOW = "127.0.0.1/32,::1/128"
 
 
 @dataclass(frozen=True)
@@ -95,18 +93,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         database_url,
         secret_key,
         tracking,
-        session_idle_minutes=_integer(environ, "SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
-        session_max_hours=_integer(environ, "SESSION_MAX_HOURS", 12, 1, 7 * 24),
-        trust_proxy=_integer(environ, "PINKBREAST_TRUST_PROXY", 0, 0, 5),
-        monitoring=monitoring_from(environ, _number),
+        session_idle_minutes=integer(environ, "SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
+        session_max_hours=integer(environ, "SESSION_MAX_HOURS", 12, 1, 7 * 24),
+        trust_proxy=integer(environ, "PINKBREAST_TRUST_PROXY", 0, 0, 5),
+        monitoring=monitoring_from(environ),
         metrics_token=environ.get("PINKBREAST_METRICS_TOKEN") or None,
-        api_rate_per_minute=_integer(environ, "API_RATE_PER_MINUTE", 120, 1, 100_000),
-        api_user_rate_per_minute=_integer(environ, "API_USER_RATE_PER_MINUTE", 240, 1, 100_000),
-        api_tokens_per_user=_integer(environ, "API_TOKENS_PER_USER", 10, 1, 1000),
-        metrics_allow=_networks(environ.get("PINKBREAST_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
-        local_prevalence=_number(environ, "PINKBREAST_LOCAL_PREVALENCE", None, 0.001, 0.999, float),
+        api_rate_per_minute=integer(environ, "API_RATE_PER_MINUTE", 120, 1, 100_000),
+        api_user_rate_per_minute=integer(environ, "API_USER_RATE_PER_MINUTE", 240, 1, 100_000),
+        api_tokens_per_user=integer(environ, "API_TOKENS_PER_USER", 10, 1, 1000),
+        metrics_allow=networks(environ, "PINKBREAST_METRICS_ALLOW", DEFAULT_METRICS_ALLOW),
+        local_prevalence=number(environ, "PINKBREAST_LOCAL_PREVALENCE", None, 0.001, 0.999, float),
         fhir_base=_fhir_base(environ.get("PINKBREAST_FHIR_BASE", "").strip()),
-        pixel_size_um=_number(
+        pixel_size_um=number(
             environ,
             "PINKBREAST_PIXEL_SIZE_UM",
             scale.DEFAULT_PIXEL_SIZE_UM,
@@ -114,7 +112,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             scale.MAX_PIXEL_SIZE_UM,
             float,
         ),  # fmt: skip
-        promotion_reviewers=_integer(environ, "PINKBREAST_PROMOTION_REVIEWERS", 2, 1, 2),
+        promotion_reviewers=integer(environ, "PINKBREAST_PROMOTION_REVIEWERS", 2, 1, 2),
     )
 
 
@@ -127,39 +125,6 @@ def _fhir_base(text: str) -> str:
             f"PINKBREAST_FHIR_BASE must be an absolute http(s) or urn address (got {text!r})."
         )
     return text.rstrip("/")
-
-
-def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    """An integer setting within ``[low, high]``, or a one-line ``ConfigError``."""
-    return _number(environ, name, default, low, high, int)
-
-
-def _number(environ: Mapping[str, str], name: str, default, low, high, kind=int):
-    """A number setting (``int`` or ``float``) within ``[low, high]``, or a ``ConfigError``."""
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        value = None
-    if value is None or not low <= value <= high:
-        what = "a whole number" if kind is int else "a number"
-        raise ConfigError(f"{name} must be {what} from {low} to {high} (got {raw!r}).")
-    return value
-
-
-def _networks(text: str) -> tuple[str, ...]:
-    """Comma-separated addresses or networks (CIDR) allowed to read /metrics."""
-    networks = tuple(part.strip() for part in text.split(",") if part.strip())
-    for network in networks:
-        try:
-            ipaddress.ip_network(network, strict=False)
-        except ValueError as exc:
-            raise ConfigError(
-                f"PINKBREAST_METRICS_ALLOW: {network!r} is not an address or network."
-            ) from exc
-    return networks
 
 
 # The instance folder receives the Prometheus files of every worker (1 MiB each, memory-mapped:

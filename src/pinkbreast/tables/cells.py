@@ -1,63 +1,29 @@
 """The shape of a table file: its kinds (labelled cases, samples to score), how its header or
-headerless layout maps positions to columns, and what a valid cell is. Shared by the
-column-at-once reader (:mod:`pinkbreast.ml.table_columns`) and the cell-by-cell one
-(:mod:`pinkbreast.ml.tables`)."""
+headerless layout maps positions to columns, and what a valid cell is.
+
+The cell rules are here once, in two forms that must agree: :func:`parse_cell` for one cell,
+with the problem worded for a person (the reader, :mod:`.reader`), and :func:`parse_column` for
+a whole column at once, without words (its fast path, :mod:`.columns`). The rules themselves
+come from the core: :mod:`pinkbreast.features` for measurements, :mod:`pinkbreast.sample_refs`
+for references."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 from pinkbreast import sample_refs
-from pinkbreast.features import BY_NAME, FEATURE_NAMES, canonical_name
-from pinkbreast.ml.names import SITE_ID_OFFSET
+from pinkbreast.features import BY_NAME, FEATURE_NAMES, Feature, canonical_name
+from pinkbreast.tables.problems import Problem, shown
+from pinkbreast.vocabulary import DIAGNOSES
 
-DIAGNOSES = ("M", "B")
-MAX_PROBLEMS = 200  # problems listed; the rest are counted ("and N more")
 MAX_CELLS = 256  # cells on one line of any table (a table has at most 35 columns)
-SHOWN_CELL = 40  # characters of a cell quoted in a problem
 SAMPLE_REF_MAX = sample_refs.MAX_LENGTH
-
-
-def shown(cell: str, *, quoted: bool = True) -> str:
-    """A cell as quoted in a problem: at most ``SHOWN_CELL`` characters, so that the list of
-    problems stays small whatever the file holds."""
-    cell = cell if len(cell) <= SHOWN_CELL else cell[:SHOWN_CELL] + "…"
-    return repr(cell) if quoted else cell
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a file is rejected, located for a person to fix it."""
-
-    file: str
-    line: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
-
-
-class FileRejected(ValueError):
-    """A file that cannot be used as a whole; ``problems`` lists the reasons found (at most
-    ``MAX_PROBLEMS``), ``omitted`` counts the others."""
-
-    def __init__(self, problems: list[Problem], omitted: int = 0):
-        self.problems = problems[:MAX_PROBLEMS]
-        self.omitted = omitted + max(0, len(problems) - MAX_PROBLEMS)
-        rest = len(self.problems) - 1 + self.omitted
-        more = f" (and {rest} more)" if rest else ""
-        super().__init__(f"{problems[0]}{more}")
-
-    def lines(self) -> list[str]:
-        """The problems as text, then "and N more problems" when some were not listed."""
-        more = [f"and {self.omitted} more problems"] if self.omitted else []
-        return [str(problem) for problem in self.problems] + more
+# Ids of the site's adopted cases: this offset + the prediction's id (WDBC ids are below 10**9).
+# An imported file may not use them (parse_cell refuses such an id).
+SITE_ID_OFFSET = 10**12
 
 
 @dataclass(frozen=True)
@@ -145,3 +111,38 @@ def _sample_ref(cell: str) -> tuple[object, str | None]:
     if problem := sample_refs.problem(cell):
         return None, f"{problem}, got {shown(cell)}"
     return cell, None
+
+
+def parse_column(column: str | None, cells):
+    """One column's values when every cell is valid, else None: :func:`parse_cell`'s rules for
+    a whole column, without a message (``cells``: strings, or a feature column pandas has
+    already parsed as float64, exactly as ``float()`` would)."""
+    if column is None:
+        return None if any(cell.strip() for cell in cells) else []
+    if column == "sample_ref":  # parse_cell's rule, without a call and a tuple per cell
+        refs = [cell.strip() for cell in cells]
+        if any(ref and sample_refs.problem(ref) for ref in refs):
+            return None
+        return [ref or None for ref in refs]
+    if column not in BY_NAME:
+        parsed = [parse_cell(column, cell.strip()) for cell in cells]
+        return None if any(problem for _, problem in parsed) else [v for v, _ in parsed]
+    if isinstance(cells, pd.Series) and cells.dtype == np.float64:
+        values = cells.to_numpy()
+    else:
+        try:
+            values = np.fromiter(map(float, cells), dtype=float, count=len(cells))
+        except ValueError:
+            return None
+    return values if _all_valid(BY_NAME[column], values) else None
+
+
+def _all_valid(feature: Feature, values: np.ndarray) -> bool:
+    """:meth:`Feature.problem <pinkbreast.features.Feature.problem>` is None for every value:
+    finite, at least 0 (above 0 for a size), at most the feature's maximum."""
+    smallest = values.min()
+    return bool(
+        np.isfinite(values).all()
+        and (smallest > 0 if feature.positive else smallest >= 0)
+        and values.max() <= feature.maximum
+    )
