@@ -102,7 +102,9 @@ def test_the_code_systems_are_published(client, app):
     assert client.get("/fhir/CodeSystem/loinc").status_code == 404
 
 
-def test_many_predictions_export_in_one_bundle_read_in_chunks(clinic_settings, users, tmp_path, monkeypatch):
+def test_many_predictions_export_in_one_bundle_read_in_chunks(
+    clinic_settings, users, tmp_path, monkeypatch
+):
     """Read in chunks of 15 (three chunks, an outcome to load in the middle one), with progress
     on standard error; the export is audited."""
     ids = make_predictions(clinic_settings, "alice", 40, explain=False)
