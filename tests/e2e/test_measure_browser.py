@@ -41,14 +41,20 @@ def _radius_mean(page) -> float:
     return json.loads(cell.get_attribute("data-value"))
 
 
-def test_upload_review_leave_one_out_and_use_the_measurements(browser, clinic_server):
-    base = clinic_server
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+def _signed_in(browser, base: str, locale: str):
+    """A browser context in ``locale`` and its page, signed in as alice."""
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(base + "/login")
     page.fill("#username", "alice")
     page.fill("#password", PASSWORDS["alice"])
     page.locator("main form button[type=submit]").first.click()
+    return context, page
+
+
+def test_upload_review_leave_one_out_and_use_the_measurements(browser, clinic_server):
+    base = clinic_server
+    context, page = _signed_in(browser, base, "en-GB")
 
     page.goto(base + "/measure")
     assert axe_violations(page) == []
@@ -100,12 +106,7 @@ def test_the_measuring_pages_in_french(browser, clinic_server):
     from tests.clinic.test_french_pages import DOT_DECIMAL
     from tests.imaging_scenes import PIXEL_SIZE, many_nuclei
 
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(clinic_server + "/login")
-    page.fill("#username", "alice")
-    page.fill("#password", PASSWORDS["alice"])
-    page.locator("main form button[type=submit]").first.click()
+    context, page = _signed_in(browser, clinic_server, "fr-FR")
 
     page.goto(clinic_server + "/measure")
     assert page.locator("h1").inner_text() == "Mesurer sur une image"

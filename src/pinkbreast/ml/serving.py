@@ -375,14 +375,15 @@ def from_plan_folder(folder: Path, version: str) -> Champion | None:
     return Champion(served, version)
 
 
-def _through_mlflow(tracking_uri: str) -> Champion:
+def _through_mlflow(tracking_uri: str, alias: str = ALIAS) -> Champion:
+    """The version ``alias`` names, loaded through MLflow (no stored plan to read)."""
     import mlflow
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
     mlflow.set_tracking_uri(tracking_uri)
     try:
-        version = MlflowClient().get_model_version_by_alias(MODEL_NAME, ALIAS).version
+        version = MlflowClient().get_model_version_by_alias(MODEL_NAME, alias).version
         # MLflow's own requirement check scans every installed distribution (0.6 s per
         # process); the same check on the model's pins alone is instantaneous.
         model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}", suppress_warnings=True)
@@ -403,17 +404,7 @@ def model_for_alias(tracking_uri: str, alias: str) -> Champion:
     located = champion_lookup.locate(tracking_uri, alias=alias)
     if located is not None and (found := from_plan_folder(located.folder, located.version)):
         return found
-    import mlflow
-    from mlflow import MlflowClient
-    from mlflow.exceptions import MlflowException
-
-    mlflow.set_tracking_uri(tracking_uri)
-    try:
-        version = MlflowClient().get_model_version_by_alias(MODEL_NAME, alias).version
-        model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}", suppress_warnings=True)
-    except MlflowException as exc:
-        raise ChampionUnavailable(str(exc)) from exc
-    return Champion(model.unwrap_python_model(), str(version))
+    return _through_mlflow(tracking_uri, alias)
 
 
 def _in_threads(function: Callable, blocks: list, threads: int) -> Iterator:
