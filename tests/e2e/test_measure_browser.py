@@ -139,4 +139,15 @@ def test_the_measuring_pages_in_french(browser, clinic_server):
     assert "Aucun cas confirmé mesuré sur image" in notice
     assert page.locator("#image-provenance polygon").count() == 11
     assert DOT_DECIMAL.findall(page.locator("#image-provenance").inner_text()) == []
+
+    # On a phone the image-derived result (notice, outlines, values) fits without sideways scroll.
+    from tests.e2e.test_small_screens import NO_SIDEWAYS_SCROLL
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.wait_for_selector("#image-provenance")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), page.evaluate("document.documentElement.scrollWidth")
+    overlay = page.locator("#image-provenance svg").first.bounding_box()
+    assert overlay is not None and overlay["x"] + overlay["width"] <= 390
+    screenshot(page, "measure-result-390-fr")
     context.close()
