@@ -8,7 +8,7 @@ outcomes use ``days_ago`` so they hold on any day.
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pinkbreast.db.models import utcnow
 
@@ -21,11 +21,24 @@ def days_ago(days: int) -> date:
     return today() - timedelta(days=days)
 
 
-def away_from_a_minute_boundary(margin: float = 20.0) -> None:
-    """Wait, when needed, until the next minute has begun. The API's rate limits are a sliding
-    estimate over two one-minute windows, so requests that straddle a boundary may let one more
-    through (tests/api/test_rate_limit.py covers that with a fixed clock); a test counting exact
-    passes on the real clock starts where its requests stay in one window."""
-    into = time.time() % 60
-    if into > 60 - margin:
-        time.sleep(60 - into + 0.5)
+def freeze_rate_limit_clock(monkeypatch) -> float:
+    """Stop the API rate limit's clock one second into the current minute (its window), for a
+    test counting exact passes: requests can no longer straddle a window boundary however slow
+    the machine is, and nothing waits. Returns the frozen instant (epoch seconds)."""
+    from types import SimpleNamespace
+
+    from pinkbreast.services import rate_limit
+
+    frozen = time.time() // 60 * 60 + 1
+    monkeypatch.setattr(rate_limit, "time", SimpleNamespace(time=lambda: frozen))
+    return frozen
+
+
+def freeze_throttle_clock(monkeypatch) -> datetime:
+    """Stop the login throttle's clock (what it records and what it compares with) at the
+    present instant, so a delay of a few seconds cannot run out on a slow machine mid-test."""
+    from pinkbreast.services import throttle
+
+    frozen = utcnow()
+    monkeypatch.setattr(throttle, "utcnow", lambda: frozen)
+    return frozen

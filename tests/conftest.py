@@ -321,20 +321,26 @@ def settings(env: dict[str, str], database_url: str, monkeypatch) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def trained_champion(tmp_path_factory):
-    """``(tracking_uri, report)``: a champion trained once per test session (quick mode)."""
+def trained_champion(tmp_path_factory, worker_id: str):
+    """``(tracking_uri, report)``: a champion trained once per test session (quick mode).
+
+    Under pytest-xdist the workers share the one run: the first trains it, each works on its
+    own copy of the store (``tests/shared_champion.py``).
+    """
     import mlflow
 
     from pinkbreast.ml import serving
-    from pinkbreast.ml.data import load_reference
-    from pinkbreast.ml.train import train
+    from tests import shared_champion
 
     folder = tmp_path_factory.mktemp("mlflow")
-    uri = f"sqlite:///{folder / 'mlflow.db'}"
     previous = mlflow.get_tracking_uri()
-    report = train(
-        load_reference(), tracking_uri=uri, artifact_location=folder / "mlartifacts", quick=True
-    )
+    if worker_id == "master":
+        report = shared_champion.train_into(folder)
+    else:
+        shared = tmp_path_factory.getbasetemp().parent / "quick-champion"
+        report = shared_champion.shared_training(shared, folder)
+    uri = shared_champion.tracking_uri(folder)
+    mlflow.set_tracking_uri(uri)  # as train() leaves it
     serving.forget()
     yield uri, report
     serving.forget()

@@ -9,7 +9,7 @@ from pinkbreast.db.models import ApiToken, AuditEvent, User, as_utc, utcnow
 from pinkbreast.db.session import session_factory
 from pinkbreast.features import FEATURE_NAMES
 from tests.clinic.helpers import MALIGNANT_ID, case_values, prediction_rows
-from tests.clock import away_from_a_minute_boundary, days_ago
+from tests.clock import days_ago, freeze_rate_limit_clock
 from tests.factories import reference
 from tests.workflow import make_token
 
@@ -195,10 +195,10 @@ def test_model_endpoint_describes_the_champion(api):
     assert body["version"]
 
 
-def test_rate_limit_per_token(api, app):
+def test_rate_limit_per_token(api, app, monkeypatch):
     settings = app.config["PINKBREAST_SETTINGS"]
     app.config["PINKBREAST_SETTINGS"] = dataclasses.replace(settings, api_rate_per_minute=3)
-    away_from_a_minute_boundary()
+    freeze_rate_limit_clock(monkeypatch)
     statuses = [api.get("/predictions").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
 

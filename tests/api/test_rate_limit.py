@@ -11,6 +11,7 @@ import pytest
 from pinkbreast.db.session import session_factory
 from pinkbreast.services import rate_limit
 from pinkbreast.web import create_app
+from tests.clock import freeze_rate_limit_clock
 from tests.workflow import ApiClient, make_token
 
 T0 = 1_800_000_000.0  # a window boundary for a 60 s period (T0 % 60 == 0)
@@ -24,8 +25,9 @@ def allowed(database_url: str, subject: str, limit: rate_limit.Limit, now: float
         session.close()
 
 
-def test_two_app_instances_on_one_database_share_the_limit(clinic_settings, users):
+def test_two_app_instances_on_one_database_share_the_limit(clinic_settings, users, monkeypatch):
     """Three requests a minute in all: alternating between two apps, the fourth is refused."""
+    freeze_rate_limit_clock(monkeypatch)  # the four requests in one window, however slow
     settings = dataclasses.replace(clinic_settings, api_rate_per_minute=3)
     first, second = create_app(settings), create_app(settings)
     token = make_token(settings, "alice")

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 import sqlalchemy as sa
 
 from pinkbreast.db.models import AuditEvent
 from pinkbreast.db.session import session_scope
 from pinkbreast.services.throttle import LIMITS, delay
 from pinkbreast.web import create_app
+from tests.clock import freeze_throttle_clock
 from tests.web_fixtures import PASSWORD, TEST_HASH
 
 INVALID = "Invalid username or password."
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch):
+    """Delays of a few seconds are asserted: they must not run out on a slow machine."""
+    freeze_throttle_clock(monkeypatch)
 
 
 def _events(database_url: str, action: str) -> list[AuditEvent]:

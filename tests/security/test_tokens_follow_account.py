@@ -13,7 +13,7 @@ from pinkbreast.db.models import ApiToken, AuditEvent, User
 from pinkbreast.db.session import session_scope
 from pinkbreast.services import tokens
 from pinkbreast.web import create_app
-from tests.clock import away_from_a_minute_boundary
+from tests.clock import freeze_rate_limit_clock
 from tests.web_fixtures import PASSWORD
 from tests.workflow import ApiClient
 
@@ -130,9 +130,9 @@ def test_an_account_holds_a_bounded_number_of_live_tokens(app, auth, actors, set
     assert count == cap
 
 
-def test_many_tokens_share_the_accounts_rate_limit(app_settings, actors):
+def test_many_tokens_share_the_accounts_rate_limit(app_settings, actors, monkeypatch):
     settings = dataclasses.replace(app_settings, api_rate_per_minute=5, api_user_rate_per_minute=6)
-    away_from_a_minute_boundary()
+    freeze_rate_limit_clock(monkeypatch)
     app = create_app(settings)
     clients = [
         ApiClient(app.test_client(), _token(settings, actors["clinician_a"], f"t{i}"))
