@@ -80,11 +80,23 @@ def username(actor: str) -> str:
 
 @pytest.fixture
 def actors(settings) -> dict[str, int]:
-    """One account per signed-in actor of the access matrix: actor -> user id."""
-    return {
-        actor: make_account(settings.database_url, username(actor), *spec)
-        for actor, spec in _ACCOUNTS.items()
-    }
+    """One account per signed-in actor of the access matrix: actor -> user id (the five made
+    by ``new_user`` like ``make_account``'s, in one transaction)."""
+    hasher = make_hasher(TEST_HASH)
+    with session_scope(settings.database_url) as session, transaction(session):
+        users = {
+            actor: new_user(
+                session,
+                hasher,
+                username(actor),
+                f"{username(actor)}@example.org",
+                PASSWORD,
+                role=role,
+                status=status,
+            )
+            for actor, (role, status) in _ACCOUNTS.items()
+        }
+        return {actor: user.id for actor, user in users.items()}
 
 
 class Auth:
