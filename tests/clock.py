@@ -3,6 +3,9 @@
 A fixed date such as 2026-11-20 is refused as "in the future" on a machine whose clock is
 earlier, and leaves a monitoring window of 90 days once the clock is later: tests that record
 outcomes use ``days_ago`` so they hold on any day.
+
+Tests that count exact passes of a time-based limit stop that service's clock
+(``freeze_rate_limit_clock``, ``freeze_throttle_clock``) instead of sleeping or racing it.
 """
 
 from __future__ import annotations

@@ -321,7 +321,7 @@ def settings(env: dict[str, str], database_url: str, monkeypatch) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def trained_champion(tmp_path_factory, worker_id: str):
+def trained_champion(tmp_path_factory, request):
     """``(tracking_uri, report)``: a champion trained once per test session (quick mode).
 
     Under pytest-xdist the workers share the one run: the first trains it, each works on its
@@ -334,7 +334,7 @@ def trained_champion(tmp_path_factory, worker_id: str):
 
     folder = tmp_path_factory.mktemp("mlflow")
     previous = mlflow.get_tracking_uri()
-    if worker_id == "master":
+    if not hasattr(request.config, "workerinput"):  # not an xdist worker
         report = shared_champion.train_into(folder)
     else:
         shared = tmp_path_factory.getbasetemp().parent / "quick-champion"

@@ -105,35 +105,35 @@ def test_the_code_systems_are_published(client, app):
 def test_many_predictions_export_in_one_bundle_read_in_chunks(
     clinic_settings, users, tmp_path, monkeypatch
 ):
-    """Read in chunks of 15 (three chunks, an outcome to load in the middle one), with progress
-    on standard error; the export is audited."""
-    ids = make_predictions(clinic_settings, "alice", 40, explain=False)
+    """Read in chunks of 5 (three chunks, the last one short, an outcome to load in the middle
+    one), with progress on standard error; the export is audited."""
+    ids = make_predictions(clinic_settings, "alice", 12, explain=False)
     with session_scope(clinic_settings.database_url) as session:
         record_outcome(
-            session=session, user=session.get(User, users["alice"]), prediction_id=ids[20],
+            session=session, user=session.get(User, users["alice"]), prediction_id=ids[6],
             diagnosis="B", confirmed_on=days_ago(30),
         )  # fmt: skip
-    monkeypatch.setattr("pinkbreast.services.reports._CHUNK", 15)
+    monkeypatch.setattr("pinkbreast.services.reports._CHUNK", 5)
     output = tmp_path / "bundle.json"
     result = CliRunner().invoke(
         cli, ["export-fhir", "-o", str(output), "--at", "2026-12-01T08:00:00"]
     )
     assert result.exit_code == 0, result.output
-    assert "Exporting" in result.output and "Exported 40 predictions" in result.output
+    assert "Exporting" in result.output and "Exported 12 predictions" in result.output
     bundle = Bundle.model_validate_json(output.read_text(encoding="utf-8"))
     reports = [
         e.resource for e in bundle.entry if e.resource.get_resource_type() == "DiagnosticReport"
     ]
     assert [r.identifier[0].value for r in reports] == [str(i) for i in ids]
-    assert [r.status for r in reports].count("amended") == 1 and reports[20].status == "amended"
+    assert [r.status for r in reports].count("amended") == 1 and reports[6].status == "amended"
     devices = [e for e in bundle.entry if e.resource.get_resource_type() == "Device"]
-    assert len(devices) == 1 and len(bundle.entry) == 40 * 33 + 1 + 1  # + the outcome
+    assert len(devices) == 1 and len(bundle.entry) == 12 * 33 + 1 + 1  # + the outcome
     assert bundle.timestamp == datetime(2026, 12, 1, 8, tzinfo=UTC)
     with session_scope(clinic_settings.database_url) as session:
         row = session.scalars(
             sa.select(AuditEvent).where(AuditEvent.action == "predictions.export_fhir")
         ).one()
-        assert row.detail == "40 predictions"
+        assert row.detail == "12 predictions"
 
 
 def test_since_keeps_only_later_predictions(clinic_settings, users, tmp_path):
