@@ -57,7 +57,9 @@ def threshold_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     }
 
 
-def fold_metrics(y, p_raw, p_cal, pred) -> dict[str, float]:
+def fold_metrics(
+    y: np.ndarray, p_raw: np.ndarray, p_cal: np.ndarray, pred: np.ndarray
+) -> dict[str, float]:
     """Every metric of one outer fold (AUC and Brier from probabilities, others at threshold)."""
     return {
         "roc_auc": float(roc_auc_score(y, p_cal)),

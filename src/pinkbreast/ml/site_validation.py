@@ -95,7 +95,9 @@ def auc(y: np.ndarray, p: np.ndarray) -> float:
     return float((ranks[positives].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
-def bootstrap_auc(y: np.ndarray, p: np.ndarray, *, seed: int = 0, rounds: int = BOOTSTRAP):
+def bootstrap_auc(
+    y: np.ndarray, p: np.ndarray, *, seed: int = 0, rounds: int = BOOTSTRAP
+) -> Interval | None:
     """AUC with a 95% percentile bootstrap interval (resamples lacking a class are skipped)."""
     value = auc(y, p)
     if np.isnan(value):
