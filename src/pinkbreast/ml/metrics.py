@@ -71,12 +71,12 @@ def fold_metrics(
 
 def corrected_interval(values: list[float], test_train_ratio: float) -> tuple[float, float, float]:
     """``(mean, low, high)`` by the Nadeau–Bengio corrected t-interval."""
-    values = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    mean = float(values.mean())
-    if len(values) < 2:
+    kept = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
+    mean = float(kept.mean())
+    if len(kept) < 2:
         return mean, mean, mean
-    scale = values.std(ddof=1) * math.sqrt(1 / len(values) + test_train_ratio)
-    half = float(stats.t.ppf(0.975, len(values) - 1) * scale)
+    scale = kept.std(ddof=1) * math.sqrt(1 / len(kept) + test_train_ratio)
+    half = float(stats.t.ppf(0.975, len(kept) - 1) * scale)
     return mean, max(mean - half, 0.0), min(mean + half, 1.0)  # every metric lies in [0, 1]
 
 

@@ -104,8 +104,8 @@ def bootstrap_auc(
         return None
     rng = np.random.default_rng(seed)
     draws = [auc(y[i], p[i]) for i in rng.integers(0, len(y), size=(rounds, len(y)))]
-    draws = np.asarray([d for d in draws if not np.isnan(d)])
-    return Interval(value, float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975)))
+    kept = np.asarray([d for d in draws if not np.isnan(d)])
+    return Interval(value, float(np.quantile(kept, 0.025)), float(np.quantile(kept, 0.975)))
 
 
 def cases_for_width(proportion: float, width: float) -> int:

@@ -18,7 +18,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TextIO, TypeVar
+from typing import TextIO, TypeVar, cast
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -152,7 +152,7 @@ def _duplicates(name: str, parsed: list[tuple[int, PredictionLine]]) -> Iterator
     """Ids (of predictions, of outcomes) and idempotency keys may appear once in a file."""
     seen: dict[tuple[str, object], int] = {}
     for number, line in parsed:
-        keys = [("id", line.id, "prediction id")]
+        keys: list[tuple[str, object, str]] = [("id", line.id, "prediction id")]
         if line.idempotency_key:
             keys.append(("idempotency_key", (line.user, line.idempotency_key), "idempotency key"))
         keys += [(f"outcomes[{i}].id", o.id, "outcome id") for i, o in enumerate(line.outcomes)]
@@ -263,7 +263,8 @@ def _advance_sequences(session: Session) -> None:
     """PostgreSQL hands out ids from sequences that explicit ids do not move: catch them up."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for table in (PredictionRecord.__table__, Outcome.__table__):
+    for mapped in (PredictionRecord, Outcome):
+        table = cast(sa.Table, mapped.__table__)  # a mapped class's table (typed FromClause)
         sequence = sa.func.pg_get_serial_sequence(table.name, "id")
         highest = sa.select(sa.func.max(table.c.id)).scalar_subquery()
         session.execute(sa.select(sa.func.setval(sequence, highest)))

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from pinkbreast.db.models import ApiRateWindow
 from pinkbreast.db.session import transaction
 
-TABLE = ApiRateWindow.__table__
+TABLE = cast(sa.Table, ApiRateWindow.__table__)  # a mapped class's table (typed FromClause)
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,8 @@ def retry_after(
     waits = [_address_wait(session, address, limits, now)]
     if account:
         waits.append(_pair_wait(session, pair(account, address), limits, now))
-    waits = [wait for wait in waits if wait is not None]
-    return max(waits) if waits else None
+    known = [wait for wait in waits if wait is not None]
+    return max(known) if known else None
 
 
 def _recent(
