@@ -125,7 +125,7 @@ _BUILDERS = {
 
 def build(node: Node) -> Probability:
     """The function a plan describes (rows already in blocks; see :func:`compile_plan`)."""
-    builder = _BUILDERS.get(node.get("kind"))
+    builder = _BUILDERS.get(node.get("kind", ""))
     if builder is None:
         raise NotCompilable(f"unknown plan step {node.get('kind')!r}")
     return builder(node)

@@ -104,6 +104,6 @@ def load(path: Path, *, tolerance: float) -> Probability:
     return _checked(Path(path), tolerance)[1]
 
 
-def load_plan(path: Path, *, tolerance: float) -> tuple[Node, Probability]:
+def load_plan(path: Path | str, *, tolerance: float) -> tuple[Node, Probability]:
     """:func:`load`, with the plan itself (to explain what it computes)."""
     return _checked(Path(path), tolerance)

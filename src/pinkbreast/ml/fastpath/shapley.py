@@ -130,6 +130,7 @@ def _forest(node: Node, background: Array) -> Part:
     forest = Forest.from_node(node["forest"], native=node.get("_native"))
     Zb = apply(background)
     value: Callable[[Array], Array]
+    link: Callable[[Array], Array]
     if node["link"] == "mean":  # the forest's own arithmetic, to the last bit
         count = int(node["count"])
         factor, space, link = 1.0 / count, PROBABILITY, _identity
@@ -211,7 +212,7 @@ _PARTS = {
 
 def part(node: Node, background: Array) -> Part:
     """The exact explanation of a plan step; raises :class:`NotCompilable` when none exists."""
-    build = _PARTS.get(node.get("kind"))
+    build = _PARTS.get(node.get("kind", ""))
     if build is None:
         raise NotCompilable(f"no exact attribution for {node.get('kind')!r}")
     return build(node, np.asarray(background, dtype=float))

@@ -24,6 +24,8 @@ from .rows import (
 # "threshold", "left", "right" (-1 at a leaf), "value" (a leaf's output) and "native" (its
 # number in the library)
 Tree = dict[str, Any]
+# A leaf's box: for each feature tested on its path, the interval (lo, hi] a row must fall in
+Box = dict[int, tuple[float, float]]
 # The library's own traversal: rows -> the leaf each tree sends them to (rows x trees)
 Native = Callable[[Array], Array]
 
@@ -69,8 +71,15 @@ class Forest:
         return {**arrays, "constant": self.constant, "float32": self.float32}
 
     def __init__(self, trees: list[Tree], *, float32: bool, native: Native | None = None):
-        feature, threshold, mask, starts, offsets, values = [], [], [], [], [], []
-        kept, table, table_offsets = [], [], []
+        feature: list[int] = []
+        threshold: list[float] = []
+        mask: list[np.uint64] = []
+        starts: list[int] = []
+        offsets: list[int] = []
+        values: list[float] = []
+        kept: list[int] = []
+        table: list[float] = []
+        table_offsets: list[int] = []
         self.constant = 0.0
         for number, tree in enumerate(trees):
             leaves, splits = _in_order(tree)
@@ -172,21 +181,22 @@ def leaf_boxes(trees: list[Tree]) -> Node:
     each, the interval ``lo < x <= hi`` a row must fall in to reach it (for TreeSHAP, see
     :mod:`.shapley_trees`). Padded with feature -1 (no condition); single-leaf trees are left
     out (they add a constant, which has no contribution)."""
-    value, boxes = [], []
+    value: list[float] = []
+    boxes: list[Box] = []
     for tree in trees:
         if tree["left"][0] == -1:
             continue
-        stack = [(0, {})]
+        stack: list[tuple[int, Box]] = [(0, {})]
         while stack:
             node, box = stack.pop()
             if tree["left"][node] == -1:
                 value.append(float(tree["value"][node]))
                 boxes.append(box)
                 continue
-            feature, threshold = int(tree["feature"][node]), float(tree["threshold"][node])
-            lo, hi = box.get(feature, (-np.inf, np.inf))
-            stack.append((int(tree["right"][node]), box | {feature: (max(lo, threshold), hi)}))
-            stack.append((int(tree["left"][node]), box | {feature: (lo, min(hi, threshold))}))
+            split, threshold = int(tree["feature"][node]), float(tree["threshold"][node])
+            below, above = box.get(split, (-np.inf, np.inf))
+            stack.append((int(tree["right"][node]), box | {split: (max(below, threshold), above)}))
+            stack.append((int(tree["left"][node]), box | {split: (below, min(above, threshold))}))
     depth = max((len(box) for box in boxes), default=0)
     feature = np.full((len(boxes), depth), -1, dtype=np.intp)
     lo = np.full((len(boxes), depth), -np.inf)
