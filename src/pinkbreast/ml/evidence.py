@@ -15,9 +15,12 @@ no predictive values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 # The bundled WDBC reference data (UCI; Street, Wolberg & Mangasarian 1993).
 REFERENCE_SOURCE = {
@@ -88,7 +91,7 @@ class Evidence:
             )
         return text
 
-    def to_dict(self, prevalence: float | None = None) -> dict:
+    def to_dict(self, prevalence: float | None = None) -> dict[str, object]:
         values = self.predictive_values(prevalence)
         return {
             "cases": self.cases,
@@ -105,7 +108,7 @@ class Evidence:
         }
 
 
-def describe(diagnosis, pooled: dict) -> dict:
+def describe(diagnosis: npt.ArrayLike, pooled: Mapping[str, float]) -> dict[str, object]:
     """The ``evidence`` entry of a model's operating point: its training cases (``diagnosis``,
     "M"/"B" or 1/0) and the out-of-fold sensitivity and specificity at the threshold."""
     malignant = np.isin(np.asarray(diagnosis), ["M", 1, True])
@@ -118,7 +121,7 @@ def describe(diagnosis, pooled: dict) -> dict:
     }
 
 
-def from_operating_point(point: dict) -> Evidence:
+def from_operating_point(point: Mapping[str, Any]) -> Evidence:
     """The evidence of a served model; the reference data's for versions without it."""
     stored = point.get("evidence")
     if stored is None:

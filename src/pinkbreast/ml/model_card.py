@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -195,7 +197,7 @@ def _n(value: float, spec: str, lang: str) -> str:
     return text
 
 
-def _ci(summary: dict, key: str, lang: str = "en") -> str:
+def _ci(summary: Mapping[str, tuple[float, float, float]], key: str, lang: str = "en") -> str:
     mean, low, high = summary[key]
     return f"{_n(mean, '.3f', lang)} [{_n(low, '.3f', lang)}, {_n(high, '.3f', lang)}]"
 
@@ -273,9 +275,9 @@ def _reliability(bins: pd.DataFrame, lang: str = "en") -> list[str]:
 def render(
     comparison: Comparison,
     *,
-    document: dict,
+    document: Mapping[str, Any],
     version: str | None,
-    provenance: dict,
+    provenance: Mapping[str, str],
     promise: Promise,
     calibration: pd.DataFrame,
     run_id: str,

@@ -191,7 +191,9 @@ def version_description(card: str) -> str:
     return card[: cut if cut > 0 else room] + note
 
 
-def _log_parent(config: CVConfig, quick: bool, comparison: Comparison, provenance: dict) -> None:
+def _log_parent(
+    config: CVConfig, quick: bool, comparison: Comparison, provenance: dict[str, str]
+) -> None:
     protocol = config.protocol
     mlflow.log_params(
         {
@@ -216,7 +218,7 @@ def _log_parent(config: CVConfig, quick: bool, comparison: Comparison, provenanc
     mlflow.log_text(missed.to_csv(index=False), "missed_malignant_oof.csv")
 
 
-def _log_calibration(comparison: Comparison):
+def _log_calibration(comparison: Comparison) -> pd.DataFrame:
     """ECE and the 0.05-0.95 reliability table and figure of the procedure (out of fold)."""
     y, p = comparison.procedure.pooled_served(comparison.y)
     bins = reliability_bins(y, p, bins=DECISION_BINS, low=DECISION_RANGE[0], high=DECISION_RANGE[1])

@@ -55,7 +55,13 @@ def authenticate(
     return None
 
 
-def _logged_in(session, hasher, user: User, password: str, client_address) -> None:
+def _logged_in(
+    session: Session,
+    hasher: PasswordHasher,
+    user: User,
+    password: str,
+    client_address: str | None,
+) -> None:
     throttle.clear_account(session=session, account=user.username, address=client_address or "")
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(hasher, password)

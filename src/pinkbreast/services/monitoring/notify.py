@@ -6,8 +6,10 @@ import json
 import logging
 import smtplib
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 
 from pinkbreast.config.monitoring import AlertChannels
 
@@ -21,7 +23,7 @@ class Notifier:
 
     channels: AlertChannels
 
-    def send(self, change: str, kind: str, figures: dict) -> None:
+    def send(self, change: str, kind: str, figures: Mapping[str, object]) -> None:
         """Deliver to every configured channel; a failing channel is logged, not raised."""
         payload = {"event": f"alert.{change}", "kind": kind, "figures": figures}
         if self.channels.webhook_url:
@@ -29,7 +31,7 @@ class Notifier:
         if self.channels.smtp and self.channels.smtp.recipients:
             self._mail(payload)
 
-    def _post(self, payload: dict) -> None:
+    def _post(self, payload: Mapping[str, object]) -> None:
         request = urllib.request.Request(
             self.channels.webhook_url,
             data=json.dumps(payload).encode(),
@@ -42,7 +44,7 @@ class Notifier:
         except OSError as exc:
             log.error(json.dumps({"event": "alert.webhook_failed", "error": str(exc)}))
 
-    def _mail(self, payload: dict) -> None:
+    def _mail(self, payload: Mapping[str, Any]) -> None:
         smtp = self.channels.smtp
         message = EmailMessage()
         figures = payload["figures"]
