@@ -57,8 +57,8 @@ def _settle_heap() -> None:
     champion) out of later garbage collections.
 
     A request that builds many objects (a 1,000-row batch: dicts, lists and response items)
-    sets off full collections, and each one walked the few hundred thousand objects a worker
-    holds from its start, at every such request (benchmarks/serving.md). Frozen objects are
+    sets off full collections, and each one walked every object the worker had held since its
+    start, at every such request (benchmarks/serving.md). Frozen objects are
     still freed when nothing refers to them; only a reference cycle among them (a champion
     replaced after a promotion, say) is kept until the worker ends.
     """
