@@ -50,7 +50,7 @@ class Candidate:
     name: str
     description: str
     pipeline: Pipeline
-    grid: dict[str, list] = field(default_factory=dict)
+    grid: dict[str, list[object]] = field(default_factory=dict)
     simplicity: int = 99
 
 

@@ -15,6 +15,7 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 from urllib.request import pathname2url
 
@@ -29,6 +30,8 @@ _QUERY = (
     "ON v.name = a.name AND v.version = a.version "
     "WHERE a.name = :name AND a.alias = :alias"
 )
+# one row of _QUERY, as the database driver returns it (version, storage_location, status)
+AliasRow = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -76,13 +79,13 @@ def is_sql(tracking_uri: str) -> bool:
     return urlparse(tracking_uri).scheme.split("+")[0] in SQL_SCHEMES
 
 
-def _alias_rows(tracking_uri: str, name: str, alias: str) -> list[tuple] | None:
+def _alias_rows(tracking_uri: str, name: str, alias: str) -> list[AliasRow] | None:
     """``(version, storage_location, status)`` rows of the alias, or None when unreadable."""
     read = _sqlite_rows if tracking_uri.startswith("sqlite") else _rows
     return read(tracking_uri, {"name": name, "alias": alias})
 
 
-def _sqlite_rows(tracking_uri: str, parameters: dict) -> list[tuple] | None:
+def _sqlite_rows(tracking_uri: str, parameters: dict[str, str]) -> list[AliasRow] | None:
     """The query on a SQLite store, opened read-only with the standard library (a command such
     as ``pinkbreast predict`` then never imports SQLAlchemy)."""
     database = tracking_uri.partition(":///")[2].partition("?")[0]
@@ -97,7 +100,7 @@ def _sqlite_rows(tracking_uri: str, parameters: dict) -> list[tuple] | None:
         return None
 
 
-def _rows(tracking_uri: str, parameters: dict) -> list[tuple] | None:
+def _rows(tracking_uri: str, parameters: dict[str, str]) -> list[AliasRow] | None:
     import sqlalchemy as sa
 
     engine = sa.create_engine(tracking_uri, poolclass=sa.pool.NullPool, hide_parameters=True)

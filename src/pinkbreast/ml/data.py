@@ -25,7 +25,8 @@ REFERENCE_SOURCE = "scikit-learn bundled WDBC"
 
 def diagnosis_to_target(diagnosis: pd.Series) -> np.ndarray:
     """``"M"`` -> 1 (positive class), ``"B"`` -> 0."""
-    return (diagnosis == "M").to_numpy(dtype=int)
+    target: np.ndarray = (diagnosis == "M").to_numpy(dtype=int)  # pandas is untyped
+    return target
 
 
 def load_reference() -> pd.DataFrame:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from pinkbreast.features import BY_NAME, FEATURE_NAMES
@@ -57,7 +59,7 @@ def _png(figure: Figure) -> str:
     return f'<img alt="figure" src="data:image/png;base64,{encoded}">'
 
 
-def _grid(frame: pd.DataFrame, draw) -> Figure:
+def _grid(frame: pd.DataFrame, draw: Callable[[Axes, str], None]) -> Figure:
     figure = Figure(figsize=(15, 24))
     for axes, name in zip(figure.subplots(10, 3).ravel(), FEATURE_NAMES, strict=True):
         draw(axes, name)
@@ -68,7 +70,7 @@ def _grid(frame: pd.DataFrame, draw) -> Figure:
 
 
 def histograms(frame: pd.DataFrame) -> Figure:
-    def draw(axes, name):
+    def draw(axes: Axes, name: str) -> None:
         for diagnosis, colour in COLOURS.items():
             values = frame.loc[frame["diagnosis"] == diagnosis, name]
             axes.hist(
@@ -80,7 +82,7 @@ def histograms(frame: pd.DataFrame) -> Figure:
 
 
 def box_plots(frame: pd.DataFrame) -> Figure:
-    def draw(axes, name):
+    def draw(axes: Axes, name: str) -> None:
         groups = [frame.loc[frame["diagnosis"] == d, name] for d in COLOURS]
         axes.boxplot(groups, tick_labels=list(COLOURS), whis=1.5)
 
@@ -100,7 +102,8 @@ def heatmap(frame: pd.DataFrame) -> Figure:
 
 
 def _table(frame: pd.DataFrame, digits: int = 4) -> str:
-    return frame.to_html(float_format=lambda v: f"{v:.{digits}g}", border=0)
+    text: str = frame.to_html(float_format=lambda v: f"{v:.{digits}g}", border=0)
+    return text
 
 
 def _counts(frame: pd.DataFrame) -> str:

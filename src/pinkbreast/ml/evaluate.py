@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml.candidates import Candidate
 from pinkbreast.ml.data import diagnosis_to_target
 from pinkbreast.ml.operating import OperatingPoint, Platt, labels, zones
-from pinkbreast.ml.protocol import Fitted, TrainingProtocol, fit_protocol
+from pinkbreast.ml.protocol import Fitted, Split, TrainingProtocol, fit_protocol
 from pinkbreast.ml.selection import Choice, Contender, choose
 from pinkbreast.ml.summary import CandidateResult, summarise
 
@@ -50,13 +51,13 @@ class FoldResult:
     p_cal: np.ndarray
     pred: np.ndarray
     zone: np.ndarray
-    params: dict
+    params: dict[str, Any]
     point: OperatingPoint
     platt: Platt
     n_train: int
-    fold: int = 0  # index of the outer split
-    calibrated: bool = False  # decided inside the training part
-    contender: Contender | None = None  # what the selection sees (inner scores only)
+    fold: int  # index of the outer split
+    calibrated: bool  # decided inside the training part
+    contender: Contender  # what the selection sees (inner scores only)
 
     @property
     def p_served(self) -> np.ndarray:
@@ -73,7 +74,7 @@ class Comparison:
     choices: list[Choice]  # one per outer fold
     final: Choice  # the selection made on all cases: the champion
     champion_fit: Fitted = field(repr=False)
-    splits: list = field(default_factory=list, repr=False)  # outer (train, test) index pairs
+    splits: list[Split] = field(default_factory=list, repr=False)  # outer (train, test) index pairs
 
     @property
     def winner(self) -> str:
@@ -82,7 +83,7 @@ class Comparison:
     def result(self, name: str) -> CandidateResult:
         return next(r for r in self.results if r.name == name)
 
-    def selected_counts(self) -> Counter:
+    def selected_counts(self) -> Counter[str]:
         """How often each candidate was selected over the outer folds."""
         return Counter(choice.winner for choice in self.choices)
 
@@ -93,8 +94,17 @@ class Comparison:
 
 
 def run_fold(
-    candidate: Candidate, X, y, train, test, *, seed: int, repeat: int, protocol, fold: int = 0
-):
+    candidate: Candidate,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    *,
+    seed: int,
+    repeat: int,
+    protocol: TrainingProtocol,
+    fold: int = 0,
+) -> FoldResult:
     """Fit the protocol on ``train`` and score ``test`` (never seen while fitting)."""
     fitted = fit_protocol(candidate, X.iloc[train], y[train], seed=seed, protocol=protocol)
     p_raw = fitted.predict_raw(X.iloc[test])
@@ -122,7 +132,9 @@ def split_xy(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return X, diagnosis_to_target(frame["diagnosis"].reset_index(drop=True))
 
 
-def outer_splits(frame: pd.DataFrame, y: np.ndarray, config: CVConfig, strata: str | None):
+def outer_splits(
+    frame: pd.DataFrame, y: np.ndarray, config: CVConfig, strata: str | None
+) -> list[Split]:
     """The outer (train, test) index pairs, stratified by diagnosis (x ``strata``)."""
     outer = RepeatedStratifiedKFold(
         n_splits=config.folds, n_repeats=config.repeats, random_state=config.seed

@@ -31,6 +31,8 @@ import pandas as pd
 if TYPE_CHECKING:  # matplotlib takes a while to import: only for the training figure
     from matplotlib.figure import Figure
 
+    from pinkbreast.ml.explain_exact import ExactExplainer
+
 BACKGROUND_SIZE = 40
 PERMUTATIONS = 3
 # The sampled estimate's stated error bound, in probability (0.08 = 8 points), per feature:
@@ -126,7 +128,7 @@ class Explainer:
         return Explanation(base, base + sum(contributions.values()), row, contributions)
 
 
-def global_importance(explainer, frame: pd.DataFrame) -> pd.Series:
+def global_importance(explainer: Explainer | ExactExplainer, frame: pd.DataFrame) -> pd.Series:
     """Mean absolute SHAP value per feature over ``frame``, largest first."""
     values = explainer.shap_values(frame)
     return pd.Series(np.abs(values).mean(axis=0), index=explainer.features).sort_values(

@@ -13,8 +13,12 @@ registered background sample. They are shown in **probability points of the serv
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # numpy only at run time
+    import pandas as pd
 
 from pinkbreast.ml.explain import Explanation
 from pinkbreast.ml.fastpath.rows import Array, Node
@@ -43,15 +47,19 @@ class ExactExplainer:
         background: Array,
         features: list[str],
         probability: Callable[[Array], Array],
-        calibration: dict | None,
+        calibration: Mapping[str, float] | None,
     ):
         self.features = list(features)
         self.part = part(plan, background)
         self._probability = probability
-        self._served = lambda m: calibrate(self.part.link(m), calibration)  # noqa: E731
+        self._calibration = calibration
         self.base_value = float(self._served(np.array([self.part.base]))[0])
         self._slope = slope_at(self._served, self.part.base)
         self.method = describe(self.part, len(background))
+
+    def _served(self, m: Array) -> Array:
+        """The served probability of the explained output ``m``."""
+        return calibrate(self.part.link(m), self._calibration)
 
     def contributions(self, X: Array) -> tuple[Array, Array]:
         """``(p, phi)``: the served probability of each row and its contributions (rows x
@@ -62,7 +70,7 @@ class ExactExplainer:
                       self.base_value, self._slope)  # fmt: skip
         return p, phi
 
-    def shap_values(self, frame) -> Array:
+    def shap_values(self, frame: pd.DataFrame) -> Array:
         """Contributions of every row of a DataFrame (rows x features)."""
         return self.contributions(frame[self.features].to_numpy(dtype=float))[1]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import auc, precision_recall_curve, roc_curve
@@ -10,9 +12,9 @@ from sklearn.metrics import auc, precision_recall_curve, roc_curve
 PINK, GREY = "#c2185b", "#607d8b"
 
 
-def _axes(title: str, size=(5.0, 4.5)):
+def _axes(title: str, size: tuple[float, float] = (5.0, 4.5)) -> tuple[Figure, Axes]:
     figure = Figure(figsize=size)
-    axes = figure.subplots()
+    axes: Axes = figure.subplots()  # one Axes (subplots() is typed for any grid)
     axes.set_title(title)
     return figure, axes
 
@@ -72,7 +74,9 @@ def reliability_figure(y: np.ndarray, curves: dict[str, np.ndarray], title: str)
     return figure
 
 
-def learning_curve_figure(sizes, train_scores, test_scores, title: str) -> Figure:
+def learning_curve_figure(
+    sizes: np.ndarray, train_scores: np.ndarray, test_scores: np.ndarray, title: str
+) -> Figure:
     figure, axes = _axes(title)
     for scores, label, colour in (
         (train_scores, "training", GREY),
@@ -89,7 +93,7 @@ def learning_curve_figure(sizes, train_scores, test_scores, title: str) -> Figur
 
 
 def decision_range_figure(
-    bins, title: str, xlabel: str = "mean predicted probability (out of fold)"
+    bins: pd.DataFrame, title: str, xlabel: str = "mean predicted probability (out of fold)"
 ) -> Figure:
     """Reliability where decisions are made: ``bins`` from ``metrics.reliability_bins`` over a
     sub-range (e.g. 0.05-0.95), one point per bin, sized and labelled by its count."""

@@ -13,6 +13,7 @@ cases trips it at about ``trip_rate``; the guard served is then fitted on all ca
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from pinkbreast.features import FEATURE_NAMES, FEATURES
 from pinkbreast.ml.fastpath.guard import Guard
@@ -56,7 +57,9 @@ def out_of_fold_distances(
     return distances
 
 
-def fit_guard(X, y, *, seed: int, trip_rate: float = TRIP_RATE) -> Guard:
+def fit_guard(
+    X: npt.ArrayLike, y: npt.ArrayLike, *, seed: int, trip_rate: float = TRIP_RATE
+) -> Guard:
     """The guard for a model trained on ``X`` (raw values, canonical order) and ``y``."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)

@@ -57,7 +57,9 @@ def threshold_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     }
 
 
-def fold_metrics(y, p_raw, p_cal, pred) -> dict[str, float]:
+def fold_metrics(
+    y: np.ndarray, p_raw: np.ndarray, p_cal: np.ndarray, pred: np.ndarray
+) -> dict[str, float]:
     """Every metric of one outer fold (AUC and Brier from probabilities, others at threshold)."""
     return {
         "roc_auc": float(roc_auc_score(y, p_cal)),
@@ -69,12 +71,12 @@ def fold_metrics(y, p_raw, p_cal, pred) -> dict[str, float]:
 
 def corrected_interval(values: list[float], test_train_ratio: float) -> tuple[float, float, float]:
     """``(mean, low, high)`` by the Nadeau–Bengio corrected t-interval."""
-    values = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    mean = float(values.mean())
-    if len(values) < 2:
+    kept = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
+    mean = float(kept.mean())
+    if len(kept) < 2:
         return mean, mean, mean
-    scale = values.std(ddof=1) * math.sqrt(1 / len(values) + test_train_ratio)
-    half = float(stats.t.ppf(0.975, len(values) - 1) * scale)
+    scale = kept.std(ddof=1) * math.sqrt(1 / len(kept) + test_train_ratio)
+    half = float(stats.t.ppf(0.975, len(kept) - 1) * scale)
     return mean, max(mean - half, 0.0), min(mean + half, 1.0)  # every metric lies in [0, 1]
 
 

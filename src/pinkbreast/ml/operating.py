@@ -26,7 +26,9 @@ Calibration
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import SupportsFloat
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -45,12 +47,14 @@ class Platt:
 
     def __call__(self, p: np.ndarray | float) -> np.ndarray:
         logit = _logit(np.asarray(p, dtype=float))
-        return 1.0 / (1.0 + np.exp(-(self.slope * logit + self.intercept)))
+        calibrated: np.ndarray = 1.0 / (1.0 + np.exp(-(self.slope * logit + self.intercept)))
+        return calibrated
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, EPS, 1 - EPS)
-    return np.log(p / (1 - p))
+    logit: np.ndarray = np.log(p / (1 - p))
+    return logit
 
 
 def fit_platt(p: np.ndarray, y: np.ndarray) -> Platt:
@@ -81,7 +85,7 @@ class OperatingPoint:
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
 
-    def mapped(self, transform) -> OperatingPoint:
+    def mapped(self, transform: Callable[[float], SupportsFloat]) -> OperatingPoint:
         """The same point on another increasing probability scale (e.g. after calibration)."""
         return OperatingPoint(*(float(transform(v)) for v in asdict(self).values()))
 

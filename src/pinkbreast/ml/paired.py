@@ -20,18 +20,21 @@ malignant site cases.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from joblib import Parallel, delayed
 
 from pinkbreast.ml.candidates import Candidate
-from pinkbreast.ml.evaluate import Comparison, split_xy
+from pinkbreast.ml.evaluate import Comparison, FoldResult, split_xy
 from pinkbreast.ml.fastpath.guard import guarded_zones
 from pinkbreast.ml.guard_fit import fit_guard
 from pinkbreast.ml.names import CHECK_INPUT, INDETERMINATE
 from pinkbreast.ml.operating import labels, zones
-from pinkbreast.ml.protocol import TrainingProtocol, fit_protocol
+from pinkbreast.ml.protocol import Fitted, TrainingProtocol, fit_protocol
 
 MARGIN = 0.02
 MIN_SITE_MALIGNANT = 10
@@ -79,7 +82,7 @@ class PairedComparison:
             and self.overall["sensitivity"].low >= -self.margin
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "champion_version": self.champion_version,
             "champion_candidate": self.champion_candidate,
@@ -93,8 +96,8 @@ class PairedComparison:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> PairedComparison:
-        def figures(part: dict) -> dict[str, Difference]:
+    def from_dict(cls, data: Mapping[str, Any]) -> PairedComparison:
+        def figures(part: Mapping[str, Mapping[str, Any]]) -> dict[str, Difference]:
             return {k: Difference(**v) for k, v in part.items()}
 
         return cls(
@@ -114,7 +117,7 @@ class PairedComparison:
         if not self.site_cases:
             return {}
         y = np.asarray(self.site_cases["y"]) == 1
-        out = {}
+        out: dict[str, dict[str, float]] = {}
         for side in ("champion", "challenger"):
             called = np.asarray(self.site_cases[f"{side}_called"])
             out[side] = {
@@ -126,7 +129,13 @@ class PairedComparison:
         return out
 
 
-def _guarded(fitted, X_train, y_train, X_test, seed: int):
+# (probability, called malignant, referred) of each held-out case
+Called = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _guarded(
+    fitted: Fitted, X_train: pd.DataFrame, y_train: np.ndarray, X_test: pd.DataFrame, seed: int
+) -> Called:
     p_raw = fitted.predict_raw(X_test)
     p = fitted.platt(p_raw) if fitted.calibrated else p_raw
     label, zone = labels(p_raw, fitted.point), zones(p_raw, fitted.point)
@@ -135,13 +144,24 @@ def _guarded(fitted, X_train, y_train, X_test, seed: int):
     return p, np.asarray(label == 1, dtype=bool), np.isin(zone, (INDETERMINATE, CHECK_INPUT))
 
 
-def _champion_fold(candidate, X, y, train, test, is_site, seed, protocol):
+def _champion_fold(
+    candidate: Candidate,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    is_site: np.ndarray,
+    seed: int,
+    protocol: TrainingProtocol,
+) -> Called:
     kept = train[~is_site[train]]
     fitted = fit_protocol(candidate, X.iloc[kept], y[kept], seed=seed, protocol=protocol)
     return _guarded(fitted, X.iloc[kept], y[kept], X.iloc[test], seed)
 
 
-def _challenger_fold(fold, X, y, train, seed):
+def _challenger_fold(
+    fold: FoldResult, X: pd.DataFrame, y: np.ndarray, train: np.ndarray, seed: int
+) -> Called:
     """The selected fold result, guarded by a guard fitted on its whole training part."""
     p = fold.p_served
     guard = fit_guard(X.iloc[train].to_numpy(float), y[train], seed=seed)
@@ -149,8 +169,14 @@ def _challenger_fold(fold, X, y, train, seed):
     return p, np.asarray(label == 1, dtype=bool), np.isin(zone, (INDETERMINATE, CHECK_INPUT))
 
 
-def answers(comparison: Comparison, frame, is_site, champion: Candidate, protocol: TrainingProtocol,
-            n_jobs: int = 2) -> tuple[Answers, Answers]:  # fmt: skip
+def answers(
+    comparison: Comparison,
+    frame: pd.DataFrame,
+    is_site: np.ndarray,
+    champion: Candidate,
+    protocol: TrainingProtocol,
+    n_jobs: int = 2,
+) -> tuple[Answers, Answers]:
     """``(champion, challenger)`` out-of-fold answers on the challenger's outer folds."""
     X, y = split_xy(frame)
     splits, repeats, n = comparison.splits, comparison.config.repeats, len(y)
@@ -160,7 +186,7 @@ def answers(comparison: Comparison, frame, is_site, champion: Candidate, protoco
         delayed(_champion_fold)(champion, X, y, train, test, is_site, seed + i, protocol)
         for i, (train, test) in enumerate(splits)
     ]
-    champion_parts = Parallel(n_jobs=n_jobs)(jobs)
+    champion_parts: list[Called] = Parallel(n_jobs=n_jobs)(jobs)
     sides = [Answers(*(np.zeros((repeats, n), dtype=t) for t in (float, bool, bool)))
              for _ in range(2)]  # fmt: skip
     for i, (train, test) in enumerate(splits):
@@ -189,7 +215,7 @@ def differences(
     """Every figure of both sides and the paired bootstrap interval of their difference."""
     a, b = _per_case(champion, y), _per_case(challenger, y)
     rng = np.random.default_rng(seed)
-    out = {}
+    out: dict[str, Difference] = {}
     for name in FIGURES:
         concerned = ~np.isnan(a[name])
         first, second = a[name][concerned], b[name][concerned]
@@ -207,7 +233,7 @@ def differences(
 
 def compare_paired(
     comparison: Comparison,
-    frame,
+    frame: pd.DataFrame,
     is_site: np.ndarray,
     champion: Candidate,
     protocol: TrainingProtocol,

@@ -13,10 +13,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
 
@@ -28,6 +31,8 @@ from pinkbreast.ml.operating import (
     fit_platt,
     labels,
 )
+
+Split = tuple[np.ndarray, np.ndarray]  # (training rows, held-out rows) of one split
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,8 @@ class TrainingProtocol:
 class Fitted:
     """A pipeline refit on a training part, with what was learnt around it (raw scale)."""
 
-    pipeline: object
-    params: dict
+    pipeline: Pipeline  # fitted
+    params: dict[str, Any]
     point: OperatingPoint
     platt: Platt
     calibrated: bool  # serve ``platt(p)``: it lowered the cross-validated inner Brier score
@@ -72,10 +77,17 @@ class Fitted:
         return float(np.mean(self.benign_correct))
 
     def predict_raw(self, X: pd.DataFrame) -> np.ndarray:
-        return self.pipeline.predict_proba(X)[:, 1]
+        p: np.ndarray = self.pipeline.predict_proba(X)[:, 1]
+        return p
 
 
-def inner_oof(candidate: Candidate, params: dict, X, y, splits) -> np.ndarray:
+def inner_oof(
+    candidate: Candidate,
+    params: Mapping[str, Any],
+    X: pd.DataFrame,
+    y: np.ndarray,
+    splits: Sequence[Split],
+) -> np.ndarray:
     """Out-of-fold probabilities of ``candidate`` with ``params`` over ``splits``."""
     oof = np.empty(len(y), dtype=float)
     for train, valid in splits:
@@ -85,7 +97,7 @@ def inner_oof(candidate: Candidate, params: dict, X, y, splits) -> np.ndarray:
     return oof
 
 
-def calibration_helps(oof: np.ndarray, y: np.ndarray, splits) -> bool:
+def calibration_helps(oof: np.ndarray, y: np.ndarray, splits: Sequence[Split]) -> bool:
     """True when Platt scaling, fitted on the other inner folds' scores, lowers the Brier score
     of each fold's scores pooled (the calibrate-or-not decision, made inside the part)."""
     calibrated = np.empty(len(y), dtype=float)
@@ -100,12 +112,14 @@ def fit_protocol(
     """Tune, choose the operating point and calibrator, and refit — on ``X, y`` only."""
     folds = StratifiedKFold(protocol.inner_folds, shuffle=True, random_state=seed)
     splits = list(folds.split(X, y))
-    best: tuple[float, dict, np.ndarray] | None = None
+    best: tuple[float, dict[str, Any], np.ndarray] | None = None
     for params in ParameterGrid(candidate.grid or {}):
         oof = inner_oof(candidate, params, X, y, splits)
         brier = float(np.mean((oof - y) ** 2))
         if best is None or brier < best[0]:
             best = (brier, params, oof)
+    if best is None:  # not for a dict grid: ParameterGrid gives {} one (empty) setting
+        raise ValueError(f"{candidate.name}: the grid {candidate.grid!r} gave no setting to try")
     brier, params, oof = best
     point = choose_operating_point(
         oof,

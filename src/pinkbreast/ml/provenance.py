@@ -17,6 +17,7 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 PACKAGE = "pinkbreast"
@@ -49,7 +50,8 @@ def runtime_versions() -> dict[str, str]:
     return out
 
 
-def _direct_url() -> dict:
+def _direct_url() -> dict[str, Any]:
+    """The PEP 610 ``direct_url.json`` of the installed package (JSON), or ``{}``."""
     try:
         text = metadata.distribution(PACKAGE).read_text("direct_url.json")
     except metadata.PackageNotFoundError:

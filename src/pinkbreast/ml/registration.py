@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import joblib
 import mlflow
 import pandas as pd
+from imblearn.pipeline import Pipeline
 from mlflow import MlflowClient
 from mlflow.models import infer_signature
 
@@ -23,7 +26,7 @@ from pinkbreast.ml.guard_fit import fit_guard
 from pinkbreast.ml.names import ALIAS, MODEL_NAME
 from pinkbreast.ml.operating import OperatingPoint, Platt
 from pinkbreast.ml.promise import Promise
-from pinkbreast.ml.protocol import Fitted
+from pinkbreast.ml.protocol import Fitted, TrainingProtocol
 
 SERVED_CODE = Path(__file__).with_name("served_model.py")
 FAST_PATH_CODE = Path(__file__).with_name("fastpath")  # the package SERVED_CODE imports
@@ -54,7 +57,9 @@ class ServedPoint:
         return cls(fitted.point, None)
 
 
-def operating_document(served: ServedPoint, *, candidate: str, params: dict, protocol) -> dict:
+def operating_document(
+    served: ServedPoint, *, candidate: str, params: Mapping[str, Any], protocol: TrainingProtocol
+) -> dict[str, Any]:
     calibration = served.calibration
     return {
         "features": list(FEATURE_NAMES),
@@ -86,7 +91,7 @@ def require_promise(promise: Promise) -> None:
 
 def register_champion(
     fitted: Fitted,
-    document: dict,
+    document: Mapping[str, Any],
     frame: pd.DataFrame,
     *,
     seed: int,
@@ -158,7 +163,7 @@ def register_champion(
     return version, info.model_uri
 
 
-def explanation_method(pipeline, background: Path) -> dict:
+def explanation_method(pipeline: Pipeline, background: Path) -> dict[str, object]:
     """How this version's predictions are explained (stored as ``explanation.json`` and the
     ``explanation_method`` tag): exact from the plan, or the sampled estimate."""
     from pinkbreast.ml.explain import SAMPLED_BOUND, SAMPLED_METHOD
@@ -175,7 +180,7 @@ def explanation_method(pipeline, background: Path) -> dict:
             "space": explained.space, "background_rows": len(rows)}  # fmt: skip
 
 
-def _write_plan(pipeline, X: pd.DataFrame, path: Path) -> bool:
+def _write_plan(pipeline: Pipeline, X: pd.DataFrame, path: Path) -> bool:
     """Store the fast path's plan (served without scikit-learn, MLflow or LightGBM), checked on
     every row of ``X``; False when the pipeline has no fast path."""
     try:

@@ -18,6 +18,7 @@ reference cases gets the zone ``check_input`` with no label.
 
 import json
 import logging
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
@@ -25,16 +26,21 @@ import pandas as pd
 from mlflow.exceptions import MlflowException
 from mlflow.models import set_model
 from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
-from mlflow.pyfunc import PythonModel
+from mlflow.pyfunc import PythonModel, PythonModelContext
 
-try:  # the copy stored with the model
-    from fastpath import compile_checked
-    from fastpath.guard import ImpossibleValues, guarded_zones
-    from fastpath.served import calibrate, load_guard, zones
-except ImportError:  # loaded from the source tree
+if TYPE_CHECKING:  # the same code either way: checked as the source tree's
     from pinkbreast.ml.fastpath import compile_checked
     from pinkbreast.ml.fastpath.guard import ImpossibleValues, guarded_zones
     from pinkbreast.ml.fastpath.served import calibrate, load_guard, zones
+else:
+    try:  # the copy stored with the model
+        from fastpath import compile_checked
+        from fastpath.guard import ImpossibleValues, guarded_zones
+        from fastpath.served import calibrate, load_guard, zones
+    except ImportError:  # loaded from the source tree
+        from pinkbreast.ml.fastpath import compile_checked
+        from pinkbreast.ml.fastpath.guard import ImpossibleValues, guarded_zones
+        from pinkbreast.ml.fastpath.served import calibrate, load_guard, zones
 
 log = logging.getLogger("pinkbreast.model")
 
@@ -42,7 +48,7 @@ log = logging.getLogger("pinkbreast.model")
 class PinkBreastModel(PythonModel):
     """Fitted pipeline + Platt calibration + operating point, loaded from the model artifacts."""
 
-    def load_context(self, context):
+    def load_context(self, context: PythonModelContext) -> None:
         self.artifact_paths = dict(context.artifacts)
         self.pipeline = joblib.load(context.artifacts["pipeline"])
         with open(context.artifacts["operating_point"], encoding="utf-8") as handle:
@@ -58,7 +64,7 @@ class PinkBreastModel(PythonModel):
         """Served probability of malignancy for raw values, columns in ``features`` order."""
         return calibrate(self.fast_path.probability(X), self.operating_point.get("calibration"))
 
-    def probability(self, frame):
+    def probability(self, frame: pd.DataFrame) -> np.ndarray:
         """Served probability of malignancy for raw values by canonical name."""
         return self.probability_array(pd.DataFrame(frame)[self.features].to_numpy(float))
 
@@ -66,7 +72,12 @@ class PinkBreastModel(PythonModel):
         """``(label, zone)`` arrays for served probabilities ``p``."""
         return zones(p, self.operating_point)
 
-    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
+    def predict(
+        self,
+        context: PythonModelContext | None,
+        model_input: pd.DataFrame,
+        params: dict[str, Any] | None = None,
+    ) -> pd.DataFrame:
         try:
             X = pd.DataFrame(model_input)[self.features].to_numpy(float)
         except (KeyError, ValueError, TypeError) as exc:

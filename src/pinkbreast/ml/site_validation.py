@@ -95,15 +95,17 @@ def auc(y: np.ndarray, p: np.ndarray) -> float:
     return float((ranks[positives].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
-def bootstrap_auc(y: np.ndarray, p: np.ndarray, *, seed: int = 0, rounds: int = BOOTSTRAP):
+def bootstrap_auc(
+    y: np.ndarray, p: np.ndarray, *, seed: int = 0, rounds: int = BOOTSTRAP
+) -> Interval | None:
     """AUC with a 95% percentile bootstrap interval (resamples lacking a class are skipped)."""
     value = auc(y, p)
     if np.isnan(value):
         return None
     rng = np.random.default_rng(seed)
     draws = [auc(y[i], p[i]) for i in rng.integers(0, len(y), size=(rounds, len(y)))]
-    draws = np.asarray([d for d in draws if not np.isnan(d)])
-    return Interval(value, float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975)))
+    kept = np.asarray([d for d in draws if not np.isnan(d)])
+    return Interval(value, float(np.quantile(kept, 0.025)), float(np.quantile(kept, 0.975)))
 
 
 def cases_for_width(proportion: float, width: float) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ from pinkbreast.ml.metrics import (
 )
 from pinkbreast.ml.operating import BENIGN
 
+if TYPE_CHECKING:  # evaluate builds the results summarised here
+    from pinkbreast.ml.evaluate import FoldResult
+
 
 @dataclass
 class CandidateResult:
@@ -29,18 +33,19 @@ class CandidateResult:
     oof_proba: np.ndarray  # served-scale probability, averaged over repeats
     oof_raw: np.ndarray  # uncalibrated probability, averaged over repeats
     benign_call_share: np.ndarray  # share of repeats in which each case was called benign
-    params: Counter  # chosen inner-loop parameters (JSON), counted over outer folds
+    params: Counter[str]  # chosen inner-loop parameters (JSON), counted over outer folds
     thresholds: list[float]  # served-scale threshold of each outer fold
-    folds: list
+    folds: list[FoldResult]
     by_repeat: tuple[np.ndarray, np.ndarray, np.ndarray]  # (probability, label, zone): repeats x n
 
     @property
     def calibrated(self) -> bool:
         return self.calibrated_share > 0.5
 
-    def usual_params(self) -> dict:
+    def usual_params(self) -> dict[str, Any]:
         """The inner-loop choice made most often over the outer folds."""
-        return json.loads(self.params.most_common(1)[0][0])
+        chosen: dict[str, Any] = json.loads(self.params.most_common(1)[0][0])
+        return chosen
 
     def pooled_served(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(y, p)`` over every outer test case of every repeat, served scale."""
@@ -61,7 +66,7 @@ class CandidateResult:
 
 
 def summarise(
-    name: str, description: str, folds: list, y: np.ndarray, repeats: int
+    name: str, description: str, folds: list[FoldResult], y: np.ndarray, repeats: int
 ) -> CandidateResult:
     per_fold = []
     for f in folds:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import mlflow
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from mlflow import MlflowClient
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, learning_curve
@@ -81,7 +82,11 @@ def metric_dict(result: CandidateResult) -> dict[str, float]:
 
 
 def log_candidate(
-    result: CandidateResult, candidate: Candidate, comparison: Comparison, frame, learning: bool
+    result: CandidateResult,
+    candidate: Candidate,
+    comparison: Comparison,
+    frame: pd.DataFrame,
+    learning: bool,
 ) -> None:
     """One nested run: parameters, metrics with intervals, figures, out-of-fold predictions."""
     y = comparison.y
@@ -134,7 +139,9 @@ def _calibrated(result: CandidateResult) -> np.ndarray:
     return total / np.maximum(count, 1)
 
 
-def _learning(candidate: Candidate, result: CandidateResult, frame, comparison: Comparison):
+def _learning(
+    candidate: Candidate, result: CandidateResult, frame: pd.DataFrame, comparison: Comparison
+) -> Figure:
     X, y = split_xy(frame)  # ``frame`` is in id order, like ``comparison.y``
     config = comparison.config
     model = clone(candidate.pipeline).set_params(**result.usual_params())

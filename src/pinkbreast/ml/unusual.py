@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+import numpy.typing as npt
 
 from pinkbreast.ml.fastpath.guard import Guard, ImpossibleValues
 
@@ -30,7 +31,7 @@ class Finding:
     factor: float | None = None  # UNIT: the values look this many times too large
     swapped: tuple[str, str] | None = None  # SWAPPED: the two fields
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "cause": self.cause,
             "unusual": list(self.unusual),
@@ -58,7 +59,7 @@ def unusual_features(guard: Guard, x: np.ndarray) -> tuple[str, ...]:
     return tuple(named)
 
 
-def diagnose(guard: Guard, x) -> Finding:
+def diagnose(guard: Guard, x: npt.ArrayLike) -> Finding:
     """The likely cause of an unusual sample ``x`` (raw values in the guard's feature order)."""
     x = np.asarray(x, dtype=float)
     named = unusual_features(guard, x)

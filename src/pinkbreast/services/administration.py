@@ -45,7 +45,9 @@ def get_user(*, session: Session, user_id: int) -> User:
     return user
 
 
-def approve(*, session: Session, actor: User, user_id: int, client_address=None) -> User:
+def approve(
+    *, session: Session, actor: User, user_id: int, client_address: str | None = None
+) -> User:
     def change(user: User) -> list[str]:
         if user.status != "pending":
             return ["not_pending"]
@@ -55,7 +57,9 @@ def approve(*, session: Session, actor: User, user_id: int, client_address=None)
     return _change(session, actor, user_id, "account.approve", change, client_address)
 
 
-def deactivate(*, session: Session, actor: User, user_id: int, client_address=None) -> User:
+def deactivate(
+    *, session: Session, actor: User, user_id: int, client_address: str | None = None
+) -> User:
     def change(user: User) -> list[str]:
         if _is_last_admin(session, user):
             return ["last_admin"]
@@ -67,7 +71,9 @@ def deactivate(*, session: Session, actor: User, user_id: int, client_address=No
     return _change(session, actor, user_id, "account.deactivate", change, client_address)
 
 
-def reactivate(*, session: Session, actor: User, user_id: int, client_address=None) -> User:
+def reactivate(
+    *, session: Session, actor: User, user_id: int, client_address: str | None = None
+) -> User:
     def change(user: User) -> list[str]:
         if user.status != "deactivated":
             return ["not_deactivated"]
@@ -78,7 +84,7 @@ def reactivate(*, session: Session, actor: User, user_id: int, client_address=No
 
 
 def change_role(
-    *, session: Session, actor: User, user_id: int, role: str, client_address=None
+    *, session: Session, actor: User, user_id: int, role: str, client_address: str | None = None
 ) -> User:
     def change(user: User) -> list[str]:
         if role not in ROLES:
@@ -97,7 +103,12 @@ def change_role(
 
 
 def reset_password(
-    *, session: Session, hasher: PasswordHasher, actor: User, user_id: int, client_address=None
+    *,
+    session: Session,
+    hasher: PasswordHasher,
+    actor: User,
+    user_id: int,
+    client_address: str | None = None,
 ) -> str:
     """A generated one-time password, to hand over once; it must be changed at next login."""
     temporary = generate_password()
@@ -111,13 +122,22 @@ def reset_password(
     return temporary
 
 
-def _revoke_tokens(session, user: User, reason: str, actor: User, address) -> None:
+def _revoke_tokens(
+    session: Session, user: User, reason: str, actor: User, address: str | None
+) -> None:
     tokens.revoke_all(
         session=session, user_id=user.id, reason=reason, actor=actor, client_address=address
     )
 
 
-def _change(session, actor, user_id, action, change: Callable[[User], list[str]], address):
+def _change(
+    session: Session,
+    actor: User,
+    user_id: int,
+    action: str,
+    change: Callable[[User], list[str]],
+    address: str | None,
+) -> User:
     with transaction(session):
         user = get_user(session=session, user_id=user_id)
         problems = change(user)

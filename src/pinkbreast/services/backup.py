@@ -18,7 +18,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TextIO, TypeVar, cast
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -38,6 +38,8 @@ from pinkbreast.services.backup_format import (
     prediction_line,
 )
 from pinkbreast.tables import MAX_PROBLEMS, FileRejected, Problem
+
+Row = TypeVar("Row", PredictionRecord, Outcome)
 
 _CHUNK = 500
 
@@ -100,7 +102,9 @@ def import_predictions(*, session: Session, name: str, lines: Iterable[str]) -> 
     return report
 
 
-def parse(name: str, lines: Iterable[str]) -> tuple[list[tuple[int, PredictionLine]], list]:
+def parse(
+    name: str, lines: Iterable[str]
+) -> tuple[list[tuple[int, PredictionLine]], list[Problem]]:
     """``(line number, prediction)`` for every line, and the problems found on the way."""
     parsed, problems = [], []
     numbered = enumerate(lines, start=1)
@@ -136,7 +140,7 @@ def _schema_problems(name: str, number: int, error: ValidationError) -> Iterator
         yield Problem(name, number, field_path(problem["loc"]) or None, problem["msg"])
 
 
-def field_path(location: tuple) -> str:
+def field_path(location: tuple[int | str, ...]) -> str:
     """``("outcomes", 0, "diagnosis")`` -> ``outcomes[0].diagnosis``."""
     path = ""
     for part in location:
@@ -146,9 +150,9 @@ def field_path(location: tuple) -> str:
 
 def _duplicates(name: str, parsed: list[tuple[int, PredictionLine]]) -> Iterator[Problem]:
     """Ids (of predictions, of outcomes) and idempotency keys may appear once in a file."""
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[str, object], int] = {}
     for number, line in parsed:
-        keys = [("id", line.id, "prediction id")]
+        keys: list[tuple[str, object, str]] = [("id", line.id, "prediction id")]
         if line.idempotency_key:
             keys.append(("idempotency_key", (line.user, line.idempotency_key), "idempotency key"))
         keys += [(f"outcomes[{i}].id", o.id, "outcome id") for i, o in enumerate(line.outcomes)]
@@ -183,7 +187,7 @@ class _Plan:
             self.counts["outcome unchanged"],
         )
 
-    def _users(self, parsed) -> dict[str, int]:
+    def _users(self, parsed: list[tuple[int, PredictionLine]]) -> dict[str, int]:
         names = {line.user for _, line in parsed}
         names |= {o.recorded_by for _, line in parsed for o in line.outcomes}
         found = self.session.execute(
@@ -217,7 +221,9 @@ class _Plan:
                     row = new_outcome(outcome, line.id, by)
                     self._outcome(number, field, row, stored_outcomes.get(outcome.id))
 
-    def _prediction(self, number: int, record: PredictionRecord, existing) -> None:
+    def _prediction(
+        self, number: int, record: PredictionRecord, existing: PredictionRecord | None
+    ) -> None:
         if existing is None:
             if record.idempotency_key and self._key_taken(record):
                 self._problem(number, "idempotency_key", "already used by another prediction")
@@ -227,7 +233,7 @@ class _Plan:
         else:
             self._problem(number, "id", f"prediction {record.id} exists with different content")
 
-    def _outcome(self, number: int, field: str, row: Outcome, existing) -> None:
+    def _outcome(self, number: int, field: str, row: Outcome, existing: Outcome | None) -> None:
         if existing is None:
             self.outcomes.append(row)
         elif _same(existing, row):
@@ -243,13 +249,13 @@ class _Plan:
         return self.session.scalar(query) is not None
 
 
-def _by_id(session: Session, model, ids: list[int]) -> dict:
+def _by_id(session: Session, model: type[Row], ids: list[int]) -> dict[int, Row]:
     if not ids:
         return {}
     return {row.id: row for row in session.scalars(sa.select(model).where(model.id.in_(ids)))}
 
 
-def _same(stored, new) -> bool:
+def _same(stored: PredictionRecord | Outcome, new: PredictionRecord | Outcome) -> bool:
     return columns(stored) == columns(new)
 
 
@@ -257,7 +263,8 @@ def _advance_sequences(session: Session) -> None:
     """PostgreSQL hands out ids from sequences that explicit ids do not move: catch them up."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for table in (PredictionRecord.__table__, Outcome.__table__):
+    for mapped in (PredictionRecord, Outcome):
+        table = cast(sa.Table, mapped.__table__)  # a mapped class's table (typed FromClause)
         sequence = sa.func.pg_get_serial_sequence(table.name, "id")
         highest = sa.select(sa.func.max(table.c.id)).scalar_subquery()
         session.execute(sa.select(sa.func.setval(sequence, highest)))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
@@ -44,13 +44,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
-Measurements = create_model(
-    "Measurements",
-    __base__=Strict,
-    # zero allowed for every feature: a file may hold predictions stored before the form
-    # refused a zero size (Feature.positive); the rest is Feature.problem's range
-    **{f.name: (float, Field(ge=f.minimum, le=f.maximum, strict=True)) for f in FEATURES},
-)
+# zero allowed for every feature: a file may hold predictions stored before the form refused a
+# zero size (Feature.positive); the rest is Feature.problem's range. (The field definitions are
+# typed Any: create_model's stubs take a TypeForm, which mypy does not infer from ``float``.)
+_MEASUREMENT_FIELDS: dict[str, Any] = {
+    f.name: (float, Field(ge=f.minimum, le=f.maximum, strict=True)) for f in FEATURES
+}
+Measurements = create_model("Measurements", __base__=Strict, **_MEASUREMENT_FIELDS)
 
 
 class OutcomeLine(Strict):
@@ -95,7 +95,7 @@ class PredictionLine(Strict):
     band_lower: Probability
     band_upper: Probability
     warnings: list[str]
-    explanation: dict | None
+    explanation: dict[str, Any] | None
     demonstration: bool = False  # absent from backups made before demonstrations were marked
     image: ImageLine | None = None  # present only for predictions measured on an image
     measurements: Measurements  # type: ignore[valid-type]
@@ -132,7 +132,7 @@ def prediction_line(record: PredictionRecord, image: ImageProvenance | None = No
     return json.dumps(body, ensure_ascii=False, allow_nan=False)
 
 
-def _outcome(outcome: Outcome) -> dict:
+def _outcome(outcome: Outcome) -> dict[str, object]:
     return {
         "id": outcome.id,
         "diagnosis": outcome.diagnosis,
@@ -143,7 +143,7 @@ def _outcome(outcome: Outcome) -> dict:
     }
 
 
-def _image(row: ImageProvenance) -> dict:
+def _image(row: ImageProvenance) -> dict[str, object]:
     return {
         "sha256": row.image_sha256,
         "name": row.image_name,
@@ -211,9 +211,9 @@ def new_outcome(line: OutcomeLine, prediction_id: int, recorded_by_id: int) -> O
     )
 
 
-def columns(row: PredictionRecord | Outcome) -> dict:
+def columns(row: PredictionRecord | Outcome) -> dict[str, object]:
     """Every column of a row, comparable between a stored row and one built from a line."""
-    values = {}
+    values: dict[str, object] = {}
     for column in row.__table__.columns:
         value = getattr(row, column.key)
         if isinstance(value, datetime):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -48,7 +48,7 @@ def read_samples(
     name: str | None = None,
     sep: str | None = None,
     decimal: str | None = None,
-):
+) -> pd.DataFrame:
     """Samples from a file path, or from CSV text when ``name`` is given; ``sep`` and
     ``decimal`` default to what the file shows (``attrs["dialect"]`` says what was read)."""
     if name is not None:
@@ -70,11 +70,11 @@ def score_samples(
     return score(X, tracking_uri=tracking_uri, explain=explain, progress=progress, threads=threads)
 
 
-def _reasons_text(reasons) -> str:
+def _reasons_text(reasons: Iterable[Sequence[object]]) -> str:
     return "; ".join(f"{name} {value:+.3f}" for name, value in reasons)
 
 
-def _line(index: int, ref: object, result: PredictionRecord, evidence: str) -> list:
+def _line(index: int, ref: object, result: PredictionRecord, evidence: str) -> list[object]:
     """One CSV line; text cells are protected against spreadsheet formulas."""
     band = (result.band_lower, result.band_upper)
     warnings, reasons = result.warning_list, (result.explanation_data or {}).get("top", [])

@@ -3,9 +3,11 @@ transaction), counts, the exploratory report, loading."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -18,6 +20,8 @@ from pinkbreast.ml.names import REFERENCE
 from pinkbreast.services import audit
 
 COLUMNS = ("id", "diagnosis", *FEATURE_NAMES)
+# one case as pandas gives it (to_dict("records")): "id", "diagnosis" and the 30 values
+Record = Mapping[str, Any]
 _CHUNK = 500
 
 
@@ -77,24 +81,24 @@ def import_cases(
     return ImportReport(new, unchanged, updated)
 
 
-def _chunks(items: list, size: int) -> Iterable[list]:
+def _chunks(items: list[Record], size: int) -> Iterable[list[Record]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _new_case(record: dict, source: str, now) -> Case:
+def _new_case(record: Record, source: str, now: datetime) -> Case:
     case = Case(id=int(record["id"]), source=source, imported_at=now)
     _update(case, record, source, now)
     return case
 
 
-def _same(case: Case, record: dict) -> bool:
+def _same(case: Case, record: Record) -> bool:
     return case.diagnosis == record["diagnosis"] and all(
         getattr(case, name) == float(record[name]) for name in FEATURE_NAMES
     )
 
 
-def _update(case: Case, record: dict, source: str, now) -> None:
+def _update(case: Case, record: Record, source: str, now: datetime) -> None:
     case.diagnosis = record["diagnosis"]
     case.source = source
     case.imported_at = now

@@ -41,7 +41,7 @@ class HistoryFilter:
     sample_ref: str = ""
     awaiting_outcome: bool = False
 
-    def apply(self, query: sa.Select) -> sa.Select:
+    def apply(self, query: sa.Select[PredictionRecord]) -> sa.Select[PredictionRecord]:
         if self.since:
             query = query.where(PredictionRecord.created_at >= _midnight(self.since))
         if self.until:

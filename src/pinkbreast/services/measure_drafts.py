@@ -16,8 +16,14 @@ import re
 import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pinkbreast.private_files import FILE_MODE, private_folder
+
+if TYPE_CHECKING:  # imaging (scikit-image) and SQLAlchemy load only when a draft needs them
+    from sqlalchemy.orm import Session
+
+    from pinkbreast.imaging.measure import Found
 
 FOLDER = "measurements"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -78,7 +84,7 @@ def _found_path(instance: Path, token: str) -> Path:
     return instance / FOLDER / f"{token}.found.npz"
 
 
-def keep_found(*, instance: Path, draft: Draft, found) -> None:
+def keep_found(*, instance: Path, draft: Draft, found: Found) -> None:
     """Keep the detection of ``draft``'s image (a :class:`pinkbreast.imaging.measure.Found`)."""
     import io
 
@@ -91,7 +97,7 @@ def keep_found(*, instance: Path, draft: Draft, found) -> None:
     _write(_found_path(instance, draft.token), buffer.getvalue())
 
 
-def kept_found(*, instance: Path, draft: Draft):
+def kept_found(*, instance: Path, draft: Draft) -> Found | None:
     """The detection kept for ``draft``, or None (none kept, or unreadable: measured again)."""
     import numpy as np
 
@@ -146,7 +152,7 @@ class ImageProblem:
     problem: str  # "missing" or "altered"
 
 
-def check_kept_images(*, session, instance: Path) -> tuple[int, list[ImageProblem]]:
+def check_kept_images(*, session: Session, instance: Path) -> tuple[int, list[ImageProblem]]:
     """Every image a prediction was measured on, read back from the instance folder and hashed
     again: ``(images checked, problems)``. For a restore: the database dump holds the
     provenance rows, the folder ``images/`` the files (docs/backup.md)."""

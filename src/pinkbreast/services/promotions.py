@@ -11,8 +11,11 @@ decision back.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any, TypedDict, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import ModelPromotion, User, utcnow
@@ -46,7 +49,25 @@ def _require_admin(user: User) -> None:
         raise PromotionRefused("forbidden", "only an approved administrator may do this")
 
 
-def _refuse(session, *, action, actor, record_id, code, message, client_address) -> None:
+class _Refusal(TypedDict):
+    """Who was refused what: the audit row's fields (:func:`_refuse`)."""
+
+    action: str
+    actor: User
+    record_id: int
+    client_address: str | None
+
+
+def _refuse(
+    session: Session,
+    *,
+    action: str,
+    actor: User,
+    record_id: int,
+    code: str,
+    message: str,
+    client_address: str | None,
+) -> None:
     """Audit the refusal (its own transaction), then raise it."""
     with transaction(session):
         audit.record(session=session, action=action, actor=actor, record_type="model_promotion",
@@ -60,7 +81,7 @@ def propose(
     session: Session,
     tracking_uri: str,
     actor: User,
-    figures: dict | None = None,
+    figures: Mapping[str, object] | None = None,
     client_address: str | None = None,
 ) -> ModelPromotion:
     """Propose that the challenger become the champion (nothing is served differently yet)."""
@@ -103,8 +124,8 @@ def approve(
     if proposal is None or proposal.status != "proposed":
         raise PromotionRefused("decided", "this proposal is no longer awaiting review")
     own = proposal.proposed_by_id == actor.id
-    refusal = dict(action="model.promote", actor=actor, record_id=promotion_id,
-                   client_address=client_address)  # fmt: skip
+    refusal: _Refusal = {"action": "model.promote", "actor": actor, "record_id": promotion_id,
+                         "client_address": client_address}  # fmt: skip
     if own and reviewers > 1:
         _refuse(session, code="four_eyes", message="a second administrator must approve "
                 "this proposal", **refusal)  # fmt: skip
@@ -130,7 +151,7 @@ def approve(
         "promoted_from": proposal.from_version, "proposed_by": proposer,
         "approved_by": actor.username, "approved_at": utcnow().isoformat(timespec="seconds"),
         "comparison": json.dumps(proposal.figures_data)})  # fmt: skip
-    return session.get(ModelPromotion, promotion_id, populate_existing=True)
+    return session.get_one(ModelPromotion, promotion_id, populate_existing=True)
 
 
 def reject(
@@ -152,6 +173,8 @@ def rollback(
     """Serve again the champion the last approved promotion replaced: one audited action."""
     _require_admin(actor)
     current = aliases.version_of(tracking_uri, ALIAS)
+    if current is None:  # no champion: no promotion made it the champion either
+        raise PromotionRefused("nothing", "no approved promotion to roll back")
     last = session.scalar(
         sa.select(ModelPromotion)
         .where(
@@ -184,22 +207,26 @@ def rollback(
     return back
 
 
-def _decide(session, promotion_id: int, status: str, to: str, actor: User, *,
+def _decide(session: Session, promotion_id: int, status: str, to: str, actor: User, *,
             single_person: bool = False, keep_decider: bool = False) -> bool:  # fmt: skip
     """The conditional update: True when this call changed the row."""
-    values: dict = {"status": to, "open_key": None}
+    values: dict[str, object] = {"status": to, "open_key": None}
     if not keep_decider:
         values.update(decided_by_id=actor.id, decided_at=utcnow(), single_person=single_person)
-    result = session.execute(
-        sa.update(ModelPromotion)
-        .where(ModelPromotion.id == promotion_id, ModelPromotion.status == status)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    # an UPDATE gives a CursorResult (rows matched); Session.execute is typed for any statement
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            sa.update(ModelPromotion)
+            .where(ModelPromotion.id == promotion_id, ModelPromotion.status == status)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return result.rowcount == 1
 
 
-def _figures_text(figures: dict) -> str:
+def _figures_text(figures: Mapping[str, Any]) -> str:
     site = figures.get("site", {}).get("sensitivity")
     if not site:
         return ""

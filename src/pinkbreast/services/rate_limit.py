@@ -28,14 +28,16 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import ApiRateWindow
 from pinkbreast.db.session import transaction
 
-TABLE = ApiRateWindow.__table__
+TABLE = cast(sa.Table, ApiRateWindow.__table__)  # a mapped class's table (typed FromClause)
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,9 @@ def _count(session: Session, subject: str, window: int, cap: int, permits: int =
             (TABLE.c.window_start, window),
         )
     )
-    return session.execute(statement).rowcount == 1
+    # an UPDATE gives a CursorResult (rows matched); Session.execute is typed for any statement
+    result = cast(CursorResult[Any], session.execute(statement))
+    return result.rowcount == 1
 
 
 def _create_rows(session: Session, subject: str) -> None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
+from typing import TypedDict, TypeVarTuple
 
 import sqlalchemy as sa
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.domainresource import DomainResource
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import PredictionRecord, User, as_utc, utcnow
@@ -27,6 +29,7 @@ from pinkbreast.services.tokens import TokenUser
 
 __all__ = ["LANGUAGES", "PredictionNotFound", "UnknownLanguage"]
 _CHUNK = 200
+_Ts = TypeVarTuple("_Ts")
 
 
 def report_pdf(
@@ -57,15 +60,22 @@ def report_pdf(
     return render_pdf(content, generated_at=_at(generated_at))
 
 
+class ImageFacts(TypedDict):
+    """What a report says about the image a prediction's values were measured from."""
+
+    image_sha256: str | None
+    image_validated: bool
+
+
 def _images(
     session: Session, tracking_uri: str | None, recall_floor: float | None
-) -> Callable[[PredictionRecord], dict]:
+) -> Callable[[PredictionRecord], ImageFacts]:
     """For each record: the image its values were measured from (if they were) and whether the
     site's confirmed image-derived cases support the version that made it (the champion's;
     looked up once, at the first image-derived record)."""
     found: list[ImageEvidence | None] = []
 
-    def facts(record: PredictionRecord) -> dict:
+    def facts(record: PredictionRecord) -> ImageFacts:
         sha = _image_sha256(session, record.id)
         if sha is None:
             return {"image_sha256": None, "image_validated": False}
@@ -111,12 +121,21 @@ def prediction_bundle(
     return batch_bundle([_resources(content, base, at)], timestamp=at)
 
 
-def _readable(session, user, prediction_id, lang, action, client_address) -> PredictionRecord:
+def _readable(
+    session: Session,
+    user: User | TokenUser,
+    prediction_id: int,
+    lang: str,
+    action: str,
+    client_address: str | None,
+) -> PredictionRecord:
     if lang not in LANGUAGES:
         raise UnknownLanguage(lang)
     return predictions.get_prediction(
         session=session,
-        user=user,
+        # get_prediction reads only the reader's id, role and username (the audit row), which a
+        # TokenUser has too; its annotation (User) is to widen in services/predictions.py
+        user=user,  # type: ignore[arg-type]
         prediction_id=prediction_id,
         client_address=client_address,
         action=action,
@@ -145,7 +164,7 @@ def _at(generated_at: datetime | None) -> datetime:
     return as_utc(generated_at) if generated_at is not None else utcnow()
 
 
-def _resources(content: ReportContent, base: str, at: datetime) -> list:
+def _resources(content: ReportContent, base: str, at: datetime) -> list[DomainResource]:
     return report_resources(content, render_pdf(content, generated_at=at), base=base)
 
 
@@ -204,7 +223,7 @@ def export_bundle(
     count = 0
     images = _images(session, tracking_uri, recall_floor)
 
-    def reports() -> Iterator[list]:
+    def reports() -> Iterator[list[DomainResource]]:
         nonlocal count
         for record in _in_id_order(session, since):
             yield _resources(report_content(record, lang=lang, **images(record)), base, at)
@@ -238,7 +257,7 @@ def _in_id_order(session: Session, since: date | None) -> Iterator[PredictionRec
         session.expunge_all()  # the rows already written out are not kept in memory
 
 
-def _since(query: sa.Select, since: date | None) -> sa.Select:
+def _since(query: sa.Select[*_Ts], since: date | None) -> sa.Select[*_Ts]:
     """The predictions an export covers: made on or after ``since``, demonstrations left out."""
     query = query.where(PredictionRecord.demonstration.is_(False))
     if since is None:

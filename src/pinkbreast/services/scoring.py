@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -115,7 +116,7 @@ def _model_card(tracking_uri: str, version: str, lang: str = "en") -> tuple[str,
     return card, "en"
 
 
-def model_summary(*, tracking_uri: str, lang: str = "en") -> dict:
+def model_summary(*, tracking_uri: str, lang: str = "en") -> dict[str, Any]:
     """Champion version, operating point and model card (in ``lang`` when the run has it:
     ``card_lang`` says), for pages and the API."""
     model = champion(tracking_uri)

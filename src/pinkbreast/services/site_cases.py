@@ -34,7 +34,7 @@ class AdoptionReport:
         return self.new + self.updated + self.unchanged
 
 
-def _latest_outcomes(since: date | None) -> sa.Select:
+def _latest_outcomes(since: date | None) -> sa.Select[PredictionRecord, Outcome]:
     """``(prediction, its latest outcome)`` pairs, confirmed on or after ``since``."""
     latest = (
         sa.select(sa.func.max(Outcome.id).label("outcome_id"))

@@ -60,11 +60,13 @@ def retry_after(
     waits = [_address_wait(session, address, limits, now)]
     if account:
         waits.append(_pair_wait(session, pair(account, address), limits, now))
-    waits = [wait for wait in waits if wait is not None]
-    return max(waits) if waits else None
+    known = [wait for wait in waits if wait is not None]
+    return max(known) if known else None
 
 
-def _recent(session, scope: str, subject: str, limit: int, window: timedelta, now: datetime):
+def _recent(
+    session: Session, scope: str, subject: str, limit: int, window: timedelta, now: datetime
+) -> list[datetime]:
     query = (
         sa.select(LoginFailure.attempted_at)
         .where(LoginFailure.scope == scope, LoginFailure.subject == subject[:255])
@@ -75,7 +77,7 @@ def _recent(session, scope: str, subject: str, limit: int, window: timedelta, no
     return [as_utc(moment) for moment in session.scalars(query)]
 
 
-def _address_wait(session, address: str, limits: Limits, now: datetime) -> int | None:
+def _address_wait(session: Session, address: str, limits: Limits, now: datetime) -> int | None:
     if not address:
         return None
     times = _recent(session, "address", address, limits.per_address, limits.window, now)
@@ -88,10 +90,10 @@ def delay(failures: int, limits: Limits = LIMITS) -> float:
     """Seconds to wait after ``failures`` failures for one account from one address."""
     if failures < limits.free:
         return 0.0
-    return min(limits.base * 2 ** (failures - limits.free), limits.max_delay)
+    return min(limits.base * 2.0 ** (failures - limits.free), limits.max_delay)
 
 
-def _pair_wait(session, subject: str, limits: Limits, now: datetime) -> int | None:
+def _pair_wait(session: Session, subject: str, limits: Limits, now: datetime) -> int | None:
     cap = limits.free + math.ceil(math.log2(limits.max_delay / limits.base)) + 1
     times = _recent(session, "pair", subject, cap, limits.window, now)
     wait = (
@@ -134,7 +136,9 @@ def _throttling_recorded(session: Session, address: str) -> bool:
     return session.scalar(query) is not None
 
 
-def record_failure(*, session: Session, account: str, address: str, limits: Limits = LIMITS):
+def record_failure(
+    *, session: Session, account: str, address: str, limits: Limits = LIMITS
+) -> None:
     """Count one failure (in the caller's transaction) and forget ones outside the window."""
     now = utcnow()
     session.add(LoginFailure(scope="pair", subject=pair(account, address), attempted_at=now))

@@ -9,15 +9,21 @@ import sys
 
 from sqlalchemy.orm import Session
 
-from pinkbreast.db.models import User
+from pinkbreast.config import Settings
+from pinkbreast.db.models import TrainingJob, User
 from pinkbreast.services import training_jobs
 
 PROGRAM = "import sys; from pinkbreast.cli import main; sys.argv[0] = 'pinkbreast'; main()"
 
 
 def launch(
-    *, session: Session, settings, actor: User, quick: bool, client_address: str | None = None
-):
+    *,
+    session: Session,
+    settings: Settings,
+    actor: User,
+    quick: bool,
+    client_address: str | None = None,
+) -> TrainingJob:
     """Record the job (one at a time: :class:`~training_jobs.TrainingBusy`), then start it.
     A process that cannot start closes the job as failed at once."""
     job = training_jobs.start(session=session, actor=actor, client_address=client_address)

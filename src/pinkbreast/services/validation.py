@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import User
@@ -15,7 +16,9 @@ from pinkbreast.services import audit
 from pinkbreast.services.site_cases import load_site_frame
 
 
-def score(model: serving.Champion, frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def score(
+    model: serving.Champion, frame: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(probability, label, zone)`` of ``model`` on the cases of ``frame``."""
     if frame.empty:
         empty = np.array([], dtype=object)

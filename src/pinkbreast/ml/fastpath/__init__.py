@@ -49,7 +49,7 @@ from .linear import (
     calibrated_function,
     logistic_function,
 )
-from .rows import Array, Node, NotCompilable, Prefix, Probability, _binary
+from .rows import Array, Estimator, Node, NotCompilable, Prefix, Probability, _binary
 from .trees import Forest, _lightgbm, _trees, forest_function
 
 __all__ = [
@@ -66,7 +66,7 @@ TOLERANCE = 1e-9
 _CHUNK = 1024  # rows per block: big batches would spill the cache with their temporaries
 
 
-def _voting(model, prefix: Prefix) -> Node:
+def _voting(model: Estimator, prefix: Prefix) -> Node:
     _binary(model)
     prefix.check_names(model)
     if model.voting != "soft":
@@ -82,7 +82,7 @@ def _voting_function(node: Node) -> Probability:
     members = [build(member) for member in node["members"]]
 
     def probability(X: Array) -> Array:
-        total = shares[0] * members[0](X)
+        total: Array = shares[0] * members[0](X)
         for share, member in zip(shares[1:], members[1:], strict=True):
             total += share * member(X)
         return total
@@ -90,7 +90,7 @@ def _voting_function(node: Node) -> Probability:
     return probability
 
 
-def _pipeline(pipeline, prefix: Prefix) -> Node:
+def _pipeline(pipeline: Estimator, prefix: Prefix) -> Node:
     steps = [step for _, step in pipeline.steps]
     for step in steps[:-1]:
         prefix = _transform(step, prefix)
@@ -108,7 +108,7 @@ _ESTIMATORS = {
 }
 
 
-def _estimator(model, prefix: Prefix) -> Node:
+def _estimator(model: Estimator, prefix: Prefix) -> Node:
     lowering = _ESTIMATORS.get(type(model).__name__)
     if lowering is None:
         raise NotCompilable(f"no fast path for {type(model).__name__}")
@@ -125,7 +125,7 @@ _BUILDERS = {
 
 def build(node: Node) -> Probability:
     """The function a plan describes (rows already in blocks; see :func:`compile_plan`)."""
-    builder = _BUILDERS.get(node.get("kind"))
+    builder = _BUILDERS.get(node.get("kind", ""))
     if builder is None:
         raise NotCompilable(f"unknown plan step {node.get('kind')!r}")
     return builder(node)
@@ -141,7 +141,7 @@ def _blocks(function: Probability, X: Array) -> Array:
 # -- entry points -----------------------------------------------------------------------------
 
 
-def lower(pipeline, features: Sequence[str]) -> Node:
+def lower(pipeline: Estimator, features: Sequence[str]) -> Node:
     """The plan of ``pipeline`` for inputs with columns in ``features`` order.
 
     Raises :class:`NotCompilable` when a step has no exact fast path.
@@ -155,7 +155,7 @@ def compile_plan(plan: Node) -> Probability:
     return lambda X: _blocks(compiled, np.ascontiguousarray(X, dtype=float))
 
 
-def compile_pipeline(pipeline, features: Sequence[str]) -> Probability:
+def compile_pipeline(pipeline: Estimator, features: Sequence[str]) -> Probability:
     """``X -> P(positive class)`` for ``X`` with columns in ``features`` order.
 
     Raises :class:`NotCompilable` when a step has no exact fast path.
@@ -170,13 +170,14 @@ class Checked:
     reason: str  # why the plain pipeline is used, or "" when compiled
 
 
-def compile_checked(pipeline, features: Sequence[str], rows: Array) -> Checked:
+def compile_checked(pipeline: Estimator, features: Sequence[str], rows: Array) -> Checked:
     """The compiled path if it matches ``pipeline`` on ``rows``, else the plain pipeline."""
     import pandas as pd  # only for the reference call and the fallback
 
     def plain(X: Array) -> Array:
         frame = pd.DataFrame(np.asarray(X, dtype=float), columns=list(features))
-        return pipeline.predict_proba(frame)[:, 1]
+        p: Array = pipeline.predict_proba(frame)[:, 1]
+        return p
 
     try:
         compiled = compile_pipeline(pipeline, features)

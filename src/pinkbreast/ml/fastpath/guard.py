@@ -20,8 +20,10 @@ The guard is a JSON document (``guard.json`` beside the model's other artifacts)
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 
@@ -95,14 +97,16 @@ class Guard:
         if self.center is None or self.precision is None:
             return np.full(len(X), np.nan)
         centred = np.log1p(X) - self.center
-        return np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", centred, self.precision, centred), 0))
+        squared: Array = np.einsum("ij,jk,ik->i", centred, self.precision, centred)
+        return np.sqrt(np.maximum(squared, 0))
 
     def contributions(self, x: Array) -> Array:
         """Each feature's share of one row's squared distance (they add up to it)."""
         if self.center is None or self.precision is None:
             return np.zeros(len(self.features))
         centred = np.log1p(np.asarray(x, dtype=float)) - self.center
-        return centred * (self.precision @ centred)
+        shares: Array = centred * (self.precision @ centred)
+        return shares
 
     def assess(self, X: Array) -> Assessment:
         """The checks of :meth:`check`, then distance and range for every row."""
@@ -116,16 +120,22 @@ class Guard:
 
     # -- stored form ---------------------------------------------------------------------------
 
-    def to_dict(self) -> dict:
-        fitted = self.center is not None and self.precision is not None
+    def _fit(self) -> tuple[Array, Array] | None:
+        """``(center, precision)`` when the distance is fitted (both stored), else None."""
+        if self.center is None or self.precision is None:
+            return None
+        return self.center, self.precision
+
+    def to_dict(self) -> dict[str, Any]:
+        fit = self._fit()
         return {
-            "method": "mahalanobis-log1p" if fitted else "range-only",
+            "method": "mahalanobis-log1p" if fit else "range-only",
             "features": list(self.features),
             "hard_max": self.hard_max.tolist(),
             "reference_min": self.reference_min.tolist(),
             "reference_max": self.reference_max.tolist(),
-            "center": self.center.tolist() if fitted else None,
-            "precision": self.precision.tolist() if fitted else None,
+            "center": fit[0].tolist() if fit else None,
+            "precision": fit[1].tolist() if fit else None,
             "cut": self.cut if np.isfinite(self.cut) else None,
             "trip_rate": self.trip_rate,
             "outside_limit": OUTSIDE_LIMIT,
@@ -133,15 +143,16 @@ class Guard:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Guard:
-        def array(key):
+    def from_dict(cls, data: Mapping[str, Any]) -> Guard:
+        def array(key: str) -> Array | None:
             return None if data.get(key) is None else np.asarray(data[key], dtype=float)
 
+        # to_dict always stores the limits and the reference range; only the fit may be missing
         return cls(
             tuple(data["features"]),
-            array("hard_max"),
-            array("reference_min"),
-            array("reference_max"),
+            cast(Array, array("hard_max")),
+            cast(Array, array("reference_min")),
+            cast(Array, array("reference_max")),
             array("center"),
             array("precision"),
             float("inf") if data.get("cut") is None else float(data["cut"]),
@@ -161,6 +172,7 @@ def guarded_zones(label: Array, zone: Array, assessment: Assessment) -> tuple[Ar
     """``(label, zone)`` with unusual rows set to no label (``None``) and ``check_input``."""
     if not assessment.unusual.any():
         return label, zone
-    label = np.where(assessment.unusual, None, label.astype(object))
+    # numpy's stubs have no overload for a None branch (it becomes an object array's None)
+    label = np.where(assessment.unusual, None, label.astype(object))  # type: ignore[call-overload]
     zone = np.where(assessment.unusual, CHECK_INPUT, zone.astype(object))
     return label, zone

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .rows import Array, Node, NotCompilable, Prefix, Probability, _binary, _expit, _rows, _total
+from .rows import (
+    Array,
+    Estimator,
+    Node,
+    NotCompilable,
+    Prefix,
+    Probability,
+    _binary,
+    _expit,
+    _rows,
+    _total,
+)
 
 # -- transforms -------------------------------------------------------------------------------
 
 
-def _is(transformer, kind: str) -> bool:
+def _is(transformer: Estimator | str, kind: str) -> bool:
     """A ColumnTransformer entry that drops or passes columns (fitted passthrough is an
     identity ``FunctionTransformer``)."""
     if isinstance(transformer, str):
@@ -20,7 +31,7 @@ def _is(transformer, kind: str) -> bool:
     return kind == "passthrough" and identity
 
 
-def _column_transformer(step, prefix: Prefix) -> Prefix:
+def _column_transformer(step: Estimator, prefix: Prefix) -> Prefix:
     active = [t for t in step.transformers_ if not _is(t[1], "drop")]
     if len(active) != 1 or not _is(active[0][1], "passthrough"):
         raise NotCompilable("only a single passthrough column selection is supported")
@@ -38,7 +49,7 @@ def _column_transformer(step, prefix: Prefix) -> Prefix:
     return prefix.then(step_node, selection, np.zeros(len(index)), names)
 
 
-def _standard_scaler(step, prefix: Prefix) -> Prefix:
+def _standard_scaler(step: Estimator, prefix: Prefix) -> Prefix:
     prefix.check_names(step)
     width = step.n_features_in_
     mean = step.mean_ if step.with_mean else np.zeros(width)
@@ -47,7 +58,7 @@ def _standard_scaler(step, prefix: Prefix) -> Prefix:
     return prefix.then(step_node, np.diag(1 / scale), -mean / scale, prefix.names)
 
 
-def _minmax_scaler(step, prefix: Prefix) -> Prefix:
+def _minmax_scaler(step: Estimator, prefix: Prefix) -> Prefix:
     if step.clip:
         raise NotCompilable("MinMaxScaler(clip=True) is not affine")
     prefix.check_names(step)
@@ -56,7 +67,7 @@ def _minmax_scaler(step, prefix: Prefix) -> Prefix:
     return prefix.then(step_node, np.diag(scale), shift, prefix.names)
 
 
-def _pca(step, prefix: Prefix) -> Prefix:
+def _pca(step: Estimator, prefix: Prefix) -> Prefix:
     prefix.check_names(step)
     components, mean = step.components_.T, step.mean_
     divisor = np.sqrt(step.explained_variance_) if step.whiten else np.ones(components.shape[1])
@@ -91,7 +102,7 @@ def step_function(node: Node) -> Callable[[Array], Array]:
     raise NotCompilable(f"unknown plan step {kind!r}")
 
 
-def steps_function(nodes) -> Callable[[Array], Array]:
+def steps_function(nodes: Sequence[Node]) -> Callable[[Array], Array]:
     """The transforms of a plan applied in order."""
     functions = [step_function(node) for node in nodes]
 
@@ -103,7 +114,7 @@ def steps_function(nodes) -> Callable[[Array], Array]:
     return apply
 
 
-def _transform(step, prefix: Prefix) -> Prefix:
+def _transform(step: Estimator | str | None, prefix: Prefix) -> Prefix:
     if step is None or step == "passthrough" or hasattr(step, "fit_resample"):
         return prefix  # resamplers only change the training rows
     build = _TRANSFORMS.get(type(step).__name__)
@@ -115,7 +126,7 @@ def _transform(step, prefix: Prefix) -> Prefix:
 # -- estimators -------------------------------------------------------------------------------
 
 
-def _logistic_regression(model, prefix: Prefix) -> Node:
+def _logistic_regression(model: Estimator, prefix: Prefix) -> Node:
     _binary(model)
     prefix.check_names(model)
     if model.coef_.shape[0] != 1:
@@ -130,7 +141,7 @@ def logistic_function(node: Node) -> Probability:
     return lambda X: _expit(_rows(X, weights) + bias)
 
 
-def _svc_decision(svc, a: float = 1.0, b: float = 0.0) -> Node:
+def _svc_decision(svc: Estimator, a: float = 1.0, b: float = 0.0) -> Node:
     """``a * decision_function(Z) + b`` of a fitted binary SVC (Platt's slope folded in)."""
     vectors, coef = svc.support_vectors_, a * svc.dual_coef_[0]
     intercept = float(a * svc.intercept_[0] + b)
@@ -164,7 +175,7 @@ def _decision_function(node: Node) -> Callable[[Array], Array]:
     return decision
 
 
-def _calibrated(model, prefix: Prefix) -> Node:
+def _calibrated(model: Estimator, prefix: Prefix) -> Node:
     _binary(model)
     prefix.check_names(model)
     members = []

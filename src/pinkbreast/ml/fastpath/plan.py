@@ -9,17 +9,24 @@ them again before anything is served from it.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
 from .rows import Array, Node, NotCompilable, Probability
 
+# The plan as stored: JSON, each array replaced by {"__array__": its key in the .npz file}
+Stored = dict[str, "Stored"] | list["Stored"] | bool | int | float | str | None
+# ... and read back, with the arrays in place
+Decoded = dict[str, "Decoded"] | list["Decoded"] | Array | bool | int | float | str | None
+
 FORMAT = 1
 _STRUCTURE, _ROWS, _EXPECTED = "__plan__", "__check_rows__", "__check_expected__"
 
 
-def _encode(value, arrays: dict[str, Array]):
+def _encode(value: object, arrays: dict[str, Array]) -> Stored:
     if isinstance(value, dict):
         return {k: _encode(v, arrays) for k, v in value.items() if not k.startswith("_")}
     if isinstance(value, list | tuple):
@@ -29,16 +36,17 @@ def _encode(value, arrays: dict[str, Array]):
         arrays[key] = value
         return {"__array__": key}
     if isinstance(value, np.generic):
-        return value.item()
+        item: Stored = value.item()  # a numpy scalar's Python number
+        return item
     if value is None or isinstance(value, bool | int | float | str):
         return value
     raise NotCompilable(f"a plan cannot store {type(value).__name__}")
 
 
-def _decode(value, arrays):
+def _decode(value: Stored, arrays: Mapping[str, Array]) -> Decoded:
     if isinstance(value, dict):
         if set(value) == {"__array__"}:
-            return arrays[value["__array__"]]
+            return arrays[cast(str, value["__array__"])]  # _encode stores the key
         return {k: _decode(v, arrays) for k, v in value.items()}
     if isinstance(value, list):
         return [_decode(v, arrays) for v in value]
@@ -51,7 +59,7 @@ def _read(path: Path) -> tuple[Node, Array, Array]:
     document = json.loads(str(arrays.pop(_STRUCTURE)))
     if document.get("format") != FORMAT:
         raise NotCompilable(f"plan format {document.get('format')!r}, expected {FORMAT}")
-    plan = _decode(document["plan"], arrays)
+    plan = cast(Node, _decode(document["plan"], arrays))  # save() stores a plan (a Node) there
     return plan, arrays[_ROWS], arrays[_EXPECTED]
 
 
@@ -79,7 +87,9 @@ def save(plan: Node, path: Path, *, rows: Array, expected: Array, tolerance: flo
     arrays[_EXPECTED] = np.asarray(expected, dtype=float)
     path = Path(path)
     with path.open("wb") as handle:
-        np.savez(handle, **arrays)
+        # savez's stubs type **kwds with its allow_pickle flag; the names here are _STRUCTURE,
+        # _ROWS, _EXPECTED and the plan's own array keys, never "allow_pickle"
+        np.savez(handle, **arrays)  # type: ignore[arg-type]
     try:
         _checked(path, tolerance)
     except NotCompilable:
@@ -96,6 +106,6 @@ def load(path: Path, *, tolerance: float) -> Probability:
     return _checked(Path(path), tolerance)[1]
 
 
-def load_plan(path: Path, *, tolerance: float) -> tuple[Node, Probability]:
+def load_plan(path: Path | str, *, tolerance: float) -> tuple[Node, Probability]:
     """:func:`load`, with the plan itself (to explain what it computes)."""
     return _checked(Path(path), tolerance)

@@ -17,6 +17,9 @@ import numpy.typing as npt
 Array = npt.NDArray[Any]
 Probability = Callable[[Array], Array]  # raw X (rows x input features) -> P(positive class)
 Node = dict[str, Any]  # a step of a plan: {"kind": ..., arrays and numbers}
+# A fitted scikit-learn or LightGBM object. Those libraries ship no type information, and this
+# package reads their fitted attributes by name (``coef_``, ``tree_``, ``booster_``, ...).
+Estimator = Any
 
 
 class NotCompilable(TypeError):
@@ -31,7 +34,8 @@ def _rows(X: Array, weights: Array) -> Array:
     the last bit. A stack of one-row products always runs the same one-row kernel.
     """
     product = np.matmul(X[:, None, :], weights)
-    return product[:, 0] if weights.ndim == 1 else product[:, 0, :]
+    rows: Array = product[:, 0] if weights.ndim == 1 else product[:, 0, :]
+    return rows
 
 
 def _total(terms: Array) -> Array:
@@ -62,17 +66,19 @@ class Prefix:
         width = len(names)
         return cls((), np.eye(width), np.zeros(width), tuple(names))
 
-    def then(self, step, matrix: Array, offset: Array, names) -> Prefix:
+    def then(
+        self, step: Node, matrix: Array, offset: Array, names: tuple[str, ...] | None
+    ) -> Prefix:
         return Prefix(
             (*self.steps, step), self.matrix @ matrix, self.offset @ matrix + offset, names
         )
 
-    def check_names(self, estimator) -> None:
+    def check_names(self, estimator: Estimator) -> None:
         expected = getattr(estimator, "feature_names_in_", None)
         if expected is not None and (self.names is None or tuple(expected) != self.names):
             raise NotCompilable(f"{type(estimator).__name__} expects other input columns")
 
 
-def _binary(estimator) -> None:
+def _binary(estimator: Estimator) -> None:
     if len(getattr(estimator, "classes_", ())) != 2:
         raise NotCompilable(f"{type(estimator).__name__} is not a fitted binary classifier")

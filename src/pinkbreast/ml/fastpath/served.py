@@ -7,25 +7,31 @@ Shared by the MLflow model (``served_model.py``) and the application's numpy-onl
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .guard import Guard
+
+if TYPE_CHECKING:  # imported by the loader only when a tool asks for the pipeline
+    from imblearn.pipeline import Pipeline
 from .rows import Array
 
 
-def calibrate(raw: Array, calibration: dict | None) -> Array:
+def calibrate(raw: Array, calibration: Mapping[str, float] | None) -> Array:
     """The served probability: ``raw`` mapped by the stored Platt calibration, if any."""
     if not calibration:
         return raw
     p = np.clip(raw, 1e-6, 1 - 1e-6)
     z = calibration["slope"] * np.log(p / (1 - p)) + calibration["intercept"]
-    return 1.0 / (1.0 + np.exp(-z))
+    served: Array = 1.0 / (1.0 + np.exp(-z))
+    return served
 
 
-def zones(p: Array, point: dict) -> tuple[Array, Array]:
+def zones(p: Array, point: Mapping[str, Any]) -> tuple[Array, Array]:
     """``(label, zone)`` arrays for served probabilities ``p`` at the operating ``point``."""
     zone = np.where(p < point["lower"], "benign", "indeterminate")
     zone = np.where(p > point["upper"], "malignant", zone)
@@ -33,7 +39,7 @@ def zones(p: Array, point: dict) -> tuple[Array, Array]:
     return label, zone
 
 
-def load_guard(artifacts: dict) -> Guard | None:
+def load_guard(artifacts: Mapping[str, str]) -> Guard | None:
     """The guard stored with a model (``None`` for versions registered before it existed)."""
     path = artifacts.get("guard")
     return Guard.load(Path(path)) if path and Path(path).is_file() else None
@@ -69,7 +75,7 @@ class Served:
         self.fast_path = Checked(self._raw, True, "")
 
     @cached_property
-    def pipeline(self):
+    def pipeline(self) -> Pipeline:
         """The fitted scikit-learn pipeline (for tools and tests; serving never needs it)."""
         import joblib
 

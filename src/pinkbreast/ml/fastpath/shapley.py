@@ -26,7 +26,7 @@ is explained by the same rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +70,9 @@ def slope_at(function: Callable[[Array], Array], m0: float) -> float:
     return float((function(np.array([m0 + h])) - function(np.array([m0 - h])))[0] / (2 * h))
 
 
-def in_probability(part: Part) -> tuple[Callable[[Array], Array], float, Callable]:
+def in_probability(
+    part: Part,
+) -> tuple[Callable[[Array], Array], float, Callable[[Array], Array]]:
     """``(probability, p0, phi in probability points)`` of a part."""
     p0 = float(part.link(np.array([part.base]))[0])
     slope = slope_at(part.link, part.base)
@@ -95,7 +97,7 @@ def _logistic(node: Node, background: Array) -> Part:
     )
 
 
-def _sources(steps, width: int) -> Array:
+def _sources(steps: Sequence[Node], width: int) -> Array:
     """The raw column behind each column after ``steps``; raises unless each column is
     transformed alone (selection without repeats, standard or min-max scaling)."""
     source = np.arange(width)
@@ -127,6 +129,8 @@ def _forest(node: Node, background: Array) -> Part:
     apply, spread = steps_function(node["steps"]), _to_raw(_sources(node["steps"], width), width)
     forest = Forest.from_node(node["forest"], native=node.get("_native"))
     Zb = apply(background)
+    value: Callable[[Array], Array]
+    link: Callable[[Array], Array]
     if node["link"] == "mean":  # the forest's own arithmetic, to the last bit
         count = int(node["count"])
         factor, space, link = 1.0 / count, PROBABILITY, _identity
@@ -140,11 +144,17 @@ def _forest(node: Node, background: Array) -> Part:
                 lambda X: spread(factor * shap.values(apply(X))), link)  # fmt: skip
 
 
-def _svc_member(member: Node, apply, spread, background: Array) -> Part:
+def _svc_member(
+    member: Node,
+    apply: Callable[[Array], Array],
+    spread: Callable[[Array], Array],
+    background: Array,
+) -> Part:
     from .linear import _decision_function
 
     decision = _decision_function(member)
     Zb = apply(background)
+    phi: Callable[[Array], Array]
     if member["kernel"] == "linear":
         weights = np.asarray(member["weights"])
         phi = lambda X: spread(-affine_values(weights, apply(X), Zb))  # noqa: E731
@@ -153,7 +163,7 @@ def _svc_member(member: Node, apply, spread, background: Array) -> Part:
         shap = RbfShap(member, Zb)
         phi = lambda X: spread(-shap.values(apply(X)))  # noqa: E731
         method = "exact product-kernel Shapley (Gauss-Legendre)"
-    value = lambda X: -decision(apply(X))  # noqa: E731  (Platt: p = expit(-(a d + b)))
+    value: Callable[[Array], Array] = lambda X: -decision(apply(X))  # noqa: E731  (Platt: p = expit(-(a d + b)))
     return Part(method, LOG_ODDS, float(np.mean(value(background))), value, phi, _expit)
 
 
@@ -178,13 +188,14 @@ def mixture(members: list[Part], shares: Array) -> Part:
     base = float(sum(share * p0 for share, (_, p0, _) in zip(shares, converted, strict=True)))
 
     def value(X: Array) -> Array:
-        total = shares[0] * converted[0][0](X)
+        total: Array = shares[0] * converted[0][0](X)
         for share, (probability, _, _) in zip(shares[1:], converted[1:], strict=True):
             total += share * probability(X)
         return total
 
     def phi(X: Array) -> Array:
-        return sum(share * c[2](X) for share, c in zip(shares, converted, strict=True))
+        total: Array = sum(share * c[2](X) for share, c in zip(shares, converted, strict=True))
+        return total
 
     described = "; ".join(f"{m.method} in {m.space}" for m in members)
     method = f"soft vote of ({described}), each in probability points, weighted by its share"
@@ -201,7 +212,7 @@ _PARTS = {
 
 def part(node: Node, background: Array) -> Part:
     """The exact explanation of a plan step; raises :class:`NotCompilable` when none exists."""
-    build = _PARTS.get(node.get("kind"))
+    build = _PARTS.get(node.get("kind", ""))
     if build is None:
         raise NotCompilable(f"no exact attribution for {node.get('kind')!r}")
     return build(node, np.asarray(background, dtype=float))

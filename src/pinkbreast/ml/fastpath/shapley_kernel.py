@@ -23,7 +23,8 @@ from .rows import Array, Node
 
 def affine_values(weights: Array, Z: Array, background: Array) -> Array:
     """Shapley values of ``Z @ weights`` (+ constant) per column: ``w_k (z_k - mean r_k)``."""
-    return (Z - background.mean(axis=0)) * weights
+    values: Array = (Z - background.mean(axis=0)) * weights
+    return values
 
 
 class RbfShap:
@@ -61,4 +62,5 @@ class RbfShap:
         for t, w in zip(self.t, self.w, strict=True):
             F = self.B + t * D
             total += (w * np.multiply.reduce(F, axis=0)) / F
-        return (D * total) @ self.coef_pairs
+        values: Array = (D * total) @ self.coef_pairs
+        return values

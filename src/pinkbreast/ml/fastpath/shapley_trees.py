@@ -74,7 +74,8 @@ class TreeShap:
     @staticmethod
     def _codes(ok: Array) -> Array:
         bits = np.left_shift(np.uint64(1), np.arange(ok.shape[-1], dtype=np.uint64))
-        return (ok.astype(np.uint64) * bits).sum(axis=-1, dtype=np.uint64)
+        codes: Array = (ok.astype(np.uint64) * bits).sum(axis=-1, dtype=np.uint64)
+        return codes
 
     def values(self, X: Array) -> Array:
         """Shapley values (rows x width) of each row of ``X`` (the forest's input columns)."""

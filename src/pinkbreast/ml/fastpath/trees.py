@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import numpy as np
 
 from .linear import steps_function
-from .rows import Array, Node, NotCompilable, Prefix, Probability, _binary, _expit, _total
+from .rows import (
+    Array,
+    Estimator,
+    Node,
+    NotCompilable,
+    Prefix,
+    Probability,
+    _binary,
+    _expit,
+    _total,
+)
+
+# One tree as local node arrays (numpy arrays or lists, one entry per node): "feature",
+# "threshold", "left", "right" (-1 at a leaf), "value" (a leaf's output) and "native" (its
+# number in the library)
+Tree = dict[str, Any]
+# A leaf's box: for each feature tested on its path, the interval (lo, hi] a row must fall in
+Box = dict[int, tuple[float, float]]
+# The library's own traversal: rows -> the leaf each tree sends them to (rows x trees)
+Native = Callable[[Array], Array]
 
 
 class Forest:
@@ -31,7 +53,7 @@ class Forest:
               "table_offsets")  # fmt: skip
 
     @classmethod
-    def from_node(cls, node: Node, native=None) -> Forest:
+    def from_node(cls, node: Node, native: Native | None = None) -> Forest:
         """The forest a plan describes (:meth:`node`), with the library's traversal if given."""
         forest = cls.__new__(cls)
         for name in cls.ARRAYS:
@@ -48,9 +70,16 @@ class Forest:
         arrays = {name: getattr(self, name) for name in self.ARRAYS}
         return {**arrays, "constant": self.constant, "float32": self.float32}
 
-    def __init__(self, trees: list[dict], *, float32: bool, native=None):
-        feature, threshold, mask, starts, offsets, values = [], [], [], [], [], []
-        kept, table, table_offsets = [], [], []
+    def __init__(self, trees: list[Tree], *, float32: bool, native: Native | None = None):
+        feature: list[int] = []
+        threshold: list[float] = []
+        mask: list[np.uint64] = []
+        starts: list[int] = []
+        offsets: list[int] = []
+        values: list[float] = []
+        kept: list[int] = []
+        table: list[float] = []
+        table_offsets: list[int] = []
         self.constant = 0.0
         for number, tree in enumerate(trees):
             leaves, splits = _in_order(tree)
@@ -106,7 +135,7 @@ class Forest:
         return total + self.constant if self.constant else total
 
 
-def _in_order(tree: dict) -> tuple[list[int], list[int]]:
+def _in_order(tree: Tree) -> tuple[list[int], list[int]]:
     """Leaves left to right, and split nodes (root first), of a local node array tree."""
     leaves, splits, stack = [], [], [0]
     while stack:
@@ -119,13 +148,13 @@ def _in_order(tree: dict) -> tuple[list[int], list[int]]:
     return leaves, splits
 
 
-def _leaves_under(tree: dict, node: int) -> list[int]:
+def _leaves_under(tree: Tree, node: int) -> list[int]:
     if tree["left"][node] == -1:
         return [node]
     return _leaves_under(tree, tree["left"][node]) + _leaves_under(tree, tree["right"][node])
 
 
-def _sklearn_tree(tree) -> dict:
+def _sklearn_tree(tree: Estimator) -> Tree:
     """A fitted scikit-learn ``Tree`` as local node arrays; a leaf's value is its class-1 share."""
     value = tree.value[:, 0, :]
     total = value.sum(axis=1)
@@ -140,31 +169,34 @@ def _sklearn_tree(tree) -> dict:
     }
 
 
-def _forest_node(forest: Forest, prefix: Prefix, link: dict, native, trees: list[dict]) -> Node:
+def _forest_node(
+    forest: Forest, prefix: Prefix, link: Node, native: Native, trees: list[Tree]
+) -> Node:
     node = {"kind": "forest", "steps": list(prefix.steps), "forest": forest.node(), **link}
     return node | {"paths": leaf_boxes(trees), "_native": native}
 
 
-def leaf_boxes(trees: list[dict]) -> Node:
+def leaf_boxes(trees: list[Tree]) -> Node:
     """Every leaf of every tree as a box: the distinct features tested on its path and, for
     each, the interval ``lo < x <= hi`` a row must fall in to reach it (for TreeSHAP, see
     :mod:`.shapley_trees`). Padded with feature -1 (no condition); single-leaf trees are left
     out (they add a constant, which has no contribution)."""
-    value, boxes = [], []
+    value: list[float] = []
+    boxes: list[Box] = []
     for tree in trees:
         if tree["left"][0] == -1:
             continue
-        stack = [(0, {})]
+        stack: list[tuple[int, Box]] = [(0, {})]
         while stack:
             node, box = stack.pop()
             if tree["left"][node] == -1:
                 value.append(float(tree["value"][node]))
                 boxes.append(box)
                 continue
-            feature, threshold = int(tree["feature"][node]), float(tree["threshold"][node])
-            lo, hi = box.get(feature, (-np.inf, np.inf))
-            stack.append((int(tree["right"][node]), box | {feature: (max(lo, threshold), hi)}))
-            stack.append((int(tree["left"][node]), box | {feature: (lo, min(hi, threshold))}))
+            split, threshold = int(tree["feature"][node]), float(tree["threshold"][node])
+            below, above = box.get(split, (-np.inf, np.inf))
+            stack.append((int(tree["right"][node]), box | {split: (max(below, threshold), above)}))
+            stack.append((int(tree["left"][node]), box | {split: (below, min(above, threshold))}))
     depth = max((len(box) for box in boxes), default=0)
     feature = np.full((len(boxes), depth), -1, dtype=np.intp)
     lo = np.full((len(boxes), depth), -np.inf)
@@ -186,7 +218,7 @@ def forest_function(node: Node) -> Probability:
     return lambda X: _expit(scale * forest.total(apply(X)))
 
 
-def _trees(model, prefix: Prefix) -> Node:
+def _trees(model: Estimator, prefix: Prefix) -> Node:
     _binary(model)
     prefix.check_names(model)
     estimators = getattr(model, "estimators_", [model])
@@ -203,11 +235,18 @@ def _trees(model, prefix: Prefix) -> Node:
     return _forest_node(forest, prefix, link, native, structures)
 
 
-def _lightgbm_tree(structure: dict) -> dict:
+def _lightgbm_tree(structure: Mapping[str, Any]) -> Tree:
     """One tree of ``Booster.dump_model()`` as local node arrays (leaves: ``left == -1``)."""
-    tree = {"feature": [], "threshold": [], "left": [], "right": [], "value": [], "native": []}
+    tree: Tree = {
+        "feature": [],
+        "threshold": [],
+        "left": [],
+        "right": [],
+        "value": [],
+        "native": [],
+    }
 
-    def add(node: dict) -> int:
+    def add(node: Mapping[str, Any]) -> int:
         index = len(tree["feature"])
         for key in tree:
             tree[key].append(-1 if key in ("left", "right") else 0)
@@ -227,7 +266,7 @@ def _lightgbm_tree(structure: dict) -> dict:
     return tree
 
 
-def _lightgbm(model, prefix: Prefix) -> Node:
+def _lightgbm(model: Estimator, prefix: Prefix) -> Node:
     _binary(model)
     prefix.check_names(model)
     dump = model.booster_.dump_model()
@@ -241,7 +280,8 @@ def _lightgbm(model, prefix: Prefix) -> Node:
     booster, count = model.booster_, len(trees)
 
     def native(X: Array) -> Array:
-        return booster.predict(X, pred_leaf=True, num_iteration=count)
+        leaves: Array = booster.predict(X, pred_leaf=True, num_iteration=count)
+        return leaves
 
     structures = [_lightgbm_tree(t["tree_structure"]) for t in trees]
     forest = Forest(structures, float32=False, native=native)

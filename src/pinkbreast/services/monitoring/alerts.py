@@ -24,11 +24,11 @@ RECALL_LOW = "recall_low"
 class Check:
     status: str  # "ok" | "low" | "insufficient"
     change: str | None  # "raised" | "resolved" | None
-    figures: dict
+    figures: dict[str, object]
     alert: Alert | None
 
 
-def figures(perf: Performance, window: Window, threshold: float) -> dict:
+def figures(perf: Performance, window: Window, threshold: float) -> dict[str, object]:
     interval = perf.recall_interval
     return {
         "recall": perf.recall,
@@ -73,7 +73,7 @@ def check_recall(
     return Check("low" if low else "ok", change, data, current if low else None)
 
 
-def _raise(session: Session, data: dict) -> Alert | None:
+def _raise(session: Session, data: dict[str, object]) -> Alert | None:
     alert = Alert(kind=RECALL_LOW, open_key=RECALL_LOW, opened_figures=json.dumps(data))
     try:
         with transaction(session):
@@ -86,7 +86,7 @@ def _raise(session: Session, data: dict) -> Alert | None:
     return alert
 
 
-def _resolve(session: Session, alert: Alert, data: dict) -> None:
+def _resolve(session: Session, alert: Alert, data: dict[str, object]) -> None:
     with transaction(session):
         alert.open_key = None
         alert.resolved_at = utcnow()

@@ -76,7 +76,9 @@ def recent_inputs(session: Session, days: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(FEATURE_NAMES), dtype=float)
 
 
-def drift_report(*, session: Session, settings: DriftSettings | None = None):
+def drift_report(
+    *, session: Session, settings: DriftSettings | None = None
+) -> tuple[int, list[FeatureDrift]]:
     """``(n_recent, per-feature drift)`` of the last ``settings.days`` days of predictions."""
     settings = settings or DriftSettings()
     recent = recent_inputs(session, settings.days)
