@@ -12,9 +12,11 @@ parameter style takes.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,7 +61,12 @@ def insert_many(
     columns = []
     for key, process in zip(plan.keys, plan.processors, strict=True):
         values = [row[key] for row in rows]
-        columns.append(values if process is None else list(map(process, values)))
+        if process is None:
+            columns.append(values)
+        elif all(map(operator.is_, values, repeat(values[0]))):  # one object: a batch's moment
+            columns.append([process(values[0])] * len(values))
+        else:
+            columns.append(list(map(process, values)))
     parameters: list = list(zip(*columns, strict=True))
     if not plan.positional:
         parameters = [dict(zip(plan.keys, values, strict=True)) for values in parameters]
