@@ -16,6 +16,7 @@ from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services.monitoring import alerts
 from pinkbreast.services.monitoring.notify import Notifier
 from pinkbreast.services.monitoring.performance import wilson
+from tests.smtp_sink import smtp_sink
 
 
 class Hook(BaseHTTPRequestHandler):
@@ -202,3 +203,31 @@ def test_two_instances_raising_the_same_alert_at_once_open_one(session, database
     assert sorted(str(check.change) for check in checks) == ["None", "raised"]
     assert {check.status for check in checks} == {"low"}
     assert session.query(Alert).count() == 1
+
+
+@pytest.mark.sqlite_only  # the channels, not SQL (the alert query runs on all three above)
+def test_an_alert_change_is_also_mailed_to_the_administrators(session, webhook, caplog):
+    """Both channels configured: the webhook and every recipient get the raised alert, with
+    the recall in the subject; a failing channel does not stop the other one."""
+    url, posted = webhook
+    window = Window(days=90, last_n=40, min_malignant=20)
+    user = _user(session)
+    session.commit()
+    recipients = ("lab-admin@example.org", "it@example.org")
+    with smtp_sink(sender="alerts@example.org", recipients=recipients) as (smtp, mailed):
+        notifier = Notifier(AlertChannels(webhook_url=url, smtp=smtp))
+        _stream(session, user, caught=13, missed=7)
+        result = alerts.check_recall(
+            session=session, window=window, threshold=0.85, notifier=notifier
+        )
+    assert (result.status, result.change) == ("low", "raised")
+    assert [event["event"] for event in posted] == ["alert.raised"]
+    (message,) = mailed
+    assert "Subject: [Pink Breast] alert.raised: recall 0.65" in message
+    assert "To: lab-admin@example.org, it@example.org" in message
+    assert '"event": "alert.raised"' in message
+
+    broken = Notifier(AlertChannels(webhook_url="http://127.0.0.1:9/nowhere", smtp=smtp))
+    broken.send("resolved", "recall", {"recall": 0.9})  # nobody listens any more: logged only
+    logged = caplog.text
+    assert "alert.webhook_failed" in logged and "alert.email_failed" in logged

@@ -7,6 +7,8 @@ import re
 import pytest
 from flask import url_for
 
+from pinkbreast.web.access import public
+from tests.api.test_api import sample
 from tests.security.test_access_matrix import MATRIX, TARGETS, Targets
 from tests.web_fixtures import ACTORS
 
@@ -105,3 +107,36 @@ def test_static_files_may_be_cached_and_hsts_is_sent_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
     secure = client.get("https://localhost/")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_an_api_answer_has_each_strict_header_once_and_sets_no_cookie(api):
+    from pinkbreast.web.headers import HEADERS
+
+    response = api.post("/predictions", json={"samples": [sample()]})
+    assert response.status_code == 201
+    names = [name.lower() for name, _ in response.headers]
+    for name, value in HEADERS.items():
+        assert names.count(name.lower()) == 1 and response.headers[name] == value
+    assert response.headers.getlist("Cache-Control") == ["no-store"]
+    assert "Set-Cookie" not in response.headers  # no session for a bearer token
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP here
+    secure = api.post("/predictions", json={"samples": [sample()]}, base_url="https://localhost")
+    assert secure.headers.getlist("Strict-Transport-Security") == [
+        "max-age=31536000; includeSubDomains"
+    ]
+
+
+def test_a_header_a_view_sets_itself_is_kept_and_cache_control_is_replaced(app):
+    from flask import Response
+
+    @app.get("/__own_headers")
+    @public
+    def own_headers():
+        return Response(
+            "x", headers={"X-Frame-Options": "SAMEORIGIN", "Cache-Control": "max-age=60"}
+        )
+
+    response = app.test_client().get("/__own_headers")
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Cache-Control") == ["no-store"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

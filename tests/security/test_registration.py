@@ -4,19 +4,17 @@ answered like a taken name, and no SQL parameters in error messages."""
 
 from __future__ import annotations
 
-import socketserver
-import threading
 import time
 
 import pytest
 import sqlalchemy as sa
 
 from pinkbreast.config import Settings
-from pinkbreast.config.monitoring import Smtp
 from pinkbreast.db.models import AuditEvent, User
 from pinkbreast.db.session import engine_for, session_scope
 from pinkbreast.services import account_mail, accounts, rate_limit
 from pinkbreast.services.passwords import make_hasher
+from tests.smtp_sink import smtp_sink
 from tests.web_fixtures import PASSWORD, TEST_HASH
 
 
@@ -163,38 +161,9 @@ def test_sql_errors_never_carry_their_parameters(database_url):
     assert secret not in str(error.value)
 
 
-class _SmtpSink(socketserver.StreamRequestHandler):
-    """Just enough SMTP to receive one message (no TLS, no login): what a relay sees."""
-
-    received: list[str] = []
-
-    def handle(self):
-        self.wfile.write(b"220 sink\r\n")
-        while line := self.rfile.readline():
-            verb = line[:4].upper()
-            if verb == b"DATA":
-                self.wfile.write(b"354 go on\r\n")
-                body = []
-                while (part := self.rfile.readline()) not in (b".\r\n", b""):
-                    body.append(part.decode())
-                self.received.append("".join(body))
-                self.wfile.write(b"250 ok\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            elif verb == b"EHLO":
-                self.wfile.write(b"250 sink\r\n")
-            else:
-                self.wfile.write(b"250 ok\r\n")
-
-
 def test_the_owner_of_a_used_email_is_told_by_email(database_url):
-    sink = type("Sink", (_SmtpSink,), {"received": []})  # this test's messages only
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), sink)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    smtp = Smtp(host="127.0.0.1", port=server.server_address[1], starttls=False)
     hasher = make_hasher(TEST_HASH)
-    try:
+    with smtp_sink() as (smtp, received):
         with session_scope(database_url) as session:
             for name in ("owner", "someone-else"):
                 accounts.register(
@@ -205,8 +174,5 @@ def test_the_owner_of_a_used_email_is_told_by_email(database_url):
                     password=PASSWORD,
                     on_email_taken=lambda email: account_mail.send(smtp, email),
                 )
-    finally:
-        server.shutdown()
-        server.server_close()
-    (message,) = sink.received
+    (message,) = received
     assert "To: owner@example.org" in message and "already belongs to an account" in message

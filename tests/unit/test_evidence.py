@@ -32,6 +32,15 @@ def test_the_line_names_cases_centre_period_prevalence_and_validation():
     assert "début des années 1990" in french and "10,0\u202f%" in french
 
 
+def test_malignant_cases_are_counted_from_letters_and_from_numbers():
+    figures = {"sensitivity": 0.98, "specificity": 0.93}
+    letters = describe(["M", "B", "B", "M", "B"], figures)
+    assert (letters["cases"], letters["malignant"]) == (5, 2)
+    for labels in ([1, 0, 0, 1, 0], [True, False, False, True, False], [1.0, 0.0, 0.0, 1.0, 0.0]):
+        numbers = describe(labels, figures)
+        assert (numbers["cases"], numbers["malignant"]) == (5, 2), labels
+
+
 def test_versions_without_evidence_are_described_from_the_reference_data():
     evidence = from_operating_point({})
     assert evidence.cases == 569 and evidence.predictive_values() is None

@@ -55,9 +55,9 @@ class FoldResult:
     point: OperatingPoint
     platt: Platt
     n_train: int
-    fold: int = 0  # index of the outer split
-    calibrated: bool = False  # decided inside the training part
-    contender: Contender | None = None  # what the selection sees (inner scores only)
+    fold: int  # index of the outer split
+    calibrated: bool  # decided inside the training part
+    contender: Contender  # what the selection sees (inner scores only)
 
     @property
     def p_served(self) -> np.ndarray:

@@ -17,19 +17,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 
+
+class TrainingSource(TypedDict):
+    """Where a model's training cases came from (the text fields of :class:`Evidence`)."""
+
+    centre: str
+    period: str
+    design: str
+    external_validation: str
+
+
 # The bundled WDBC reference data (UCI; Street, Wolberg & Mangasarian 1993).
-REFERENCE_SOURCE = {
+REFERENCE_SOURCE: TrainingSource = {
     "centre": "University of Wisconsin Hospitals, Madison",
     "period": "early 1990s",
     "design": "retrospective",
     "external_validation": "none",
 }
 
+
+# What ``describe`` counts as malignant. An object array, compared by ``==``: numpy would turn a
+# list mixing "M" and 1 into strings ("M", "1", "True"), which no integer label equals.
+_MALIGNANT = np.array(["M", 1, True], dtype=object)
 
 _FRENCH = {"early 1990s": "début des années 1990", "none": "aucune"}
 
@@ -111,7 +125,7 @@ class Evidence:
 def describe(diagnosis: npt.ArrayLike, pooled: Mapping[str, float]) -> dict[str, object]:
     """The ``evidence`` entry of a model's operating point: its training cases (``diagnosis``,
     "M"/"B" or 1/0) and the out-of-fold sensitivity and specificity at the threshold."""
-    malignant = np.isin(np.asarray(diagnosis), ["M", 1, True])
+    malignant = np.isin(np.asarray(diagnosis), _MALIGNANT)
     return {
         "cases": int(len(malignant)),
         "malignant": int(malignant.sum()),

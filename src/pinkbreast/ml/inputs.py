@@ -3,7 +3,9 @@ of every row named (missing, unknown, non-numeric, non-finite, negative or impla
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
+from itertools import chain
 
 import numpy as np
 
@@ -31,20 +33,25 @@ def matrix(rows: Iterable[Mapping[str, object]]) -> np.ndarray:
 
 
 _NAMES = frozenset(FEATURE_NAMES)
+_VALUES = operator.itemgetter(*FEATURE_NAMES)  # a row's 30 values in canonical order
 _MAXIMUM = np.array([BY_NAME[name].maximum for name in FEATURE_NAMES])
 _POSITIVE = np.array([BY_NAME[name].positive for name in FEATURE_NAMES])
 
 
 def _plain(rows: list) -> bool:
     """Every row a mapping of exactly the 30 names to ints or floats (not bools, not text)."""
-    if not rows or not all(isinstance(row, Mapping) and row.keys() == _NAMES for row in rows):
+    if not rows or not all(_is_mapping(row) and row.keys() == _NAMES for row in rows):
         return False
-    return {type(value) for row in rows for value in row.values()} <= {float, int}
+    return set(map(type, chain.from_iterable(row.values() for row in rows))) <= {float, int}
+
+
+def _is_mapping(row: object) -> bool:
+    return type(row) is dict or isinstance(row, Mapping)  # a dict without the ABC's check
 
 
 def _all_plain_and_valid(rows: list) -> np.ndarray:
     try:
-        X = np.array([[row[name] for name in FEATURE_NAMES] for row in rows], dtype=float)
+        X = np.array(list(map(_VALUES, rows)), dtype=float)
     except OverflowError:  # an int too large for a float: named by the value-by-value check
         return _checked(rows)
     with np.errstate(invalid="ignore"):

@@ -23,7 +23,7 @@ _ZONE_LETTER = {BENIGN: "B", INDETERMINATE: "I", MALIGNANT: "M"}
 
 # The card's prose in English and French, one entry per sentence or table header; figures are
 # filled in by ``str.format`` and written with the language's decimal mark (see ``_n``).
-TEXT = {
+TEXT: dict[str, dict[str, str]] = {
     "en": {
         "candidate_header": "| candidate | ROC AUC | Brier | ECE | OOF sensitivity | OOF "
         "specificity | referred | calibrated (folds) |",
@@ -94,15 +94,6 @@ TEXT = {
         "missed": "Malignant cases below the threshold in at least one repeat (out-of-fold "
         "probability of the candidate selected in that fold; never in-sample scores):",
         "limits_heading": "## Limitations",
-        "limits": [
-            "- One centre, 569 cases collected in the early 1990s; no external validation.",
-            "- 37% of these cases are malignant; predictive values will differ where prevalence "
-            "does.",
-            "- Values must come from the same image-analysis definitions; rescaled inputs (0-1, "
-            "z-scores) are meaningless.",
-            "- The conformal cuts assume new cases resemble the training cases "
-            "(exchangeability); the inner models see 1 - 1/k of the data the served model sees.",
-        ],
     },
     "fr": {
         "candidate_header": "| candidat | AUC ROC | Brier | ECE | sensibilité OOF | "
@@ -173,18 +164,29 @@ TEXT = {
         "missed": "Cas malins sous le seuil dans au moins une répétition (probabilité hors pli "
         "du candidat choisi dans ce pli ; jamais de scores sur l’échantillon d’apprentissage) :",
         "limits_heading": "## Limites",
-        "limits": [
-            "- Un seul centre, 569 cas recueillis au début des années 1990 ; aucune validation "
-            "externe.",
-            "- 37 % de ces cas sont malins ; les valeurs prédictives seront différentes là où la "
-            "prévalence l’est.",
-            "- Les valeurs doivent suivre les mêmes définitions d’analyse d’image ; des valeurs "
-            "transformées (0-1, scores z) n’ont pas de sens.",
-            "- Les coupures conformes supposent que les nouveaux cas ressemblent aux cas "
-            "d’apprentissage (échangeabilité) ; les modèles internes voient 1 - 1/k des données "
-            "que voit le modèle servi.",
-        ],
     },
+}
+# The "limits" section, one bullet line per entry, in each language of TEXT.
+LIMITS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "- One centre, 569 cases collected in the early 1990s; no external validation.",
+        "- 37% of these cases are malignant; predictive values will differ where prevalence does.",
+        "- Values must come from the same image-analysis definitions; rescaled inputs (0-1, "
+        "z-scores) are meaningless.",
+        "- The conformal cuts assume new cases resemble the training cases "
+        "(exchangeability); the inner models see 1 - 1/k of the data the served model sees.",
+    ),
+    "fr": (
+        "- Un seul centre, 569 cas recueillis au début des années 1990 ; aucune validation "
+        "externe.",
+        "- 37 % de ces cas sont malins ; les valeurs prédictives seront différentes là où la "
+        "prévalence l’est.",
+        "- Les valeurs doivent suivre les mêmes définitions d’analyse d’image ; des valeurs "
+        "transformées (0-1, scores z) n’ont pas de sens.",
+        "- Les coupures conformes supposent que les nouveaux cas ressemblent aux cas "
+        "d’apprentissage (échangeabilité) ; les modèles internes voient 1 - 1/k des données "
+        "que voit le modèle servi.",
+    ),
 }
 LANGUAGES = tuple(TEXT)
 
@@ -382,7 +384,7 @@ def render(
         *_missed(comparison, lang),
         "",
         t["limits_heading"],
-        *t["limits"],
+        *LIMITS[lang],
     ]
     return "\n".join(lines) + "\n"
 

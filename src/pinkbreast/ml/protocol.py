@@ -118,6 +118,8 @@ def fit_protocol(
         brier = float(np.mean((oof - y) ** 2))
         if best is None or brier < best[0]:
             best = (brier, params, oof)
+    if best is None:  # not for a dict grid: ParameterGrid gives {} one (empty) setting
+        raise ValueError(f"{candidate.name}: the grid {candidate.grid!r} gave no setting to try")
     brier, params, oof = best
     point = choose_operating_point(
         oof,

@@ -121,7 +121,7 @@ def train(
     )
     provenance = tracking.provenance(frame)
     by_name = {c.name: c for c in candidates}
-    refused: ChampionRefused | None = None
+    registered: str | ChampionRefused  # the version registered, or why registration refused it
     with mlflow.start_run(experiment_id=experiment_id, run_name="train") as parent:
         _log_parent(config, quick, comparison, provenance)
         for result in comparison.results:
@@ -132,7 +132,7 @@ def train(
         mlflow.log_metrics({**tracking.metric_dict(procedure), **promise.to_dict()})
         calibration = _log_calibration(comparison)
         try:
-            version, model_uri = register_champion(
+            registered, model_uri = register_champion(
                 fitted,
                 document,
                 frame,
@@ -142,12 +142,13 @@ def train(
                 alias=alias,
             )
         except ChampionRefused as exc:
-            refused, version = exc, None
+            registered = exc
             mlflow.set_tag("champion_refused", str(exc))
         else:
             _log_global_importance(model_uri, frame, config.seed)
             if after_register is not None:
-                after_register(comparison, frame, version)
+                after_register(comparison, frame, registered)
+        version = None if isinstance(registered, ChampionRefused) else registered
         cards = {
             lang: render(
                 comparison,
@@ -170,10 +171,10 @@ def train(
                 MODEL_NAME, version, description=version_description(card)
             )
     seconds = time.perf_counter() - started
-    if refused is not None:
-        raise refused
-    logger.info("Registered pinkbreast version %s in %.0f s", version, seconds)
-    return TrainReport(comparison, version, parent.info.run_id, seconds, card, promise)
+    if isinstance(registered, ChampionRefused):
+        raise registered
+    logger.info("Registered pinkbreast version %s in %.0f s", registered, seconds)
+    return TrainReport(comparison, registered, parent.info.run_id, seconds, card, promise)
 
 
 DESCRIPTION_MAX = 5000  # MLflow's model_versions.description is VARCHAR(5000) on SQL stores

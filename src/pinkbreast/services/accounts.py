@@ -205,7 +205,7 @@ def change_password(
     A wrong current password counts as a failed sign-in of the account from that address, and
     is slowed the same way (:class:`~pinkbreast.services.throttle.Throttled`).
     """
-    user = session.get(User, user.id)
+    user = session.get_one(User, user.id)
     address = client_address or ""
     throttle.refuse_if_throttled(session=session, account=user.username, address=address)
     problems = [] if verify_password(hasher, user.password_hash, current) else ["current_wrong"]

@@ -44,13 +44,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
-Measurements = create_model(
-    "Measurements",
-    __base__=Strict,
-    # zero allowed for every feature: a file may hold predictions stored before the form
-    # refused a zero size (Feature.positive); the rest is Feature.problem's range
-    **{f.name: (float, Field(ge=f.minimum, le=f.maximum, strict=True)) for f in FEATURES},
-)
+# zero allowed for every feature: a file may hold predictions stored before the form refused a
+# zero size (Feature.positive); the rest is Feature.problem's range. (The field definitions are
+# typed Any: create_model's stubs take a TypeForm, which mypy does not infer from ``float``.)
+_MEASUREMENT_FIELDS: dict[str, Any] = {
+    f.name: (float, Field(ge=f.minimum, le=f.maximum, strict=True)) for f in FEATURES
+}
+Measurements = create_model("Measurements", __base__=Strict, **_MEASUREMENT_FIELDS)
 
 
 class OutcomeLine(Strict):

@@ -38,7 +38,7 @@ def authenticate(
     with transaction(session):
         user = session.scalar(sa.select(User).where(User.username == name))
         valid = verify_password(hasher, user.password_hash if user else None, password)
-        if valid and user.is_active:
+        if user is not None and valid and user.is_active:
             _logged_in(session, hasher, user, password, address)
             return user
         throttle.record_failure(session=session, account=name, address=address)
@@ -79,7 +79,7 @@ def _logged_in(
 def logout(*, session: Session, user: User, client_address: str | None = None) -> None:
     """Rotate the account's session token: any copy of the session cookie stops working."""
     with transaction(session):
-        user = session.get(User, user.id)
+        user = session.get_one(User, user.id)
         user.session_token = new_session_token()
         audit.record(
             session=session,

@@ -151,7 +151,7 @@ def approve(
         "promoted_from": proposal.from_version, "proposed_by": proposer,
         "approved_by": actor.username, "approved_at": utcnow().isoformat(timespec="seconds"),
         "comparison": json.dumps(proposal.figures_data)})  # fmt: skip
-    return session.get(ModelPromotion, promotion_id, populate_existing=True)
+    return session.get_one(ModelPromotion, promotion_id, populate_existing=True)
 
 
 def reject(
@@ -173,6 +173,8 @@ def rollback(
     """Serve again the champion the last approved promotion replaced: one audited action."""
     _require_admin(actor)
     current = aliases.version_of(tracking_uri, ALIAS)
+    if current is None:  # no champion: no promotion made it the champion either
+        raise PromotionRefused("nothing", "no approved promotion to roll back")
     last = session.scalar(
         sa.select(ModelPromotion)
         .where(

@@ -36,6 +36,11 @@ def references_breaking_the_rule(*, session: Session) -> tuple[int, list[BadRefe
     checked, bad = 0, []
     with transaction(session):
         for prediction_id, reference in session.execute(query.execution_options(yield_per=5000)):
+            if reference is None:
+                raise RuntimeError(
+                    f"prediction {prediction_id}: a null sample reference came back from a query "
+                    "that selects only stored ones (sample_ref IS NOT NULL)"
+                )
             checked += 1
             if sample_refs.problem(reference):
                 bad.append(BadReference(prediction_id, reference))

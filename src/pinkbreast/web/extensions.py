@@ -34,9 +34,11 @@ class Database:
 
     @property
     def session(self) -> Session:
-        if "db_session" not in g:
-            g.db_session = current_app.extensions["pinkbreast.db"][1]()
-        return g.db_session
+        state = g._get_current_object()  # one context lookup, not three (every API call)
+        session = state.get("db_session")
+        if session is None:
+            session = state.db_session = current_app.extensions["pinkbreast.db"][1]()
+        return session
 
     @staticmethod
     def _close(_exc: BaseException | None) -> None:

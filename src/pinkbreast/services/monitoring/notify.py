@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
-from pinkbreast.config.monitoring import AlertChannels
+from pinkbreast.config.monitoring import AlertChannels, Smtp
 
 log = logging.getLogger(__name__)
 TIMEOUT = 5
@@ -26,37 +26,39 @@ class Notifier:
     def send(self, change: str, kind: str, figures: Mapping[str, object]) -> None:
         """Deliver to every configured channel; a failing channel is logged, not raised."""
         payload = {"event": f"alert.{change}", "kind": kind, "figures": figures}
-        if self.channels.webhook_url:
-            self._post(payload)
-        if self.channels.smtp and self.channels.smtp.recipients:
-            self._mail(payload)
+        url, smtp = self.channels.webhook_url, self.channels.smtp
+        if url:
+            _post(url, payload)
+        if smtp and smtp.recipients:
+            _mail(smtp, payload)
 
-    def _post(self, payload: Mapping[str, object]) -> None:
-        request = urllib.request.Request(
-            self.channels.webhook_url,
-            data=json.dumps(payload).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json", "User-Agent": "pinkbreast-alerts"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                response.read()
-        except OSError as exc:
-            log.error(json.dumps({"event": "alert.webhook_failed", "error": str(exc)}))
 
-    def _mail(self, payload: Mapping[str, Any]) -> None:
-        smtp = self.channels.smtp
-        message = EmailMessage()
-        figures = payload["figures"]
-        message["Subject"] = f"[Pink Breast] {payload['event']}: recall {figures.get('recall')}"
-        message["From"], message["To"] = smtp.sender, ", ".join(smtp.recipients)
-        message.set_content(json.dumps(payload, indent=2))
-        try:
-            with smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT) as server:
-                if smtp.starttls:
-                    server.starttls()
-                if smtp.username:
-                    server.login(smtp.username, smtp.password or "")
-                server.send_message(message)
-        except (OSError, smtplib.SMTPException) as exc:
-            log.error(json.dumps({"event": "alert.email_failed", "error": str(exc)}))
+def _post(url: str, payload: Mapping[str, object]) -> None:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "User-Agent": "pinkbreast-alerts"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            response.read()
+    except OSError as exc:
+        log.error(json.dumps({"event": "alert.webhook_failed", "error": str(exc)}))
+
+
+def _mail(smtp: Smtp, payload: Mapping[str, Any]) -> None:
+    message = EmailMessage()
+    figures = payload["figures"]
+    message["Subject"] = f"[Pink Breast] {payload['event']}: recall {figures.get('recall')}"
+    message["From"], message["To"] = smtp.sender, ", ".join(smtp.recipients)
+    message.set_content(json.dumps(payload, indent=2))
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT) as server:
+            if smtp.starttls:
+                server.starttls()
+            if smtp.username:
+                server.login(smtp.username, smtp.password or "")
+            server.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.error(json.dumps({"event": "alert.email_failed", "error": str(exc)}))

@@ -114,7 +114,8 @@ def confirmed_cases(
     )
     if window.last_n:
         query = query.limit(window.last_n)
-    return [tuple(row) for row in session.execute(query)]
+    rows = session.execute(query)
+    return [(version, zone, diagnosis, created) for version, zone, diagnosis, created in rows]
 
 
 def performance(

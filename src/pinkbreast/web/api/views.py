@@ -11,7 +11,7 @@ from pinkbreast.vocabulary import API, CHECK_INPUT, FINDINGS_MAX, idempotency_ke
 from pinkbreast.web.api import bp
 from pinkbreast.web.api.auth import token_required
 from pinkbreast.web.api.errors import ApiError, from_validation
-from pinkbreast.web.api.schemas import OutcomeIn, PredictionRequest
+from pinkbreast.web.api.schemas import OutcomeIn, PredictionIn
 from pinkbreast.web.api.serialize import (
     model_out,
     new_predictions_json,
@@ -30,11 +30,12 @@ def _tracking_uri() -> str:
     return current_app.config["PINKBREAST_SETTINGS"].mlflow_tracking_uri
 
 
-def _body(model):
+def _body(validate_json):
+    """The JSON body as ``validate_json`` reads it (a schema's ``model_validate_json``)."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
     try:
-        return model.model_validate_json(request.get_data(cache=False))
+        return validate_json(request.get_data(cache=False))
     except ValidationError as error:
         raise from_validation(error) from error
 
@@ -60,20 +61,22 @@ def _idempotency_key() -> str | None:
 @bp.post("/predictions")
 @token_required
 def create_predictions():
-    body = _body(PredictionRequest)
+    given, explain = _body(PredictionIn.validate_json)
     key = _idempotency_key()
     samples = [
         predictions.Sample(
-            values=s.measurements.model_dump(), sample_ref=s.sample_ref, sample_date=s.sample_date
+            values=s["measurements"],
+            sample_ref=s.get("sample_ref"),
+            sample_date=s.get("sample_date"),
         )
-        for s in body.samples
+        for s in given
     ]
     submission = predictions.Submission(
         user=g.api_user,
         client_address=client_address(),
         idempotency_key=key,
         source=API,
-        explain=body.explain,  # every row: exact attributions cost about as much as the score
+        explain=explain,  # every row: exact attributions cost about as much as the score
     )
     try:
         stored = predictions.create_predictions(
@@ -160,7 +163,7 @@ def get_prediction(prediction_id: int):
 @bp.put("/predictions/<int:prediction_id>/outcome")
 @token_required
 def put_outcome(prediction_id: int):
-    body = _body(OutcomeIn)
+    body = _body(OutcomeIn.model_validate_json)
     try:
         outcomes.record_outcome(
             session=database.session,

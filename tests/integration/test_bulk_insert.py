@@ -1,0 +1,112 @@
+"""``insert_many`` stores what ``connection.execute(insert, rows)`` stores, value for value, on
+SQLite, MariaDB and PostgreSQL (dates and times, booleans, NULLs, text that needs quoting,
+floats to the last digit), in list order, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from pinkbreast import vocabulary
+from pinkbreast.db.bulk import insert_many
+from pinkbreast.db.models import PredictionRecord, User
+from pinkbreast.db.session import engine_for
+from pinkbreast.features import FEATURE_NAMES
+
+TABLE = PredictionRecord.__table__
+
+
+def _rows(user_id: int, batch: str) -> list[dict]:
+    moment = datetime(2026, 12, 4, 16, 30, 1, 123456, tzinfo=UTC)
+    rows = []
+    for i in range(7):
+        rows.append(
+            {
+                "user_id": user_id,
+                "created_at": moment,
+                "source": vocabulary.API,
+                "batch_id": batch,
+                "idempotency_key": "key-1" if i == 0 else None,
+                "sample_ref": [None, "O'Brien \\ 1", "é-2", "R3", "R4", "R5", "R6"][i],
+                "sample_date": date(2026, 1, i + 1) if i % 2 else None,
+                "model_version": "12",
+                "probability": [0.1, 1 / 3, 2.5e-300, 0.999999999999, 1e-5, 0.5, 0.0][i],
+                "zone": vocabulary.CHECK_INPUT if i == 2 else vocabulary.MALIGNANT,
+                "label": None if i == 2 else vocabulary.MALIGNANT,
+                "threshold": 0.4321,
+                "band_lower": 0.2,
+                "band_upper": 0.8,
+                "warnings": "radius_mean,area_se" if i == 3 else "",
+                "explanation": None if i == 4 else '{"base_value": 0.1, "top": [], "method": "m"}',
+                "demonstration": i == 5,
+                **{name: 1 / (k + 3) + i * 1e6 for k, name in enumerate(FEATURE_NAMES)},
+            }
+        )
+    return rows
+
+
+COLUMNS = [c.name for c in TABLE.columns if c.name not in ("id", "batch_id")]
+
+
+def _stored(connection, batch: str) -> list[tuple]:
+    """The rows as the driver reads them (SQLite's date texts, not values parsed from them)."""
+    query = sa.text(
+        f"SELECT {', '.join(COLUMNS)} FROM predictions WHERE batch_id = :batch ORDER BY id"
+    )
+    return [tuple(row) for row in connection.execute(query, {"batch": batch})]
+
+
+@pytest.fixture
+def user_id(database_url) -> int:
+    with engine_for(database_url).begin() as connection:
+        return connection.execute(
+            sa.insert(User.__table__).values(
+                username="bulk",
+                email="bulk@example.org",
+                password_hash="x",
+                session_token="t",
+                role=vocabulary.CLINICIAN,
+                status=vocabulary.ACTIVE,
+            )
+        ).inserted_primary_key[0]
+
+
+def test_insert_many_stores_what_execute_stores(database_url, user_id):
+    engine = engine_for(database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.insert(TABLE), _rows(user_id, "by-execute"))
+        rows = _rows(user_id, "by-insert-many")
+        for row in rows:
+            row["idempotency_key"] = row["idempotency_key"] and "key-2"
+        insert_many(connection, TABLE, rows)
+    with engine.connect() as connection:
+        by_execute, by_bulk = (
+            _stored(connection, "by-execute"),
+            _stored(connection, "by-insert-many"),
+        )
+    key = COLUMNS.index("idempotency_key")
+    assert len(by_bulk) == 7
+    assert [r[:key] + r[key + 1 :] for r in by_bulk] == [r[:key] + r[key + 1 :] for r in by_execute]
+    assert [r[key] for r in by_bulk] == ["key-2", *[None] * 6]
+
+
+def test_insert_many_is_part_of_the_callers_transaction(database_url, user_id):
+    engine = engine_for(database_url)
+    with pytest.raises(RuntimeError), engine.begin() as connection:
+        insert_many(connection, TABLE, _rows(user_id, "rolled-back"))
+        raise RuntimeError("the caller fails after the insert")
+    with engine.connect() as connection:
+        assert _stored(connection, "rolled-back") == []
+
+
+def test_insert_many_refuses_rows_that_leave_a_default_to_sqlalchemy(database_url, user_id):
+    rows = _rows(user_id, "no-created-at")
+    for row in rows:
+        del row["created_at"]  # its default is computed by SQLAlchemy, not by the database
+    with (
+        pytest.raises(ValueError, match="one executemany"),
+        engine_for(database_url).begin() as connection,
+    ):
+        insert_many(connection, TABLE, rows)
