@@ -10,6 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 NAME = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+")
 # Read, but not settings of this application: the platform's.
 NOT_SETTINGS = {"JAVA_HOME"}  # where Spark finds Java (spark/session.py)
+# A request's WSGI environ (CGI variables the access log reads, web/gunicorn_app.py), not the
+# process's environment.
+NOT_SETTINGS |= {"REMOTE_ADDR", "REQUEST_METHOD", "PATH_INFO", "SERVER_PROTOCOL"}
 
 
 def _environment_like(node: ast.expr) -> bool:
