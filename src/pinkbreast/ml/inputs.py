@@ -6,6 +6,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable, Mapping
 from itertools import chain
+from typing import cast
 
 import numpy as np
 
@@ -38,7 +39,7 @@ _MAXIMUM = np.array([BY_NAME[name].maximum for name in FEATURE_NAMES])
 _POSITIVE = np.array([BY_NAME[name].positive for name in FEATURE_NAMES])
 
 
-def _plain(rows: list) -> bool:
+def _plain(rows: list[Mapping[str, object]]) -> bool:
     """Every row a mapping of exactly the 30 names to ints or floats (not bools, not text)."""
     if not rows or not all(_is_mapping(row) and row.keys() == _NAMES for row in rows):
         return False
@@ -49,7 +50,7 @@ def _is_mapping(row: object) -> bool:
     return type(row) is dict or isinstance(row, Mapping)  # a dict without the ABC's check
 
 
-def _all_plain_and_valid(rows: list) -> np.ndarray:
+def _all_plain_and_valid(rows: list[Mapping[str, object]]) -> np.ndarray:
     try:
         X = np.array(list(map(_VALUES, rows)), dtype=float)
     except OverflowError:  # an int too large for a float: named by the value-by-value check
@@ -59,7 +60,7 @@ def _all_plain_and_valid(rows: list) -> np.ndarray:
     return X if valid.all() else _checked(rows)
 
 
-def _checked(rows: list) -> np.ndarray:
+def _checked(rows: list[Mapping[str, object]]) -> np.ndarray:
     records, problems = [], []
     for index, row in enumerate(rows):
         problems += [(index, str(k), "unknown feature") for k in row if k not in BY_NAME]
@@ -70,7 +71,7 @@ def _checked(rows: list) -> np.ndarray:
             elif problem := BY_NAME[name].problem(row[name]):
                 problems.append((index, name, problem))
             else:
-                record.append(float(row[name]))
+                record.append(float(cast(float, row[name])))  # problem() found it a number
         records.append(record)
     if problems:
         raise InvalidInput(problems)

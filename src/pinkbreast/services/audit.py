@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol, TypedDict, Unpack, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -37,22 +38,50 @@ CSV_COLUMNS = (
 )
 
 
+class Actor(Protocol):
+    """Who acts: a signed-in :class:`~pinkbreast.db.models.User`, or the
+    :class:`~pinkbreast.services.tokens.TokenUser` behind an API token."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+
+
+class AuditFields(TypedDict, total=False):
+    """The keyword arguments of :func:`values` (``action`` required)."""
+
+    action: str
+    actor: Actor | None
+    actor_name: str | None
+    record_type: str | None
+    record_id: object
+    allowed: bool
+    client_address: str | None
+    detail: str | None
+    record_ids: Iterable[object] | None
+
+
 class AppendOnly(RuntimeError):
     """An audit row was about to be changed or deleted."""
 
 
 @sa.event.listens_for(Session, "before_flush")
-def _refuse_audit_changes(session: Session, _context, _instances) -> None:
+def _refuse_audit_changes(session: Session, _context: object, _instances: object) -> None:
     """No code path (ours or a later feature's) may update or delete an audit row via the ORM."""
     for row in (*session.dirty, *session.deleted):
         if isinstance(row, AuditEvent):
             raise AppendOnly(f"audit event {row.id} cannot be changed or deleted")
 
 
-_INSERT = sa.insert(AuditEvent.__table__)
+_INSERT = sa.insert(
+    cast(sa.Table, AuditEvent.__table__)
+)  # a mapped class's table (typed FromClause)
 
 
-def record(*, session: Session, **fields) -> AuditEvent:
+def record(*, session: Session, **fields: Unpack[AuditFields]) -> AuditEvent:
     """Add one audit row to ``session`` (committed with the caller's transaction).
 
     ``fields`` are those of :func:`values`.
@@ -63,7 +92,12 @@ def record(*, session: Session, **fields) -> AuditEvent:
 
 
 def access_denied(
-    *, session: Session, actor: User, route: str | None, request_line: str, client_address
+    *,
+    session: Session,
+    actor: User,
+    route: str | None,
+    request_line: str,
+    client_address: str | None,
 ) -> None:
     """Record, and commit, a refused request: ``route`` (its endpoint) and ``request_line``
     (method and path)."""
@@ -80,7 +114,7 @@ def access_denied(
         )
 
 
-def insert(connection: sa.Connection, **fields) -> None:
+def insert(connection: sa.Connection, **fields: Unpack[AuditFields]) -> None:
     """Write one audit row on ``connection``, inside its open transaction (no ORM unit of work:
     the prediction API's hot path). ``fields`` are those of :func:`values`."""
     connection.execute(_INSERT, values(**fields))
@@ -89,7 +123,7 @@ def insert(connection: sa.Connection, **fields) -> None:
 def values(
     *,
     action: str,
-    actor: User | None = None,
+    actor: Actor | None = None,
     actor_name: str | None = None,
     record_type: str | None = None,
     record_id: object = None,
@@ -97,7 +131,7 @@ def values(
     client_address: str | None = None,
     detail: str | None = None,
     record_ids: Iterable[object] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The column values of one audit row, cut to the columns' lengths.
 
     ``record_ids``: every record a read returned (a list, an export), stored as ``,1,2,``.
@@ -131,7 +165,7 @@ class AuditFilter:
     until: datetime | None = None
     prediction: str = ""  # a prediction id: rows that read it alone or among the ids of a list
 
-    def apply(self, query: sa.Select) -> sa.Select:
+    def apply(self, query: sa.Select[AuditEvent]) -> sa.Select[AuditEvent]:
         if self.actor:
             query = query.where(AuditEvent.actor_name == self.actor.strip().casefold())
         if self.action:

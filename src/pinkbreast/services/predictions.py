@@ -11,7 +11,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVarTuple, cast
 
+import numpy as np
 import pydantic_core
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -28,9 +30,12 @@ from pinkbreast.db.models import (
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.services import audit
+from pinkbreast.services.audit import Actor
 from pinkbreast.services.scoring import TOP_REASONS, Scores, champion, matrix, score
 from pinkbreast.services.tokens import TokenUser
 from pinkbreast.vocabulary import FORM, SEES_EVERY_PREDICTION
+
+_Columns = TypeVarTuple("_Columns")
 
 
 class PredictionNotFound(LookupError):
@@ -43,7 +48,7 @@ class IdempotencyConflict(ValueError):
 
 @dataclass(frozen=True)
 class Stored:
-    records: list[PredictionReading]  # NewPrediction when just stored, else PredictionRecord
+    records: Sequence[PredictionReading]  # NewPrediction when just stored, else PredictionRecord
     replayed: bool  # True when an earlier request with the same key is being answered again
 
 
@@ -67,7 +72,7 @@ class ImageSource:
     pixel_size_um: float
     method_version: str
     code_version: str
-    contours: list  # accepted nuclei's boundaries, [[x, y], ...] pixels each
+    contours: list[list[list[float]]]  # accepted nuclei's boundaries, [[x, y], ...] pixels each
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,9 @@ def create_predictions(
     return Stored(records, replayed=False)
 
 
-def _keep_provenance(session: Session, samples: Sequence[Sample], records) -> None:
+def _keep_provenance(
+    session: Session, samples: Sequence[Sample], records: Sequence[NewPrediction]
+) -> None:
     for sample, record in zip(samples, records, strict=True):
         if (image := sample.image) is not None:
             session.add(
@@ -138,13 +145,13 @@ def image_provenance(*, session: Session, prediction_id: int) -> ImageProvenance
     )
 
 
-_TABLE = PredictionRecord.__table__
+_TABLE = cast(sa.Table, PredictionRecord.__table__)  # a mapped class's table (typed FromClause)
 _INSERT = sa.insert(_TABLE)
 _BATCH_IDS = sa.select(_TABLE.c.id).where(_TABLE.c.batch_id == sa.bindparam("batch_id"))
 
 
 def _insert(
-    session: Session, rows: list[dict], explanations: list[dict | None]
+    session: Session, rows: list[dict[str, Any]], explanations: list[dict[str, Any] | None]
 ) -> list[NewPrediction]:
     """Store ``rows`` (column values) with Core statements on the session's connection; the
     new predictions are the rows themselves with their ids (and ``explanations``, parsed).
@@ -158,12 +165,15 @@ def _insert(
     """
     connection = session.connection()
     if len(rows) == 1:
-        ids = [connection.execute(_INSERT, rows[0]).inserted_primary_key[0]]
+        key = connection.execute(_INSERT, rows[0]).inserted_primary_key
+        if key is None:  # an INSERT of one row always has its primary key
+            raise RuntimeError("the INSERT of a prediction returned no primary key")
+        ids: Sequence[int] = [key[0]]
     else:
         insert_many(connection, _TABLE, rows)
         batch = rows[0]["batch_id"]
-        ids = connection.execute(_BATCH_IDS.order_by(_TABLE.c.id), {"batch_id": batch}).scalars()
-        ids = ids.all()
+        read = connection.execute(_BATCH_IDS.order_by(_TABLE.c.id), {"batch_id": batch})
+        ids = read.scalars().all()
         if len(ids) != len(rows):
             raise RuntimeError(f"batch {batch}: {len(rows)} rows inserted, {len(ids)} read back")
     for id_, row in zip(ids, rows, strict=True):
@@ -174,7 +184,8 @@ def _insert(
 def _replay(records: list[PredictionRecord], samples: Sequence[Sample]) -> Stored:
     stored = [(r.sample_ref, r.feature_values()) for r in records]
     asked = [
-        (s.sample_ref or None, {name: float(s.values[name]) for name in FEATURE_NAMES})
+        # float() of a value as given, as it always was (it raises on a non-number)
+        (s.sample_ref or None, {name: float(cast(str, s.values[name])) for name in FEATURE_NAMES})
         for s in samples
     ]
     if stored != asked:
@@ -197,14 +208,14 @@ def _by_key(session: Session, submission: Submission) -> list[PredictionRecord]:
 
 def _rows(
     samples: Sequence[Sample],
-    X,
+    X: np.ndarray,
     results: Scores,
     submission: Submission,
-    batch_id,
+    batch_id: str | None,
     explanations: list[str | None],
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The column values of each new prediction (``explanations``: the column's JSON)."""
-    shared = {
+    shared: dict[str, Any] = {
         "user_id": submission.user.id,
         "created_at": utcnow(),
         "source": submission.source,
@@ -233,13 +244,15 @@ def _rows(
     return rows
 
 
-def _explanations(results: Scores) -> tuple[list[str | None], list[dict | None]]:
+def _explanations(
+    results: Scores,
+) -> tuple[list[str | None], list[dict[str, Any] | None]]:
     """Each row's explanation as stored (JSON) and as read back from it (the same values:
     a float's JSON is its shortest exact form)."""
     if results.base_values is None or results.reasons is None:
         return [None] * len(results), [None] * len(results)
     method = results.explanation_method
-    data: list[dict | None] = [
+    data: list[dict[str, Any] | None] = [
         {"base_value": base, "top": [list(pair) for pair in top], "method": method}
         for base, top in zip(results.base_values, results.reasons, strict=True)
     ]
@@ -248,7 +261,12 @@ def _explanations(results: Scores) -> tuple[list[str | None], list[dict | None]]
     return [pydantic_core.to_json(item).decode() for item in data], data
 
 
-def _audit_creation(session, submission: Submission, records, batch_id) -> None:
+def _audit_creation(
+    session: Session,
+    submission: Submission,
+    records: Sequence[NewPrediction],
+    batch_id: str | None,
+) -> None:
     connection = session.connection()
     if batch_id is None:
         audit.insert(
@@ -280,17 +298,17 @@ def valid_id(prediction_id: int) -> bool:
     return 1 <= prediction_id <= MAX_ID
 
 
-def sees_every_prediction(user: User) -> bool:
+def sees_every_prediction(user: Actor) -> bool:
     """Whether ``user`` may see every account's predictions (else only their own)."""
     return user.role in SEES_EVERY_PREDICTION
 
 
-def may_see(user: User, record: PredictionRecord | None) -> bool:
+def may_see(user: Actor, record: PredictionRecord | None) -> bool:
     """Whether ``user`` may see (and give the outcome of) ``record``: the one rule, in Python."""
     return record is not None and (sees_every_prediction(user) or record.user_id == user.id)
 
 
-def visible_to(user: User, query: sa.Select) -> sa.Select:
+def visible_to(user: Actor, query: sa.Select[*_Columns]) -> sa.Select[*_Columns]:
     """``query`` narrowed to the predictions ``user`` may see: the same rule, in SQL."""
     if sees_every_prediction(user):
         return query
@@ -300,7 +318,7 @@ def visible_to(user: User, query: sa.Select) -> sa.Select:
 def get_prediction(
     *,
     session: Session,
-    user: User,
+    user: Actor,
     prediction_id: int,
     client_address: str | None = None,
     action: str = "prediction.view",
@@ -324,7 +342,7 @@ def get_prediction(
             client_address=client_address,
             detail=detail,
         )
-    if not allowed:
+    if record is None or not allowed:
         raise PredictionNotFound(prediction_id)
     return record
 

@@ -133,9 +133,7 @@ def _readable(
         raise UnknownLanguage(lang)
     return predictions.get_prediction(
         session=session,
-        # get_prediction reads only the reader's id, role and username (the audit row), which a
-        # TokenUser has too; its annotation (User) is to widen in services/predictions.py
-        user=user,  # type: ignore[arg-type]
+        user=user,
         prediction_id=prediction_id,
         client_address=client_address,
         action=action,

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -80,7 +81,7 @@ def create_token(
     return plain, record
 
 
-def _live(user_id: int):
+def _live(user_id: int) -> tuple[sa.ColumnElement[bool], ...]:
     return (
         ApiToken.user_id == user_id,
         ApiToken.revoked_at.is_(None),
@@ -172,7 +173,8 @@ class TokenUser:
     role: str
 
 
-_TOKENS, _USERS = ApiToken.__table__, User.__table__
+# mapped classes' tables (typed FromClause)
+_TOKENS, _USERS = cast(sa.Table, ApiToken.__table__), cast(sa.Table, User.__table__)
 _LOOKUP = (
     sa.select(
         _TOKENS.c.id,

@@ -89,6 +89,7 @@ class NewPrediction(PredictionReading):
     """
 
     outcomes: tuple = ()  # just made: no outcome yet
+    id: int  # the other columns are read as attributes too (set by __init__, not declared)
 
     def __init__(self, values: dict, explanation_data: dict | None = None) -> None:
         """``values`` (taken as they are, not copied) become the attributes; ``explanation_data``
