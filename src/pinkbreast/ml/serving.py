@@ -20,12 +20,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -39,8 +39,37 @@ from pinkbreast.ml.inputs import matrix
 from pinkbreast.ml.names import ALIAS, MODEL_NAME
 
 if TYPE_CHECKING:  # MLflow and the explainer are imported when first needed
+    import pandas as pd
+
     from pinkbreast.ml.explain import Explainer, Explanation
     from pinkbreast.ml.explain_exact import ExactExplainer
+
+
+class ServedModel(Protocol):
+    """What serving needs of a served model: :class:`~pinkbreast.ml.fastpath.served.Served`
+    or the pyfunc's ``PinkBreastModel``. Members that versions registered earlier may lack
+    (``features``, ``guard``, ``plan``, ``pipeline``, ``probability_array``, ``zones``) are
+    looked up with ``getattr``/``hasattr``."""
+
+    @property
+    def operating_point(self) -> dict[str, Any]: ...
+    @property
+    def artifact_paths(self) -> Mapping[str, str]: ...
+
+
+class _FrameModel(Protocol):
+    """What a version registered before the fast path offers instead of ``probability_array``
+    (and its pipeline, for the exact explainer)."""
+
+    @property
+    def pipeline(self) -> object: ...
+    def probability(self, frame: pd.DataFrame) -> np.ndarray: ...
+
+
+_Block = TypeVar("_Block")
+_Result = TypeVar("_Result")
+Reasons = tuple[tuple[str, float], ...]  # a row's top contributions, largest first
+BlockResult = tuple[list[float], list[str], list[str], list[tuple[str, ...]]]
 
 TOP_REASONS = 5  # contributions kept with an explained prediction
 CHUNK = 1000  # rows scored (and explained) at once
@@ -75,7 +104,7 @@ class FeatureOrderMismatch(ChampionUnavailable):
     their order: serving it would feed values to the wrong columns."""
 
 
-def check_feature_order(model_features, version: str) -> None:
+def check_feature_order(model_features: Iterable[str], version: str) -> None:
     """Raise :class:`FeatureOrderMismatch`, naming the first position that differs, unless
     ``model_features`` are :data:`~pinkbreast.features.FEATURE_NAMES` in the same order."""
     theirs, ours = list(model_features), list(FEATURE_NAMES)
@@ -94,7 +123,7 @@ def check_feature_order(model_features, version: str) -> None:
     )
 
 
-def load_served(model_uri: str):
+def load_served(model_uri: str) -> tuple[ServedModel, pd.DataFrame]:
     """The served python model (``PinkBreastModel``) and its SHAP background sample."""
     import mlflow
     import pandas as pd
@@ -110,7 +139,7 @@ _NAMES = np.array(FEATURE_NAMES, dtype=object)
 class Champion:
     """A registered version, ready to serve: :meth:`score` is how every prediction is made."""
 
-    served: object  # fastpath.served.Served, or the pyfunc's PinkBreastModel
+    served: ServedModel  # fastpath.served.Served, or the pyfunc's PinkBreastModel
     version: str
     _explainer: Explainer | ExactExplainer | None = field(default=None, repr=False)
 
@@ -123,7 +152,7 @@ class Champion:
             check_feature_order(guard.features, self.version)
 
     @property
-    def operating_point(self) -> dict:
+    def operating_point(self) -> dict[str, Any]:
         return self.served.operating_point
 
     @property
@@ -149,9 +178,12 @@ class Champion:
         works outside the GIL): for a command that has the machine to itself, such as
         ``pinkbreast predict``. Each row's result is the same whatever the blocks.
         """
-        probability, zone, label, warnings = [], [], [], []
-        reasons: list | None = [] if explain else None
-        bases: list | None = [] if explain else None
+        probability: list[float] = []
+        zone: list[str] = []
+        label: list[str] = []
+        warnings: list[tuple[str, ...]] = []
+        reasons: list[Reasons] = []
+        bases: list[float] = []
         method: str | None = None
         blocks = [X[start : start + CHUNK] for start in range(0, len(X), CHUNK)]
         for block, part in zip(blocks, _in_threads(self._block, blocks, threads), strict=True):
@@ -170,10 +202,11 @@ class Champion:
             self.version,
             float(point["threshold"]),
             (float(point["lower"]), float(point["upper"])),
-            probability, zone, label, warnings, reasons, bases, method,
+            probability, zone, label, warnings,
+            reasons if explain else None, bases if explain else None, method,
         )  # fmt: skip
 
-    def _reasons(self, X: np.ndarray) -> tuple[list, str]:
+    def _reasons(self, X: np.ndarray) -> tuple[list[Reasons], str]:
         """Each row's :data:`TOP_REASONS` largest contributions by magnitude, largest first
         (ties in feature order: what :meth:`Explanation.top` gives), and the method."""
         explainer = self.explainer()
@@ -184,16 +217,17 @@ class Champion:
         order = np.argsort(-np.abs(phi), axis=1, kind="stable")[:, :TOP_REASONS]
         names = np.asarray(explainer.features, dtype=object)[order].tolist()
         values = np.take_along_axis(phi, order, axis=1).tolist()
-        return [tuple(zip(n, v, strict=True)) for n, v in zip(names, values, strict=True)], \
-            explainer.method  # fmt: skip
+        # what answers contributions(X) here is the exact explainer (the sampled one is row by row)
+        method = cast("ExactExplainer", explainer).method
+        return [tuple(zip(n, v, strict=True)) for n, v in zip(names, values, strict=True)], method
 
-    def _block(self, X: np.ndarray) -> tuple[list, list, list, list]:
+    def _block(self, X: np.ndarray) -> BlockResult:
         """``(probability, label, zone, warnings)`` lists for one block of rows."""
         assessment = self.guard.assess(X)
         probabilities = array_probability(self.served)(X)
         labels, zones = guarded_zones(*_zones(self.served, probabilities), assessment)
         outside = assessment.outside
-        warnings = [()] * len(X)
+        warnings: list[tuple[str, ...]] = [()] * len(X)
         for index in np.flatnonzero(outside.any(axis=1)).tolist():
             warnings[index] = tuple(_NAMES[np.flatnonzero(outside[index])].tolist())
         return probabilities.tolist(), labels.tolist(), zones.tolist(), warnings
@@ -217,7 +251,7 @@ class Champion:
         return self._explainer
 
 
-def build_explainer(served) -> Explainer | ExactExplainer:
+def build_explainer(served: ServedModel) -> Explainer | ExactExplainer:
     import pandas as pd
 
     from pinkbreast.ml.explain import Explainer
@@ -230,7 +264,8 @@ def build_explainer(served) -> Explainer | ExactExplainer:
         if plan is None:
             from pinkbreast.ml.fastpath import lower
 
-            plan = lower(served.pipeline, FEATURE_NAMES)
+            # AttributeError when the model has no pipeline: the sampled estimate below
+            plan = lower(cast(_FrameModel, served).pipeline, FEATURE_NAMES)
         calibration = served.operating_point.get("calibration")
         return ExactExplainer(
             plan, background.to_numpy(float), list(FEATURE_NAMES), probability, calibration
@@ -243,28 +278,31 @@ def build_explainer(served) -> Explainer | ExactExplainer:
 log = logging.getLogger("pinkbreast.model")
 
 
-def array_probability(served) -> Callable[[np.ndarray], np.ndarray]:
+def array_probability(served: ServedModel) -> Callable[[np.ndarray], np.ndarray]:
     """Raw values (rows x 30, canonical order) -> served probability, for any registered
     version: those registered before the fast path only take a DataFrame."""
     if hasattr(served, "probability_array"):
-        return served.probability_array
+        fast: Callable[[np.ndarray], np.ndarray] = served.probability_array
+        return fast
     import pandas as pd
 
-    return lambda X: np.asarray(served.probability(pd.DataFrame(X, columns=FEATURE_NAMES)))
+    frame_probability = cast(_FrameModel, served).probability
+    return lambda X: np.asarray(frame_probability(pd.DataFrame(X, columns=FEATURE_NAMES)))
 
 
-def _zones(served, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _zones(served: ServedModel, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(label, zone)`` arrays; for versions registered before ``zones`` existed, the same
     rule their ``predict`` applies."""
     if hasattr(served, "zones"):
-        return served.zones(p)
+        given: tuple[np.ndarray, np.ndarray] = served.zones(p)
+        return given
     point = served.operating_point
     zone = np.where(p < point["lower"], "benign", "indeterminate")
     zone = np.where(p > point["upper"], "malignant", zone)
     return np.where(p >= point["threshold"], "malignant", "benign"), zone
 
 
-def version_mismatches(served) -> list[str]:
+def version_mismatches(served: ServedModel) -> list[str]:
     """``name: model a, installed b`` for each pinned requirement of the model that differs."""
     root = Path(served.artifact_paths["pipeline"]).parents[1]
     found = []
@@ -281,7 +319,7 @@ def version_mismatches(served) -> list[str]:
     return found
 
 
-def warn_on_version_mismatch(served) -> None:
+def warn_on_version_mismatch(served: ServedModel) -> None:
     if mismatches := version_mismatches(served):
         log.warning("the champion was trained with other versions: %s", "; ".join(mismatches))
 
@@ -407,7 +445,9 @@ def model_for_alias(tracking_uri: str, alias: str) -> Champion:
     return _through_mlflow(tracking_uri, alias)
 
 
-def _in_threads(function: Callable, blocks: list, threads: int) -> Iterator:
+def _in_threads(
+    function: Callable[[_Block], _Result], blocks: list[_Block], threads: int
+) -> Iterator[_Result]:
     """``map(function, blocks)``, in order, computed by up to ``threads`` threads."""
     if threads <= 1 or len(blocks) <= 1:
         yield from map(function, blocks)
