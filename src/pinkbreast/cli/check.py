@@ -278,15 +278,15 @@ def findings(environ: Mapping[str, str], *, will_migrate: bool = False) -> list[
     """Every check, in the order a person would fix them (the proxy and /metrics checks need
     settings that parse: a value that does not is already an error of its own)."""
     settings = parsed_settings(environ)
-    parsed = not isinstance(settings, ConfigError)
+    parsed = None if isinstance(settings, ConfigError) else settings
     return [
         *check_environment(environ, settings),
         *check_instance(environ),
         *check_database(environ, will_migrate=will_migrate),
         *check_mlflow(environ),
-        *(check_proxy(environ, settings) if parsed else ()),
+        *(check_proxy(environ, parsed) if parsed is not None else ()),
         *check_workers(environ),
-        *(check_metrics(settings) if parsed else ()),
+        *(check_metrics(parsed) if parsed is not None else ()),
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 import click
 
@@ -101,7 +101,7 @@ def _measure_one(path: Path, pixel_size: float):
     return picture, result
 
 
-def write_features(handle: TextIO, rows) -> None:
+def write_features(handle: IO[str], rows) -> None:
     """``sample_ref`` and the 30 features, one line per image (values as Python writes them,
     so nothing is rounded on the way)."""
     writer = csv.writer(handle, lineterminator="\n")

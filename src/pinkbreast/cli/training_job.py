@@ -3,6 +3,8 @@ progress as it goes, then success with the version, or failure with the reason."
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pinkbreast.db.session import session_scope
 from pinkbreast.services import training_jobs
 
@@ -32,7 +34,7 @@ class JobReport:
     def succeeded(self, version: str) -> None:
         self._finish(version=version)
 
-    def __exit__(self, kind, error, _traceback) -> bool:
+    def __exit__(self, kind, error, _traceback) -> Literal[False]:
         if error is not None and not self.closed:
             reason = getattr(error, "message", None) or str(error) or kind.__name__
             self._finish(error=f"{reason}; {UNTOUCHED}")

@@ -134,14 +134,15 @@ def measure(
         found = find(picture, pixel_size_um=pixel_size_um)
     units = scale.units_per_pixel(pixel_size_um)
     nuclei = list(found.nuclei)
-    signal = nuclear_signal(picture) if seeds else None
-    for seed in seeds:
-        grown = grow(signal, found.labels, seed, **_limits(units))
-        if grown is None:
-            continue
-        nucleus = _outlined(picture, signal, found.labels, *grown, 0, units)
-        if nucleus is not None:
-            nuclei.append(replace(nucleus, number=len(nuclei) + 1))
+    if seeds:  # the signal to grow from is needed only then
+        signal = nuclear_signal(picture)
+        for seed in seeds:
+            grown = grow(signal, found.labels, seed, **_limits(units))
+            if grown is None:
+                continue
+            nucleus = _outlined(picture, signal, found.labels, *grown, 0, units)
+            if nucleus is not None:
+                nuclei.append(replace(nucleus, number=len(nuclei) + 1))
     height, width = picture.shape
     return Measurement(tuple(nuclei), pixel_size_um, picture.sha256, width, height).excluding(
         excluded

@@ -64,7 +64,7 @@ def concave_depths(points: np.ndarray) -> np.ndarray:
         corners = np.sort(ConvexHull(points).vertices)
     except QhullError:
         return np.zeros(0)
-    count, depths = len(points), []
+    count, depths = len(points), list[float]()
     for start, end in zip(corners, np.roll(corners, -1), strict=True):
         between = np.arange(start + 1, end + (count if end <= start else 0)) % count
         if between.size == 0:
@@ -73,8 +73,8 @@ def concave_depths(points: np.ndarray) -> np.ndarray:
         offset = points[between] - points[start]
         inside = np.abs(chord[0] * offset[:, 1] - chord[1] * offset[:, 0]) / np.hypot(*chord)
         depths.append(inside.max())
-    depths = np.asarray(depths, dtype=float)
-    return depths[depths > CONCAVE_DEPTH]
+    found = np.asarray(depths, dtype=float)
+    return found[found > CONCAVE_DEPTH]
 
 
 def symmetry(points: np.ndarray, centre: np.ndarray) -> float:

@@ -9,7 +9,7 @@ deployment's FHIR base (``PINKBREAST_FHIR_BASE``), stable for the life of the da
 
 from __future__ import annotations
 
-from fhir.resources.R4B.codesystem import CodeSystem
+from fhir.resources.R4B.codesystem import CodeSystem, CodeSystemConcept
 
 from pinkbreast.features import BY_NAME, FEATURES
 
@@ -94,7 +94,7 @@ def _code_system(base, identifier, software_version, title, description, concept
         description=description,
         count=len(concepts),
         concept=[
-            {"code": code, "display": display, "definition": definition}
+            CodeSystemConcept(code=code, display=display, definition=definition)
             for code, display, definition in concepts
         ],
     )

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from pinkbreast import __version__
-from pinkbreast.db.models import PredictionReading, as_utc
+from pinkbreast.db.models import PredictionRecord, as_utc
 from pinkbreast.features import FEATURES
 from pinkbreast.ml.evidence import Evidence, from_operating_point
 
@@ -109,7 +109,7 @@ def _iso(value: object) -> str:
 
 
 def report_content(
-    record: PredictionReading,
+    record: PredictionRecord,
     *,
     lang: str = "en",
     evidence: Evidence | None = None,

@@ -119,7 +119,8 @@ _SEPARATORS = (",", ";", "\t")
 def _records(data_rows, columns, kind, name, problems) -> tuple[list[dict], int]:
     """The valid rows' records, and how many problems were found beyond ``MAX_PROBLEMS``
     (counted, not kept)."""
-    records, seen, omitted = [], {}, 0
+    records, omitted = [], 0
+    seen: dict[object, int] = {}  # a unique column's value -> the line it was first seen on
     for line, cells in data_rows:
         sink = problems if len(problems) < MAX_PROBLEMS else []
         record = parse_row(cells, columns, name, line, sink)

@@ -59,7 +59,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_observability(app)
     if settings.trust_proxy:
         trusted = settings.trust_proxy
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
+        # Flask's stubs declare wsgi_app a method; wrapping it is how its docs apply middleware
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted
+        )
     return app
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import operator
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,6 +20,22 @@ from pinkbreast.vocabulary import DIAGNOSES, SOURCES, ZONES, sql_in
 class PredictionReading:
     """How a prediction reads, whether loaded (:class:`PredictionRecord`) or just written
     (:class:`NewPrediction`): the same columns as attributes, and these helpers."""
+
+    if TYPE_CHECKING:  # the columns both read as (declared for the type checker only)
+        id: int
+        created_at: datetime
+        source: str
+        sample_ref: str | None
+        sample_date: date | None
+        model_version: str
+        probability: float
+        zone: str
+        threshold: float
+        band_lower: float
+        band_upper: float
+        warnings: str
+        explanation: str | None
+        outcomes: Sequence[Outcome]
 
     def feature_values(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in FEATURES}
@@ -89,7 +107,6 @@ class NewPrediction(PredictionReading):
     """
 
     outcomes: tuple = ()  # just made: no outcome yet
-    id: int  # the other columns are read as attributes too (set by __init__, not declared)
 
     def __init__(self, values: dict, explanation_data: dict | None = None) -> None:
         """``values`` (taken as they are, not copied) become the attributes; ``explanation_data``
