@@ -223,3 +223,25 @@ def test_a_pyfunc_model_with_a_feature_missing_is_refused(trained):
     served.features = served.features[:-1]
     with pytest.raises(serving.FeatureOrderMismatch, match="position 30 the model has 'nothing'"):
         serving.Champion(served, "3")
+
+
+def test_a_champion_explained_by_the_sampled_estimate_gives_each_row_its_own_reasons(
+    champion, case
+):
+    """A model with no exact method (the sampled estimate, which explains one row at a time):
+    a batch's reasons are each row's own, with the sampled method's name."""
+    import dataclasses
+
+    import pandas as pd
+
+    from pinkbreast.ml.explain import Explainer
+
+    background = pd.read_csv(champion.served.artifact_paths["background"])[list(FEATURE_NAMES)]
+    sampled = Explainer(serving.array_probability(champion.served), background, permutations=1)
+    model = dataclasses.replace(champion, _explainer=sampled)
+    X = matrix([case(842302), case(9047), case(8510426)])
+    scores = model.score(X, explain=True)
+    alone = [sampled.explain(dict(zip(FEATURE_NAMES, row, strict=True))) for row in X]
+    assert scores.reasons == [tuple(e.top(scoring.TOP_REASONS)) for e in alone]
+    assert scores.explanation_method == alone[0].method != champion.explainer().method
+    assert scores.base_values == [sampled.base_value] * 3

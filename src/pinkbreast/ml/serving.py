@@ -209,16 +209,17 @@ class Champion:
     def _reasons(self, X: np.ndarray) -> tuple[list[Reasons], str]:
         """Each row's :data:`TOP_REASONS` largest contributions by magnitude, largest first
         (ties in feature order: what :meth:`Explanation.top` gives), and the method."""
+        from pinkbreast.ml.explain_exact import ExactExplainer
+
         explainer = self.explainer()
-        if not hasattr(explainer, "contributions"):  # the sampled estimate: row by row
+        if not isinstance(explainer, ExactExplainer):  # the sampled estimate: row by row
             explanations = self.explain_matrix(X)
             return [tuple(e.top(TOP_REASONS)) for e in explanations], explanations[0].method
         _, phi = explainer.contributions(X)
         order = np.argsort(-np.abs(phi), axis=1, kind="stable")[:, :TOP_REASONS]
         names = np.asarray(explainer.features, dtype=object)[order].tolist()
         values = np.take_along_axis(phi, order, axis=1).tolist()
-        # what answers contributions(X) here is the exact explainer (the sampled one is row by row)
-        method = cast("ExactExplainer", explainer).method
+        method = explainer.method
         return [tuple(zip(n, v, strict=True)) for n, v in zip(names, values, strict=True)], method
 
     def _block(self, X: np.ndarray) -> BlockResult:
