@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
 from pinkbreast.private_files import private_sqlite
@@ -92,3 +94,9 @@ def transaction(session: Session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+def rows_updated(session: Session, statement: sa.Update) -> int:
+    """Run an UPDATE; how many rows it matched (a conditional update's test of who won)."""
+    # an UPDATE gives a CursorResult; Session.execute is typed for any statement
+    return cast(CursorResult[Any], session.execute(statement)).rowcount

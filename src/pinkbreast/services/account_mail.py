@@ -14,7 +14,7 @@ import threading
 from email.message import EmailMessage
 
 from pinkbreast.config.monitoring import Smtp
-from pinkbreast.services.monitoring.notify import TIMEOUT
+from pinkbreast.services.monitoring.notify import deliver
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,7 @@ def registration_attempt(smtp: Smtp, email: str) -> EmailMessage:
 def send(smtp: Smtp, email: str) -> None:
     """Deliver the notice; a failure is logged, not raised (the client never learns of it)."""
     try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT) as server:
-            if smtp.starttls:
-                server.starttls()
-            if smtp.username:
-                server.login(smtp.username, smtp.password or "")
-            server.send_message(registration_attempt(smtp, email))
+        deliver(smtp, registration_attempt(smtp, email))
     except (OSError, smtplib.SMTPException) as exc:
         log.error(json.dumps({"event": "account.notice_failed", "error": str(exc)}))
 

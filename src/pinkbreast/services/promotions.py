@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import ModelPromotion, User, utcnow
 from pinkbreast.db.models.promotions import OPEN
-from pinkbreast.db.session import transaction
+from pinkbreast.db.session import rows_updated, transaction
 from pinkbreast.ml import aliases
 from pinkbreast.ml.names import ALIAS, CHALLENGER
 from pinkbreast.services import audit
@@ -213,17 +212,13 @@ def _decide(session: Session, promotion_id: int, status: str, to: str, actor: Us
     values: dict[str, object] = {"status": to, "open_key": None}
     if not keep_decider:
         values.update(decided_by_id=actor.id, decided_at=utcnow(), single_person=single_person)
-    # an UPDATE gives a CursorResult (rows matched); Session.execute is typed for any statement
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            sa.update(ModelPromotion)
-            .where(ModelPromotion.id == promotion_id, ModelPromotion.status == status)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ),
+    statement = (
+        sa.update(ModelPromotion)
+        .where(ModelPromotion.id == promotion_id, ModelPromotion.status == status)
+        .values(**values)
+        .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rows_updated(session, statement) == 1
 
 
 def _figures_text(figures: Mapping[str, Any]) -> str:

@@ -28,14 +28,13 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 import sqlalchemy as sa
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import ApiRateWindow
-from pinkbreast.db.session import transaction
+from pinkbreast.db.session import rows_updated, transaction
 
 TABLE = cast(sa.Table, ApiRateWindow.__table__)  # a mapped class's table (typed FromClause)
 
@@ -128,9 +127,7 @@ def _count(session: Session, subject: str, window: int, cap: int, permits: int =
             (TABLE.c.window_start, window),
         )
     )
-    # an UPDATE gives a CursorResult (rows matched); Session.execute is typed for any statement
-    result = cast(CursorResult[Any], session.execute(statement))
-    return result.rowcount == 1
+    return rows_updated(session, statement) == 1
 
 
 def _create_rows(session: Session, subject: str) -> None:

@@ -6,15 +6,13 @@ only ever gets the ``challenger`` alias."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from pinkbreast.db.models import TrainingJob, User, as_utc, utcnow
 from pinkbreast.db.models.training import RUNNING
-from pinkbreast.db.session import transaction
+from pinkbreast.db.session import rows_updated, transaction
 from pinkbreast.services import audit
 
 STALE = timedelta(minutes=10)
@@ -73,16 +71,12 @@ def finish(
               "finished_at": utcnow(), "updated_at": utcnow(), "version": version,
               "message": (error or "")[:4000]}  # fmt: skip
     with transaction(session):
-        # an UPDATE gives a CursorResult (rows matched); Session.execute is typed for any statement
-        result = cast(
-            CursorResult[Any],
-            session.execute(
-                sa.update(TrainingJob)
-                .where(TrainingJob.id == job_id, TrainingJob.status == RUNNING)
-                .values(**values)
-            ),
+        statement = (
+            sa.update(TrainingJob)
+            .where(TrainingJob.id == job_id, TrainingJob.status == RUNNING)
+            .values(**values)
         )
-        changed = result.rowcount
+        changed = rows_updated(session, statement)
         if changed:
             detail = f"version {version}" if version else (error or "")
             audit.record(session=session, action="training.finish", actor_name="training",

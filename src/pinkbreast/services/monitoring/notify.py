@@ -54,11 +54,17 @@ def _mail(smtp: Smtp, payload: Mapping[str, Any]) -> None:
     message["From"], message["To"] = smtp.sender, ", ".join(smtp.recipients)
     message.set_content(json.dumps(payload, indent=2))
     try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT) as server:
-            if smtp.starttls:
-                server.starttls()
-            if smtp.username:
-                server.login(smtp.username, smtp.password or "")
-            server.send_message(message)
+        deliver(smtp, message)
     except (OSError, smtplib.SMTPException) as exc:
         log.error(json.dumps({"event": "alert.email_failed", "error": str(exc)}))
+
+
+def deliver(smtp: Smtp, message: EmailMessage) -> None:
+    """Hand ``message`` to the SMTP relay (STARTTLS and login when configured); raises
+    ``OSError`` or ``smtplib.SMTPException`` when it cannot."""
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT) as server:
+        if smtp.starttls:
+            server.starttls()
+        if smtp.username:
+            server.login(smtp.username, smtp.password or "")
+        server.send_message(message)
