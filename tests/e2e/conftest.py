@@ -73,6 +73,23 @@ def live_server(settings):
     thread.join(timeout=10)
 
 
+@pytest.fixture(params=["sqlite"])
+def empty_database_url(request, tmp_path):
+    """A browser journey needs one database; the service tests cover the three backends."""
+    return f"sqlite:///{tmp_path / 'browser.db'}"
+
+
+@pytest.fixture
+def clinic_server(app, users):
+    """The test app (with its accounts) on a free localhost port, served by a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})

@@ -29,26 +29,6 @@ TEXT = {
 }
 
 
-@pytest.fixture(params=["sqlite"])
-def empty_database_url(request, tmp_path):
-    """A browser journey needs one database; the service tests cover the three backends."""
-    return f"sqlite:///{tmp_path / 'browser.db'}"
-
-
-@pytest.fixture
-def clinic_server(app, users):
-    import threading
-
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
 def _submit(page):
     page.locator("main form button[type=submit]").first.click()
 

@@ -1,14 +1,6 @@
 """The home page in a real browser: renders with vendored assets, no accessibility blockers."""
 
-import pytest
-
 from tests.e2e.conftest import axe_violations, screenshot
-
-
-@pytest.fixture(params=["sqlite"])
-def empty_database_url(request, tmp_path):
-    """Browser checks of pages need one database, not the whole matrix."""
-    return f"sqlite:///{tmp_path / 'browser.db'}"
 
 
 def test_home_page_renders_with_bootstrap_and_passes_axe(page, live_server):

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported from test_clinical_workflow
 """Numbers typed and pasted the French way, in real Chromium with the fr-FR locale: a decimal
 comma is read as one, an ambiguous number is refused with the reason, a French spreadsheet row
 fills the 30 fields, and the result lists all 30 values."""
@@ -10,11 +9,7 @@ import pytest
 from pinkbreast.features import FEATURE_NAMES
 from tests.clinic.helpers import case_values, prediction_rows
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_clinical_workflow import (  # noqa: F401 - fixtures
-    _log_in,
-    clinic_server,
-    empty_database_url,
-)
+from tests.e2e.test_clinical_workflow import _log_in
 from tests.factories import kaggle_text, reference
 from tests.workflow import PASSWORDS
 

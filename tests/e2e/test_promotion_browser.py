@@ -32,12 +32,6 @@ TEXT = {
 }  # fmt: skip
 
 
-@pytest.fixture(params=["sqlite"])
-def empty_database_url(request, tmp_path):
-    """A browser journey needs one database; the service tests cover the three backends."""
-    return f"sqlite:///{tmp_path / 'browser.db'}"
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("promotion-registry")

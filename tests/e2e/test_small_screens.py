@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported from test_clinical_workflow
 """Phones and tablets: the form and the result fit 390 px and 768 px without sideways
 scrolling, in English and in French."""
 
@@ -6,11 +5,7 @@ import pytest
 
 from tests.clinic.helpers import case_values
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_clinical_workflow import (  # noqa: F401 - fixtures
-    _log_in,
-    clinic_server,
-    empty_database_url,
-)
+from tests.e2e.test_clinical_workflow import _log_in
 from tests.workflow import PASSWORDS
 
 CASE_ID = 842517
