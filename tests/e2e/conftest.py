@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,10 @@ def browser():
 @pytest.fixture
 def live_server(settings):
     """The real app on a free localhost port, served by a thread for the browser."""
-    app = create_app(settings)
+    yield from _serve(create_app(settings))
+
+
+def _serve(app) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -82,12 +86,7 @@ def empty_database_url(request, tmp_path):
 @pytest.fixture
 def clinic_server(app, users):
     """The test app (with its accounts) on a free localhost port, served by a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    yield from _serve(app)
 
 
 @pytest.fixture
