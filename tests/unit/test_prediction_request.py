@@ -90,3 +90,21 @@ def test_the_fast_validator_accepts_the_usual_request_itself():
     samples, explain = PredictionIn.validate_json(_body(sample={"sample_ref": "R-1"}))
     assert PredictionIn._fast.validate_json(_body()) and explain is True
     assert samples == [{"sample_ref": "R-1", "measurements": VALUES}]
+
+
+def test_a_model_with_its_own_validators_is_refused_by_the_plain_validator():
+    """Validators are code the plain validator would not run: it refuses to stand in for them."""
+    from pydantic import field_validator
+
+    from pinkbreast.web.api.schemas import Strict, plain_validator
+
+    class Checked(Strict):
+        sample_ref: str
+
+        @field_validator("sample_ref")
+        @classmethod
+        def _not_blank(cls, value: str) -> str:
+            return value.strip() or "-"
+
+    with pytest.raises(TypeError, match="Checked has validators"):
+        plain_validator(Checked)

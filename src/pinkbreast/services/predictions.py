@@ -185,7 +185,10 @@ def _replay(records: list[PredictionRecord], samples: Sequence[Sample]) -> Store
     stored = [(r.sample_ref, r.feature_values()) for r in records]
     asked = [
         # float() of a value as given, as it always was (it raises on a non-number)
-        (s.sample_ref or None, {name: float(cast(str, s.values[name])) for name in FEATURE_NAMES})
+        (
+            s.sample_ref or None,
+            {name: float(cast("str | float", s.values[name])) for name in FEATURE_NAMES},
+        )
         for s in samples
     ]
     if stored != asked:

@@ -90,6 +90,9 @@ def plain_validator(model: type[BaseModel]) -> TypeAdapter:
 
 @cache
 def _typed_dict(model: type[BaseModel]) -> type:
+    found = model.__pydantic_decorators__
+    if found.validators or found.field_validators or found.model_validators:
+        raise TypeError(f"{model.__name__} has validators a plain validator would not run")
     fields = {}
     for name, field in model.model_fields.items():
         annotation = _plain(field.annotation)
@@ -113,6 +116,9 @@ def _plain(annotation):
     return get_origin(annotation)[plain]
 
 
+_EXPLAIN_DEFAULT: bool = PredictionRequest.model_fields["explain"].default
+
+
 class PredictionIn:
     """The body of ``POST /predictions``, validated as :class:`PredictionRequest` is, as
     plain values: ``samples`` (dicts with ``measurements``, and ``sample_ref`` and
@@ -130,7 +136,7 @@ class PredictionIn:
             body = None
         if body is None:  # refused: the model's own error (or, were they to differ, its values)
             body = PredictionRequest.model_validate_json(data).model_dump()
-        return body["samples"], body.get("explain", True)
+        return body["samples"], body.get("explain", _EXPLAIN_DEFAULT)
 
 
 class OutcomeIn(Strict):
