@@ -4,6 +4,7 @@ floats to the last digit), in list order, inside the caller's transaction."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
@@ -80,7 +81,9 @@ def test_insert_many_stores_what_execute_stores(database_url, user_id):
         rows = _rows(user_id, "by-insert-many")
         for row in rows:
             row["idempotency_key"] = row["idempotency_key"] and "key-2"
-        insert_many(connection, TABLE, rows)
+        sent = []
+        with _statements_sent(engine, sent):
+            insert_many(connection, TABLE, rows)
     with engine.connect() as connection:
         by_execute, by_bulk = (
             _stored(connection, "by-execute"),
@@ -90,6 +93,22 @@ def test_insert_many_stores_what_execute_stores(database_url, user_id):
     assert len(by_bulk) == 7
     assert [r[:key] + r[key + 1 :] for r in by_bulk] == [r[:key] + r[key + 1 :] for r in by_execute]
     assert [r[key] for r in by_bulk] == ["key-2", *[None] * 6]
+    if engine.dialect.driver == "pymysql":  # the rows' text built by mysql_rows, sent as is
+        assert sent == [(False, "INSERT INTO predictions (")]
+    else:  # the driver's executemany
+        assert sent == [(True, "INSERT INTO predictions (")]
+
+
+@contextmanager
+def _statements_sent(engine, sent: list):
+    def record(_conn, _cursor, statement, _parameters, _context, executemany):
+        sent.append((executemany, statement[:25]))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def test_insert_many_is_part_of_the_callers_transaction(database_url, user_id):

@@ -8,7 +8,8 @@ statement is SQLAlchemy's own INSERT compiled for the connection's dialect, and 
 still goes through its column type's bind processor (SQLite's date and time strings, booleans,
 floats), so the stored values are those ``connection.execute`` would store; the values are
 processed column by column instead of row by row, and handed to the driver in the form its
-parameter style takes.
+parameter style takes. For PyMySQL, which writes every value into the statement's text in
+Python, the text is built column by column too (:mod:`pinkbreast.db.mysql_rows`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.compiler import SQLCompiler
+
+from pinkbreast.db import mysql_rows
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,13 @@ def insert_many(
             columns.append([process(values[0])] * len(values))
         else:
             columns.append(list(map(process, values)))
+    if connection.dialect.driver == "pymysql":  # its rows' SQL text, built column by column
+        driver = connection.connection.driver_connection
+        sent = mysql_rows.statements(driver, plan.sql, plan.keys, columns)
+        if sent is not None:
+            for statement in sent:  # sent as is: no parameter formatting of the rendered text
+                connection.exec_driver_sql(statement, execution_options={"no_parameters": True})
+            return
     parameters: list = list(zip(*columns, strict=True))
     if not plan.positional:
         parameters = [dict(zip(plan.keys, values, strict=True)) for values in parameters]
