@@ -82,7 +82,7 @@ def main() -> None:
     runners = {
         "training": lambda: training.run(bench, full=not quick),
         "inference": lambda: inference.run(bench),
-        "explained": lambda: explained.run(bench, seconds=2 if quick else 5),
+        "explained": lambda: explained.run(bench, seconds=2 if quick else 4),
         "serving": lambda: serving.run(bench, seconds=3 if quick else 10),
         "batch": lambda: batch.run(bench, rows=10_000 if quick else batch.ROWS),
         "spark": lambda: spark.run(bench, quick=quick),

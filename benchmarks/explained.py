@@ -44,7 +44,7 @@ from benchmarks.instance import PASSWORD, Instance
 from benchmarks.serving import WORKERS, _records, register_sklearn_peer
 
 TICK = os.sysconf("SC_CLK_TCK")
-REPEATS = 3  # rounds of every load on every server (see _rounds)
+REPEATS = 5  # rounds of every load on every server (see _rounds)
 ERROR_FIELDS = ("connect_errors", "read_errors", "write_errors", "non_2xx", "timeouts")
 # Loads compared with each other, run back to back in each round: ours, then the peer's.
 LOAD_GROUPS = (
