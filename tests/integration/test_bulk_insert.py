@@ -171,3 +171,21 @@ def test_insert_one_keeps_sqlalchemys_integrity_error(database_url, user_id):
         insert_one(connection, TABLE, row)  # the same user and idempotency key again
     with engine_for(database_url).connect() as connection:
         assert len(_stored(connection, "twice")) == 1
+
+
+def test_a_failed_batch_keeps_its_values_out_of_the_error(database_url, user_id):
+    """``hide_parameters``: no error message (and so no log) holds a statement's values, also
+    where the driver's rows are sent as text (MariaDB, ``mysql_rows``)."""
+    rows = _rows(user_id, "duplicate-key")
+    rows[1]["idempotency_key"] = rows[0]["idempotency_key"]  # the unique key, twice
+    with (
+        pytest.raises(sa.exc.IntegrityError) as raised,
+        engine_for(database_url).begin() as connection,
+    ):
+        insert_many(connection, TABLE, rows)
+    message = str(raised.value)
+    assert "INSERT INTO predictions" in message
+    assert "O'Brien" not in message and "O\\'Brien" not in message  # a row's sample reference
+    assert "1000000.25" not in message  # a row's measurement (1/4 + 1e6)
+    with engine_for(database_url).connect() as connection:
+        assert _stored(connection, "duplicate-key") == []

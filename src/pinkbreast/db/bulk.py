@@ -75,13 +75,26 @@ def insert_many(
         driver = connection.connection.driver_connection
         sent = mysql_rows.statements(driver, plan.sql, plan.keys, columns)
         if sent is not None:
-            for statement in sent:  # sent as is: no parameter formatting of the rendered text
-                connection.exec_driver_sql(statement, execution_options={"no_parameters": True})
+            _send(connection, sent, plan.sql)
             return
     parameters: list = list(zip(*columns, strict=True))
     if not plan.positional:
         parameters = [dict(zip(plan.keys, values, strict=True)) for values in parameters]
     connection.exec_driver_sql(plan.sql, parameters)
+
+
+def _send(connection: sa.Connection, statements: list[str], template: str) -> None:
+    """Run statements whose text holds the rows' values, as is (no parameter formatting).
+
+    An error names the parameterised ``template`` instead: with ``hide_parameters`` no
+    statement's values reach an error message or the logs, and these hold them in their text.
+    """
+    try:
+        for statement in statements:
+            connection.exec_driver_sql(statement, execution_options={"no_parameters": True})
+    except sa.exc.StatementError as error:
+        error.statement = template
+        raise
 
 
 @dataclass(frozen=True)
