@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
+from pinkbreast.db.sqlite_writers import QueuedConnection
 from pinkbreast.private_files import private_sqlite
 
 
@@ -29,7 +30,8 @@ def make_engine(url: str) -> sa.Engine:
     if backend in ("mysql", "mariadb"):
         options["pool_recycle"] = 3600
     if backend == "sqlite":
-        options["connect_args"] = {"timeout": 30}
+        # writers queue for the file instead of sleeping on SQLite's busy lock (sqlite_writers)
+        options["connect_args"] = {"timeout": 30, "factory": QueuedConnection}
     engine = sa.create_engine(url, **options)
     if backend == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
