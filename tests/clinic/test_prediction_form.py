@@ -67,6 +67,18 @@ def test_the_same_token_twice_stores_one_prediction(alice, settings):
     assert len(prediction_rows(settings.database_url)) == 1
 
 
+def test_a_form_edited_after_it_was_sent_stores_the_edited_case(alice, settings):
+    """Back in the browser, a value changed, sent again with the page's same token: the new
+    values are another case, stored as such (the token no longer applies), not an error."""
+    first = submit_form(alice, case_values(MALIGNANT_ID), token="b" * 32)
+    second = submit_form(alice, case_values(BENIGN_ID), token="b" * 32)
+    assert second.status_code == 303, second.status_code
+    assert first.headers["Location"] != second.headers["Location"]
+    stored = prediction_rows(settings.database_url)
+    assert [r.zone for r in stored] == ["malignant", "benign"]
+    assert stored[0].idempotency_key == "b" * 32 and stored[1].idempotency_key is None
+
+
 @pytest.mark.sqlite_only  # form rendering and validation, not SQL
 def test_impossible_values_are_refused_next_to_the_field(alice, settings):
     values = case_values(MALIGNANT_ID)

@@ -41,7 +41,7 @@ def identifier_system(base: str, kind: str) -> str:
 def report_resources(content: ReportContent, pdf: bytes, *, base: str) -> list:
     """The DiagnosticReport first, then its Observations and the model's Device."""
     device = model_device(content.model_version, base=base)
-    observations = _observations(content, base, device.id)
+    observations = _observations(content, base, _device_id(content.model_version))
     return [_diagnostic_report(content, pdf, base, observations), *observations, device]
 
 
@@ -58,19 +58,27 @@ def batch_bundle(reports: Iterable[list], *, timestamp: datetime) -> Bundle:
             entries.append(
                 {"resource": resource, "request": {"method": "PUT", "url": "/".join(key)}}
             )
-    return Bundle(type="batch", timestamp=timestamp, entry=entries)
+    return Bundle.model_validate({"type": "batch", "timestamp": timestamp, "entry": entries})
 
 
+# Resources are validated from plain values (``model_validate``): the models' fields are typed as
+# their element classes, which a nested dict is checked and converted into.
 def model_device(model_version: str, *, base: str) -> Device:
-    return Device(
-        id=_id(f"pinkbreast-model-{model_version}"),
-        identifier=[{"system": identifier_system(base, "model"), "value": model_version}],
-        status="active",
-        manufacturer="Pink Breast",
-        deviceName=[{"name": "pinkbreast", "type": "model-name"}],
-        type={"text": "Machine-learning decision-support model (breast FNA cytology)"},
-        version=[{"value": model_version}],
+    return Device.model_validate(
+        {
+            "id": _device_id(model_version),
+            "identifier": [{"system": identifier_system(base, "model"), "value": model_version}],
+            "status": "active",
+            "manufacturer": "Pink Breast",
+            "deviceName": [{"name": "pinkbreast", "type": "model-name"}],
+            "type": {"text": "Machine-learning decision-support model (breast FNA cytology)"},
+            "version": [{"value": model_version}],
+        }
     )
+
+
+def _device_id(model_version: str) -> str:
+    return _id(f"pinkbreast-model-{model_version}")
 
 
 def _id(text: str) -> str:
@@ -107,54 +115,65 @@ def _observations(content: ReportContent, base: str, device_id: str) -> list[Obs
     common = {**_common(content, base), "device": {"reference": f"Device/{device_id}"}}
     results = codes.RESULTS
     observations = [
-        Observation(
-            id=f"{prefix}-probability",
-            code=_code(base, results, codes.PROBABILITY),
-            valueQuantity=_percent(content.probability),
-            component=[
-                {"code": _code(base, results, code), "valueQuantity": _percent(value)}
-                for code, value in (
-                    (codes.THRESHOLD, content.threshold),
-                    (codes.BAND_LOWER, content.band[0]),
-                    (codes.BAND_UPPER, content.band[1]),
-                )
-            ],
-            **common,
+        Observation.model_validate(
+            {
+                "id": f"{prefix}-probability",
+                "code": _code(base, results, codes.PROBABILITY),
+                "valueQuantity": _percent(content.probability),
+                "component": [
+                    {"code": _code(base, results, code), "valueQuantity": _percent(value)}
+                    for code, value in (
+                        (codes.THRESHOLD, content.threshold),
+                        (codes.BAND_LOWER, content.band[0]),
+                        (codes.BAND_UPPER, content.band[1]),
+                    )
+                ],
+                **common,
+            }
         ),
-        Observation(
-            id=f"{prefix}-zone",
-            code=_code(base, results, codes.ZONE),
-            valueCodeableConcept=_code(base, results, content.zone),
-            **common,
+        Observation.model_validate(
+            {
+                "id": f"{prefix}-zone",
+                "code": _code(base, results, codes.ZONE),
+                "valueCodeableConcept": _code(base, results, content.zone),
+                **common,
+            }
         ),
     ]
     for m in content.measurements:
-        observation = Observation(
-            id=_id(f"{prefix}-{m.name}"),
-            code=_code(base, codes.MEASUREMENTS, m.name),
-            valueQuantity={"value": m.value},  # WDBC documents no units
-            referenceRange=[{"low": {"value": m.reference_min}, "high": {"value": m.reference_max},
-                             "text": "Observed range in the 569 WDBC reference cases"}],
+        measured = {
+            "id": _id(f"{prefix}-{m.name}"),
+            "code": _code(base, codes.MEASUREMENTS, m.name),
+            "valueQuantity": {"value": m.value},  # WDBC documents no units
+            "referenceRange": [
+                {
+                    "low": {"value": m.reference_min},
+                    "high": {"value": m.reference_max},
+                    "text": "Observed range in the 569 WDBC reference cases",
+                }
+            ],
             **common,
-        )  # fmt: skip
+        }
         if m.flag:
             code, display = FLAGS[m.flag]
-            observation.interpretation = [
+            measured["interpretation"] = [
                 {"coding": [{"system": INTERPRETATION, "code": code, "display": display}]}
             ]
-        observations.append(observation)
+        observations.append(Observation.model_validate(measured))
     if content.outcome is not None:
         diagnosis = LABEL_OF_DIAGNOSIS[content.outcome.diagnosis]
         observations.append(
-            Observation(
-                id=f"{prefix}-confirmed-diagnosis",
-                status="final",
-                subject=common["subject"],
-                code=_code(base, results, codes.DIAGNOSIS),
-                effectiveDateTime=content.outcome.confirmed_on,
-                issued=content.outcome.recorded_at,
-                valueCodeableConcept=_code(base, results, diagnosis),
-                note=[{"text": content.outcome.note}] if content.outcome.note else None,
+            Observation.model_validate(
+                {
+                    "id": f"{prefix}-confirmed-diagnosis",
+                    "status": "final",
+                    "subject": common["subject"],
+                    "code": _code(base, results, codes.DIAGNOSIS),
+                    "effectiveDateTime": content.outcome.confirmed_on,
+                    "issued": content.outcome.recorded_at,
+                    "valueCodeableConcept": _code(base, results, diagnosis),
+                    "note": [{"text": content.outcome.note}] if content.outcome.note else None,
+                }
             )
         )
     return observations
@@ -166,19 +185,20 @@ def _percent(share: float) -> dict:
 
 def _diagnostic_report(content, pdf: bytes, base: str, observations) -> DiagnosticReport:
     text = words(content.lang)
-    return DiagnosticReport(
-        id=f"pinkbreast-{content.prediction_id}",
-        identifier=[{"system": identifier_system(base, "prediction"),
-                     "value": str(content.prediction_id)}],
-        category=[{"coding": [{"system": SECTION, "code": "CP", "display": "Cytopathology"}]}],
-        code=_code(base, codes.RESULTS, codes.REPORT_CODE),
-        performer=[{"identifier": {"system": identifier_system(base, "user"),
-                                   "value": content.requested_by},
-                    "display": content.requested_by}],
-        result=[{"reference": f"Observation/{o.id}"} for o in observations],
-        conclusion=_conclusion(content),
-        conclusionCode=[_code(base, codes.RESULTS, content.zone)],
-        presentedForm=[{
+    return DiagnosticReport.model_validate({
+        "id": f"pinkbreast-{content.prediction_id}",
+        "identifier": [{"system": identifier_system(base, "prediction"),
+                        "value": str(content.prediction_id)}],
+        "category": [{"coding": [{"system": SECTION, "code": "CP",
+                                  "display": "Cytopathology"}]}],
+        "code": _code(base, codes.RESULTS, codes.REPORT_CODE),
+        "performer": [{"identifier": {"system": identifier_system(base, "user"),
+                                      "value": content.requested_by},
+                       "display": content.requested_by}],
+        "result": [{"reference": f"Observation/{o.id}"} for o in observations],
+        "conclusion": _conclusion(content),
+        "conclusionCode": [_code(base, codes.RESULTS, content.zone)],
+        "presentedForm": [{
             "contentType": "application/pdf",
             "language": content.lang,
             "data": base64.b64encode(pdf),
@@ -188,7 +208,7 @@ def _diagnostic_report(content, pdf: bytes, base: str, observations) -> Diagnost
             "creation": content.last_changed,
         }],
         **_common(content, base),
-    )  # fmt: skip
+    })  # fmt: skip
 
 
 def _conclusion(content: ReportContent) -> str:

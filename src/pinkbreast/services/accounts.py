@@ -73,7 +73,7 @@ def register(
     client_address: str | None = None,
     per_address: rate_limit.Limit = REGISTER_PER_ADDRESS,
     in_all: rate_limit.Limit = REGISTER_IN_ALL,
-    on_email_taken: Callable[[str], None] | None = None,
+    on_email_taken: Callable[[str], object] | None = None,
 ) -> User | None:
     """A *pending* clinician account: it can do nothing until an administrator approves it.
 

@@ -27,9 +27,17 @@ SIGNED_IN = "signed-in"
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password"}
 
 
-def public(view: Callable) -> Callable:
-    view.access = PUBLIC
+_ACCESS = "access"  # the attribute of a view function holding its rule (declared_access)
+
+
+def declare(view: Callable, access: str | tuple[str, ...]) -> Callable:
+    """Mark ``view`` with the access rule it enforces; a route without one is refused."""
+    setattr(view, _ACCESS, access)
     return view
+
+
+def public(view: Callable) -> Callable:
+    return declare(view, PUBLIC)
 
 
 def signed_in(view: Callable) -> Callable:
@@ -39,8 +47,7 @@ def signed_in(view: Callable) -> Callable:
             return login_manager.unauthorized()
         return view(*args, **kwargs)
 
-    wrapper.access = SIGNED_IN
-    return wrapper
+    return declare(wrapper, SIGNED_IN)
 
 
 def role_required(*roles: str) -> Callable[[Callable], Callable]:
@@ -61,8 +68,7 @@ def role_required(*roles: str) -> Callable[[Callable], Callable]:
                 return redirect(url_for("auth.change_password"))
             return view(*args, **kwargs)
 
-        wrapper.access = tuple(roles)
-        return wrapper
+        return declare(wrapper, tuple(roles))
 
     return decorate
 
@@ -90,7 +96,7 @@ def declared_access(app: Flask, endpoint: str):
     """What ``endpoint`` declared (``None``: nothing, so it is refused)."""
     if endpoint == "static" or endpoint.endswith(".static"):
         return PUBLIC
-    return getattr(app.view_functions.get(endpoint), "access", None)
+    return getattr(app.view_functions.get(endpoint), _ACCESS, None)
 
 
 def register(app: Flask) -> None:

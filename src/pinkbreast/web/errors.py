@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
@@ -55,6 +55,7 @@ def wants_json() -> bool:
 
 def error_response(code: int, name: str, message: str | None = None, headers=None):
     message = str(message or MESSAGES.get(code) or MESSAGES[500])
+    response: Response | str  # JSON for API clients, else the HTML page
     if wants_json():
         response = jsonify({"error": {"code": name, "message": message, "details": []}})
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, request
 from flask_babel import (
     format_date,
     format_datetime,
@@ -11,6 +11,7 @@ from flask_babel import (
     format_scientific,
     get_locale,
 )
+from werkzeug.wrappers import Response  # redirect() gives werkzeug's; Flask's subclasses it
 
 from pinkbreast.web.extensions import babel
 

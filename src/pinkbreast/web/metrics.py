@@ -14,6 +14,7 @@ import hmac
 import ipaddress
 import os
 import time
+from typing import NamedTuple
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, request
 from prometheus_client import (
@@ -34,10 +35,16 @@ from pinkbreast.services.monitoring.alerts import open_alert
 from pinkbreast.services.monitoring.performance import performance
 from pinkbreast.web.access import public
 
-_INSTRUMENTS: dict[str, Counter | Histogram] = {}
+
+class _Instruments(NamedTuple):
+    requests: Counter
+    latency: Histogram
 
 
-def _instruments() -> dict[str, Counter | Histogram]:
+_INSTRUMENTS: list[_Instruments] = []  # made once per process (see _instruments)
+
+
+def _instruments() -> _Instruments:
     """The request counter and histogram, made once per process.
 
     They are made on first use, not at import: prometheus_client picks its storage when a
@@ -47,16 +54,17 @@ def _instruments() -> dict[str, Counter | Histogram]:
     if not _INSTRUMENTS:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             values.ValueClass = values.get_value_class()
-        _INSTRUMENTS["requests"] = Counter(
+        requests = Counter(
             "pinkbreast_http_requests_total", "HTTP requests", ["endpoint", "method", "status"]
         )
-        _INSTRUMENTS["latency"] = Histogram(
+        latency = Histogram(
             "pinkbreast_http_request_duration_seconds",
             "HTTP request latency",
             ["endpoint"],
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
-    return _INSTRUMENTS
+        _INSTRUMENTS.append(_Instruments(requests, latency))
+    return _INSTRUMENTS[0]
 
 
 class DatabaseCollector:
@@ -146,8 +154,8 @@ def _record(response: Response) -> Response:
     endpoint = request.endpoint or "unmatched"
     if endpoint != "metrics.scrape" and "metrics_started" in g:
         instruments = _instruments()
-        instruments["latency"].labels(endpoint).observe(time.perf_counter() - g.metrics_started)
-        instruments["requests"].labels(endpoint, request.method, str(response.status_code)).inc()
+        instruments.latency.labels(endpoint).observe(time.perf_counter() - g.metrics_started)
+        instruments.requests.labels(endpoint, request.method, str(response.status_code)).inc()
     return response
 
 

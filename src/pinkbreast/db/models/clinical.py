@@ -30,6 +30,8 @@ class PredictionReading:
         model_version: str
         probability: float
         zone: str
+        label: str | None
+        batch_id: str | None
         threshold: float
         band_lower: float
         band_upper: float

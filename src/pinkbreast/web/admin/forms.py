@@ -7,7 +7,9 @@ from datetime import UTC, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+
+# types-WTForms 3.2.1 (the latest) has no SelectChoice, the choice type of WTForms >= 3.2
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import AnyOf, Optional, ValidationError
 
 from pinkbreast.services import query_params

@@ -10,6 +10,7 @@ from flask import current_app, g, request
 
 from pinkbreast.services import rate_limit, tokens
 from pinkbreast.web.access import CLINICAL_ROLES as API_ROLES
+from pinkbreast.web.access import declare
 from pinkbreast.web.api.errors import ApiError
 from pinkbreast.web.extensions import database
 
@@ -54,5 +55,4 @@ def token_required(view: Callable) -> Callable:
         g.api_user = user
         return view(*args, **kwargs)
 
-    wrapper.access = "api-token"
-    return wrapper
+    return declare(wrapper, "api-token")

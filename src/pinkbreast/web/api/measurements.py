@@ -44,8 +44,9 @@ def create_measurement():
     body = result.to_dict()
     evidence = image_evidence(session=database.session, tracking_uri=settings.mlflow_tracking_uri,
                               floor=settings.monitoring.recall_threshold)  # fmt: skip
-    body["site_validated"] = evidence is not None and evidence.adequate
-    if body["site_validated"]:
+    body["site_validated"] = False
+    if evidence is not None and evidence.adequate:
+        body["site_validated"] = True
         body["notice"] = VALIDATED_NOTICE.format(version=evidence.version)
     return body
 

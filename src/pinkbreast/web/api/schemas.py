@@ -11,7 +11,7 @@ import operator
 from datetime import date, datetime
 from functools import cache, reduce
 from types import UnionType
-from typing import Annotated, Literal, NotRequired, get_args, get_origin
+from typing import Annotated, Any, Literal, NotRequired, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -52,11 +52,12 @@ def _measurement(feature) -> tuple:
     )
 
 
+_MEASUREMENTS: dict[str, Any] = {f.name: _measurement(f) for f in FEATURES}
 Measurements = create_model(
     "Measurements",
     __base__=Strict,
     __doc__="The 30 raw WDBC measurements, by canonical name (no rescaling).",
-    **{f.name: _measurement(f) for f in FEATURES},
+    **_MEASUREMENTS,
 )
 
 
@@ -258,15 +259,17 @@ class ModelOut(BaseModel):
     card: str = Field(description="The model card (Markdown)")
 
 
+_FEATURE_VALUES: dict[str, Any] = {f.name: (float, Field(title=f.label("en"))) for f in FEATURES}
 FeatureValues = create_model(
     "FeatureValues",
     __doc__="The 30 features measured from an image, by canonical name, in reference units.",
-    **{f.name: (float, Field(title=f.label("en"))) for f in FEATURES},
+    **_FEATURE_VALUES,
 )
+_PROPERTY_VALUES: dict[str, Any] = {p.key: (float, Field(title=p.label_en)) for p in PROPERTIES}
 PropertyValues = create_model(
     "PropertyValues",
     __doc__="The ten properties of one nucleus (lengths in reference units).",
-    **{p.key: (float, Field(title=p.label_en)) for p in PROPERTIES},
+    **_PROPERTY_VALUES,
 )
 
 

@@ -11,9 +11,13 @@ from pinkbreast.features import BY_NAME
 from pinkbreast.ml.unusual import Finding
 from pinkbreast.services.history import Page
 from pinkbreast.web.api.schemas import (
+    Band,
+    Contribution,
     EvidenceOut,
+    FeatureOut,
     InputCheck,
     ModelOut,
+    OutcomeOut,
     PredictionOut,
     PredictionPage,
 )
@@ -33,24 +37,27 @@ def prediction_model(
         label=record.label,
         probability=record.probability,
         threshold=record.threshold,
-        band={"lower": record.band_lower, "upper": record.band_upper},
+        band=Band(lower=record.band_lower, upper=record.band_upper),
         model_version=record.model_version,
         warnings=record.warning_list,
         top_contributions=[
-            {"feature": name, "contribution": value} for name, value in explanation.get("top", [])
+            Contribution(feature=name, contribution=value)
+            for name, value in explanation.get("top", [])
         ],
         explanation_method=explanation.get("method"),
         outcome=None
         if outcome is None
-        else {
-            "diagnosis": outcome.diagnosis,
-            "confirmed_on": outcome.confirmed_on,
-            "note": outcome.note,
-            "recorded_by": outcome.recorded_by.username,
-            "recorded_at": as_utc(outcome.recorded_at),
-        },
-        input_check=None if finding is None else finding.to_dict(),
-        evidence=evidence,
+        else OutcomeOut.model_validate(
+            {
+                "diagnosis": outcome.diagnosis,
+                "confirmed_on": outcome.confirmed_on,
+                "note": outcome.note,
+                "recorded_by": outcome.recorded_by.username,
+                "recorded_at": as_utc(outcome.recorded_at),
+            }
+        ),
+        input_check=None if finding is None else InputCheck.model_validate(finding.to_dict()),
+        evidence=None if evidence is None else EvidenceOut.model_validate(evidence),
         measurements=record.feature_values(),
     )
     return body
@@ -123,22 +130,22 @@ def page_out(listing: Page) -> dict:
 
 def model_out(summary: dict) -> dict:
     features = [
-        {
-            "name": name,
-            "label_en": BY_NAME[name].label("en"),
-            "label_fr": BY_NAME[name].label("fr"),
-            "minimum": BY_NAME[name].minimum,
-            "maximum": BY_NAME[name].maximum,
-            "reference_min": BY_NAME[name].reference_min,
-            "reference_max": BY_NAME[name].reference_max,
-        }
+        FeatureOut(
+            name=name,
+            label_en=BY_NAME[name].label("en"),
+            label_fr=BY_NAME[name].label("fr"),
+            minimum=BY_NAME[name].minimum,
+            maximum=BY_NAME[name].maximum,
+            reference_min=BY_NAME[name].reference_min,
+            reference_max=BY_NAME[name].reference_max,
+        )
         for name in summary["features"]
     ]
     return ModelOut(
         name="pinkbreast",
         version=summary["version"],
         threshold=summary["threshold"],
-        band={"lower": summary["band"][0], "upper": summary["band"][1]},
+        band=Band(lower=summary["band"][0], upper=summary["band"][1]),
         features=features,
         card=summary.get("card", ""),
     ).model_dump(mode="json")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 from flask import current_app, g, request
 from pydantic import ValidationError
 
+from pinkbreast.db.models import NewPrediction
 from pinkbreast.ml.inputs import InvalidInput
 from pinkbreast.services import history, outcomes, predictions, query_params, scoring
 from pinkbreast.vocabulary import API, CHECK_INPUT, FINDINGS_MAX, idempotency_key_problem
@@ -103,7 +107,8 @@ def create_predictions():
     if stored.replayed:  # records read back, perhaps with an outcome since
         pairs = zip(stored.records, findings, strict=True)
         return {"predictions": [prediction_out(r, finding, evidence) for r, finding in pairs]}, 200
-    content = new_predictions_json(stored.records, findings, evidence)
+    just_stored = cast("Sequence[NewPrediction]", stored.records)  # not replayed: new rows
+    content = new_predictions_json(just_stored, findings, evidence)
     return current_app.response_class(content, status=201, mimetype="application/json")
 
 

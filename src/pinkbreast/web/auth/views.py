@@ -15,6 +15,7 @@ from pinkbreast.web.access import public, role_required, signed_in
 from pinkbreast.web.auth import bp
 from pinkbreast.web.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, RegisterForm
 from pinkbreast.web.extensions import client_address, database, password_hasher
+from pinkbreast.web.form_data import given
 from pinkbreast.web.messages import FIELDS, describe
 from pinkbreast.web.redirects import safe_next
 from pinkbreast.web.sessions import end_session, start_session
@@ -41,11 +42,11 @@ def register():
             accounts.register(
                 session=database.session,
                 hasher=password_hasher(),
-                username=form.username.data,
-                email=form.email.data,
-                password=form.password.data,
+                username=given(form.username.data),
+                email=given(form.email.data),
+                password=given(form.password.data),
                 client_address=client_address(),
-                on_email_taken=smtp and partial(account_mail.send_in_background, smtp),
+                on_email_taken=partial(account_mail.send_in_background, smtp) if smtp else None,
             )
         except accounts.AccountError as exc:
             show_problems(form, exc.problems)
@@ -72,8 +73,8 @@ def login_page():
         user = login.authenticate(
             session=database.session,
             hasher=password_hasher(),
-            username=form.username.data,
-            password=form.password.data,
+            username=given(form.username.data),
+            password=given(form.password.data),
             client_address=client_address(),
         )
     except login.LoginThrottled as exc:
@@ -122,8 +123,8 @@ def change_password():
                 session=database.session,
                 hasher=password_hasher(),
                 user=current_user,
-                current=form.current.data,
-                new=form.password.data,
+                current=given(form.current.data),
+                new=given(form.password.data),
                 client_address=client_address(),
             )
         except accounts.AccountError as exc:

@@ -10,7 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+
+# types-WTForms 3.2.1 (the latest) has no SelectChoice, the choice type of WTForms >= 3.2
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from pinkbreast import vocabulary

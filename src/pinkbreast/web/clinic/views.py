@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 from flask import (
     Response,
@@ -32,6 +33,7 @@ from pinkbreast.web.clinic.explanation import explanation_view
 from pinkbreast.web.clinic.forms import OutcomeForm, parse_number, prediction_form
 from pinkbreast.web.clinic.measure import fill_from_image, image_source
 from pinkbreast.web.extensions import client_address, database
+from pinkbreast.web.form_data import given
 
 READINGS = {
     BENIGN: _l("typical of benign cases"),
@@ -155,7 +157,7 @@ def _create(form, features: list[str], image=None):
     except predictions.IdempotencyConflict:  # the form was edited after being submitted
         stored = create(
             session=database.session,
-            request=dataclasses.replace(submission, idempotency_key=None),
+            submission=dataclasses.replace(submission, idempotency_key=None),
             samples=[sample],
             tracking_uri=_tracking_uri(),
         )
@@ -247,7 +249,7 @@ def record_outcome(prediction_id: int):
             user=_user(),
             prediction_id=prediction_id,
             diagnosis=form.diagnosis.data,
-            confirmed_on=form.confirmed_on.data,
+            confirmed_on=given(form.confirmed_on.data),
             note=form.note.data or "",
             client_address=client_address(),
         )
@@ -265,13 +267,13 @@ def history_page():
     try:
         filters, page = history.parse_query(request.args, history.PAGE)
     except query_params.InvalidParameter as error:
-        page = render_template(
+        refusal = render_template(
             "clinic/history.html",
             problem=f"{error.field}: {error.problem}",
             filters=history.HistoryFilter(),
             zones=FILTER_ZONES,
         )
-        return page, 400
+        return refusal, 400
     listing = history.list_predictions(
         session=database.session,
         user=_user(),
@@ -281,7 +283,8 @@ def history_page():
     )
 
     def page_url(number: int) -> str:
-        return url_for("clinic.history_page", **{**request.args.to_dict(), "page": number})
+        arguments: dict[str, Any] = {**request.args.to_dict(), "page": number}
+        return url_for("clinic.history_page", **arguments)
 
     return render_template(
         "clinic/history.html",

@@ -14,6 +14,7 @@ from pinkbreast.services import tokens
 from pinkbreast.web.access import CLINICAL_ROLES as API_USERS
 from pinkbreast.web.access import role_required
 from pinkbreast.web.extensions import client_address, database
+from pinkbreast.web.form_data import given
 from pinkbreast.web.tokens import bp
 
 
@@ -45,8 +46,8 @@ def index():
             created, _record = tokens.create_token(
                 session=database.session,
                 user=current_user._get_current_object(),
-                name=form.name.data,
-                days=form.days.data,
+                name=given(form.name.data),
+                days=given(form.days.data),
                 client_address=client_address(),
                 max_live=cap,
             )
