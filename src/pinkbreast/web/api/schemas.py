@@ -153,7 +153,9 @@ class Band(BaseModel):
 
 class Contribution(BaseModel):
     feature: str
-    contribution: float = Field(description="SHAP value, in probability of malignancy")
+    contribution: float = Field(
+        description="Shapley value, in probability points (how: explanation_method)"
+    )
 
 
 class InputCheck(BaseModel):
