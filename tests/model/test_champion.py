@@ -12,6 +12,7 @@ import pytest
 
 from pinkbreast.features import FEATURE_NAMES, FEATURES
 from pinkbreast.ml import serving
+from pinkbreast.ml.champion import Champion, FeatureOrderMismatch, _zones, array_probability
 from pinkbreast.ml.inputs import InvalidInput, matrix
 from pinkbreast.services import scoring
 
@@ -143,9 +144,9 @@ def test_versions_registered_before_the_fast_path_still_serve(trained, reference
     served = serving._through_mlflow(trained[0]).served  # the pyfunc's PinkBreastModel
     old = RegisteredBeforeTheFastPath(served)
     X = reference[list(FEATURE_NAMES)].to_numpy(float)[:50]
-    assert np.allclose(serving.array_probability(old)(X), served.probability_array(X))
+    assert np.allclose(array_probability(old)(X), served.probability_array(X))
     p = served.probability_array(X)
-    for got, expected in zip(serving._zones(old, p), served.zones(p), strict=True):
+    for got, expected in zip(_zones(old, p), served.zones(p), strict=True):
         assert (got == expected).all()
 
 
@@ -200,7 +201,7 @@ def test_a_model_whose_feature_order_differs_from_the_schema_is_refused_when_loa
     point = json.loads(path.read_text())
     point["features"] = _swapped(point["features"], 3, 4)
     path.write_text(json.dumps(point))
-    with pytest.raises(serving.FeatureOrderMismatch) as refused:
+    with pytest.raises(FeatureOrderMismatch) as refused:
         serving.from_plan_folder(folder, "7")
     message = str(refused.value)
     assert "model version 7" in message
@@ -221,8 +222,8 @@ def test_a_model_whose_feature_order_differs_from_the_schema_is_refused_when_loa
 def test_a_pyfunc_model_with_a_feature_missing_is_refused(trained):
     served = serving._through_mlflow(trained[0]).served  # the pyfunc's PinkBreastModel
     served.features = served.features[:-1]
-    with pytest.raises(serving.FeatureOrderMismatch, match="position 30 the model has 'nothing'"):
-        serving.Champion(served, "3")
+    with pytest.raises(FeatureOrderMismatch, match="position 30 the model has 'nothing'"):
+        Champion(served, "3")
 
 
 def test_a_champion_explained_by_the_sampled_estimate_gives_each_row_its_own_reasons(
@@ -237,7 +238,7 @@ def test_a_champion_explained_by_the_sampled_estimate_gives_each_row_its_own_rea
     from pinkbreast.ml.explain import Explainer
 
     background = pd.read_csv(champion.served.artifact_paths["background"])[list(FEATURE_NAMES)]
-    sampled = Explainer(serving.array_probability(champion.served), background, permutations=1)
+    sampled = Explainer(array_probability(champion.served), background, permutations=1)
     model = dataclasses.replace(champion, _explainer=sampled)
     X = matrix([case(842302), case(9047), case(8510426)])
     scores = model.score(X, explain=True)

@@ -8,12 +8,13 @@ import pytest
 
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import serving
+from pinkbreast.ml.champion import Champion
 from pinkbreast.spark.batches import RESULTS, run
 from pinkbreast.spark.sources import Block, FilePlan
 
 
 @pytest.fixture(scope="module")
-def model(trained_champion) -> serving.Champion:
+def model(trained_champion) -> Champion:
     return serving.champion(trained_champion[0])
 
 

@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from pinkbreast.ml.serving import Scores
+from pinkbreast.ml.champion import Scores
 from pinkbreast.services.batch import RESULT_COLUMNS, write_results
 from pinkbreast.spreadsheet import spreadsheet_safe
 

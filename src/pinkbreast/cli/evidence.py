@@ -28,7 +28,7 @@ def validate(output: Path | None, width: float) -> None:
     exact intervals, by provenance and by quarter. Audited."""
     from pinkbreast.db.session import session_scope
     from pinkbreast.ml import site_report
-    from pinkbreast.ml.serving import ChampionUnavailable
+    from pinkbreast.ml.champion import ChampionUnavailable
     from pinkbreast.services.validation import site_validation
 
     settings = load_settings()

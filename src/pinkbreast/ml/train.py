@@ -23,6 +23,7 @@ from mlflow import MlflowClient
 
 from pinkbreast.ml import evidence, explain, figures, tracking
 from pinkbreast.ml.candidates import build_candidates
+from pinkbreast.ml.champion import build_explainer
 from pinkbreast.ml.evaluate import Comparison, CVConfig, Progress, compare
 from pinkbreast.ml.metrics import reliability_bins
 from pinkbreast.ml.model_card import DECISION_FIGURE, render
@@ -36,7 +37,7 @@ from pinkbreast.ml.registration import (
     operating_document,
     register_champion,
 )
-from pinkbreast.ml.serving import build_explainer, load_served
+from pinkbreast.ml.serving import load_served
 from pinkbreast.private_files import private_sqlite
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Scoring: raw values in, three-zone predictions out — the one path every entry point uses.
 
 The form, the batch CSV upload, the API and ``pinkbreast predict`` all call :func:`score`
-(the instance's champion's :meth:`~pinkbreast.ml.serving.Champion.score`, which Spark calls on
+(the instance's champion's :meth:`~pinkbreast.ml.champion.Champion.score`, which Spark calls on
 the model it loads), so the same inputs give the same probabilities and zones everywhere.
 Persisting and auditing is :mod:`pinkbreast.services.predictions`' job.
 """
@@ -16,10 +16,16 @@ import numpy as np
 
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import serving
+from pinkbreast.ml.champion import (
+    TOP_REASONS,
+    Champion,
+    ChampionUnavailable,
+    FeatureOrderMismatch,
+    Scores,
+)
 from pinkbreast.ml.evidence import Evidence, from_operating_point
 from pinkbreast.ml.inputs import InvalidInput, matrix
 from pinkbreast.ml.names import CARD_CONTINUES, MODEL_NAME, card_artifact
-from pinkbreast.ml.serving import TOP_REASONS, Scores
 from pinkbreast.ml.unusual import Finding, diagnose
 
 __all__ = [
@@ -38,12 +44,12 @@ class ModelUnavailable(RuntimeError):
     """No champion model can be loaded; predictions are impossible until one is registered."""
 
 
-def champion(tracking_uri: str) -> serving.Champion:
+def champion(tracking_uri: str) -> Champion:
     try:
         return serving.champion(tracking_uri)
-    except serving.FeatureOrderMismatch as exc:
+    except FeatureOrderMismatch as exc:
         raise ModelUnavailable(f"The champion model cannot be served: {exc}.") from exc
-    except (serving.ChampionUnavailable, OSError) as exc:
+    except (ChampionUnavailable, OSError) as exc:
         raise ModelUnavailable(
             "No champion model is available: run `pinkbreast train` (or `make run`)."
         ) from exc
@@ -140,7 +146,7 @@ def score(
     progress: Callable[[int], None] | None = None,
     threads: int = 1,
 ) -> Scores:
-    """The champion's :class:`~pinkbreast.ml.serving.Scores` for validated raw values (rows x
+    """The champion's :class:`~pinkbreast.ml.champion.Scores` for validated raw values (rows x
     30, canonical order: :func:`matrix` of the rows, or a parsed CSV file); see
-    :meth:`~pinkbreast.ml.serving.Champion.score`."""
+    :meth:`~pinkbreast.ml.champion.Champion.score`."""
     return champion(tracking_uri).score(X, explain=explain, progress=progress, threads=threads)

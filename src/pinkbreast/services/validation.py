@@ -10,15 +10,14 @@ from pinkbreast.db.models import User
 from pinkbreast.db.session import transaction
 from pinkbreast.features import FEATURE_NAMES
 from pinkbreast.ml import serving
+from pinkbreast.ml.champion import Champion
 from pinkbreast.ml.names import ALIAS
 from pinkbreast.ml.site_validation import WIDTH, SiteValidation, validate
 from pinkbreast.services import audit
 from pinkbreast.services.site_cases import load_site_frame
 
 
-def score(
-    model: serving.Champion, frame: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def score(model: Champion, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(probability, label, zone)`` of ``model`` on the cases of ``frame``."""
     if frame.empty:
         empty = np.array([], dtype=object)
@@ -43,7 +42,7 @@ def site_validation(
 ) -> SiteValidation:
     """How the version ``alias`` names (default: the champion) does on every adopted site case.
 
-    Raises :class:`~pinkbreast.ml.serving.ChampionUnavailable` when no such version loads.
+    Raises :class:`~pinkbreast.ml.champion.ChampionUnavailable` when no such version loads.
     The read of the site cases is audited.
     """
     frame = load_site_frame(session)

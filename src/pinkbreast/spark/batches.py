@@ -5,7 +5,7 @@ Validation is the CLI's: a batch of CSV lines goes through the CLI's column-at-o
 when anything in it is irregular, line by line through the CLI's cell-by-cell rule
 (:func:`pinkbreast.tables.reader.parse_row`), which words each problem; Parquet columns go through
 the same two functions. Valid rows are scored by the version's
-:meth:`~pinkbreast.ml.serving.Champion.score` in blocks of rows, exactly as
+:meth:`~pinkbreast.ml.champion.Champion.score` in blocks of rows, exactly as
 ``pinkbreast predict`` scores them; invalid rows become rejects with their line (or row) and
 every reason. Sample references that repeat across batches are found later, by the job.
 """
@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from pinkbreast.features import FEATURE_NAMES
+from pinkbreast.ml.champion import Champion
 from pinkbreast.ml.names import DEFINITE_ZONES
-from pinkbreast.ml.serving import Champion
 from pinkbreast.spark.sources import BLANK, FilePlan, Kind
 from pinkbreast.tables import SAMPLES, Problem
 from pinkbreast.tables import columns as table_columns

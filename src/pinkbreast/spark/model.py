@@ -17,11 +17,12 @@ import threading
 from pathlib import Path
 
 from pinkbreast.ml import champion_lookup, serving
+from pinkbreast.ml.champion import Champion
 from pinkbreast.ml.names import MODEL_NAME
 from pinkbreast.services.scoring import ModelUnavailable
 
 _lock = threading.Lock()
-_loaded: dict[tuple[str, str], serving.Champion] = {}
+_loaded: dict[tuple[str, str], Champion] = {}
 
 
 def resolve(tracking_uri: str) -> str:
@@ -35,7 +36,7 @@ def resolve(tracking_uri: str) -> str:
         ) from exc
 
 
-def load(tracking_uri: str, version: str) -> serving.Champion:
+def load(tracking_uri: str, version: str) -> Champion:
     """Version ``version`` of the registered model, loaded once per process."""
     key = (tracking_uri, version)
     with _lock:
@@ -46,7 +47,7 @@ def load(tracking_uri: str, version: str) -> serving.Champion:
         return _loaded[key]
 
 
-def _from_local_registry(tracking_uri: str, version: str) -> serving.Champion | None:
+def _from_local_registry(tracking_uri: str, version: str) -> Champion | None:
     """The version's plan read in place, when the registry is a SQL database with artifacts on
     this machine's disk and the alias still names it (no MLflow import, no copy)."""
     located = champion_lookup.locate(tracking_uri)
@@ -55,7 +56,7 @@ def _from_local_registry(tracking_uri: str, version: str) -> serving.Champion | 
     return serving.from_plan_folder(located.folder, version)
 
 
-def _downloaded(tracking_uri: str, version: str) -> serving.Champion:
+def _downloaded(tracking_uri: str, version: str) -> Champion:
     """The version fetched from the registry into a scratch folder, then served like the CLI
     serves it (its plan, else the pyfunc model)."""
     import mlflow
@@ -72,4 +73,4 @@ def _downloaded(tracking_uri: str, version: str) -> serving.Champion:
     if served is not None:
         return served
     model = mlflow.pyfunc.load_model(str(local), suppress_warnings=True)
-    return serving.Champion(model.unwrap_python_model(), version)
+    return Champion(model.unwrap_python_model(), version)

@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pinkbreast.ml.serving import ChampionUnavailable
+from pinkbreast.ml.champion import ChampionUnavailable
 from pinkbreast.services import promotions, site_cases, training_jobs, training_launch
 from pinkbreast.services.validation import site_validation
 from pinkbreast.web.access import role_required
