@@ -128,6 +128,16 @@ def test_a_writer_that_waits_past_its_timeout_leaves_the_wait_to_sqlite(database
         os.close(holder)
 
 
+def test_where_the_lock_file_cannot_be_made_writers_go_to_sqlite_directly(database):
+    os.mkdir(f"{database}-writer")  # a folder where the lock file would be: it cannot open
+    connection = _connect(database)
+    connection.execute("INSERT INTO t VALUES (1)")  # stored, without queueing
+    connection.commit()
+    assert connection.execute("SELECT x FROM t").fetchall() == [(1,)]
+    assert connection._queue is not None and connection._queue.unusable
+    connection.close()
+
+
 def test_in_memory_databases_have_no_queue(tmp_path):
     assert _connect(":memory:")._queue is None
     memory = sqlite3.connect("file:shared?mode=memory", uri=True, factory=QueuedConnection)

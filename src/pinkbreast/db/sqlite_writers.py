@@ -15,12 +15,14 @@ own locking still decides who writes; this only orders the writers before they a
 connection that already holds a transaction when it first writes (one opened by an explicit
 ``BEGIN``) does not queue, so no connection ever waits here while holding a lock of SQLite's.
 A writer that waits longer than the connection's ``timeout`` goes ahead and leaves the wait
-to SQLite (its "database is locked" error after the same timeout).
+to SQLite (its "database is locked" error after the same timeout); where the lock file cannot
+be opened or locked, writers do not queue (logged once per connection).
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import time
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from pinkbreast.private_files import FILE_MODE
 
+log = logging.getLogger(__name__)
 POLL_MIN = 0.000_05  # first wait when the lock is taken (s); it doubles up to POLL_MAX
 POLL_MAX = 0.001
 _WRITES = (
@@ -58,25 +61,32 @@ class WriterQueue:
         self.timeout = timeout
         self._fd: int | None = None
         self.held = False
+        self.unusable = False  # the lock file cannot be opened or locked: never queue
 
     def take(self) -> None:
-        if self.held:
+        if self.held or self.unusable:
             return
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        try:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+            self.held = self._wait(self._fd)
+        except OSError as exc:  # no lock file here (read-only folder, no locks on this disk)
+            self.unusable = True
+            log.warning("writers of %s do not queue (%s): SQLite's busy wait", self.path, exc)
+
+    def _wait(self, fd: int) -> bool:
+        """Whether the lock was taken before the timeout (else SQLite's busy handler decides)."""
         deadline = time.monotonic() + self.timeout
         wait = POLL_MIN
         while True:
             try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    return  # SQLite's busy handler decides from here
+                    return False
                 time.sleep(wait)
                 wait = min(2 * wait, POLL_MAX)
-                continue
-            self.held = True
-            return
 
     def give_back(self) -> None:
         if self.held:
