@@ -33,12 +33,8 @@ from pinkbreast.private_files import FILE_MODE
 log = logging.getLogger(__name__)
 POLL_MIN = 0.000_05  # first wait when the lock is taken (s); it doubles up to POLL_MAX
 POLL_MAX = 0.001
-_WRITES = (
-    "INSERT",
-    "UPDATE",
-    "DELETE",
-    "REPLACE",
-)  # the statements sqlite3 opens a transaction for
+# the statements before which sqlite3 opens a transaction (Python 3.11's implicit BEGIN)
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 def _file_of(database: str | bytes | os.PathLike, uri: bool) -> Path | None:
@@ -54,7 +50,11 @@ def _file_of(database: str | bytes | os.PathLike, uri: bool) -> Path | None:
 
 
 class WriterQueue:
-    """An exclusive ``flock`` on ``<database>-writer``, taken and given back by one connection."""
+    """An exclusive ``flock`` on ``<database>-writer``, taken and given back by one connection.
+
+    Each connection opens the file itself: ``flock`` locks belong to an open file, so two
+    connections of one process exclude each other too. (A connection must not cross a
+    ``fork``: gunicorn's workers open their own, the app is not preloaded.)"""
 
     def __init__(self, database: Path, timeout: float) -> None:
         self.path = database.with_name(database.name + "-writer")
