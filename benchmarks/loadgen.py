@@ -15,6 +15,7 @@ wrk.body = body
 wrk.headers["Content-Type"] = "application/json"
 local token = os.getenv("BENCH_TOKEN")
 if token and token ~= "" then wrk.headers["Authorization"] = "Bearer " .. token end
+if os.getenv("BENCH_CLOSE") == "1" then wrk.headers["Connection"] = "close" end
 
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -36,8 +37,11 @@ def require_wrk() -> str:
     return path
 
 
-def run(url: str, body: bytes, *, token: str | None, connections: int, seconds: int) -> dict:
-    """``connections`` keep-alive clients posting ``body`` to ``url`` for ``seconds``."""
+def run(
+    url: str, body: bytes, *, token: str | None, connections: int, seconds: int, close=False
+) -> dict:
+    """``connections`` keep-alive clients posting ``body`` to ``url`` for ``seconds``; with
+    ``close``, each request asks for its connection to be closed (a new one per request)."""
     with tempfile.TemporaryDirectory() as folder:
         script, payload = Path(folder, "post.lua"), Path(folder, "body.json")
         script.write_text(SCRIPT)
@@ -46,7 +50,8 @@ def run(url: str, body: bytes, *, token: str | None, connections: int, seconds: 
         completed = subprocess.run(
             [require_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout",
              "30s", "-s", str(script), url],
-            env={"BENCH_BODY": str(payload), "BENCH_TOKEN": token or "", "PATH": "/usr/bin"},
+            env={"BENCH_BODY": str(payload), "BENCH_TOKEN": token or "", "PATH": "/usr/bin",
+                 "BENCH_CLOSE": "1" if close else "0"},
             capture_output=True, text=True, check=True,
         )  # fmt: skip
     line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT "))
