@@ -128,9 +128,9 @@ def insert_one(connection: sa.Connection, table: sa.Table, row: Mapping[str, obj
     The statement and every value's bind processing are :func:`insert_many`'s, run by
     ``exec_driver_sql``, so SQLAlchemy's errors (an ``IntegrityError`` stays one), events and
     transaction are kept; what is left out is ``connection.execute``'s per-execution work (the
-    compiled-statement cache lookup, a parameter dictionary built and processed key by key):
-    61 µs for a prediction's 47 columns on SQLite, against 29 µs here and 21 µs for sqlite3
-    alone (an API request makes two: the prediction and its audit row).
+    compiled-statement cache lookup, a parameter dictionary built and processed key by key),
+    which cost a prediction's row twice sqlite3's own time (benchmarks/serving.md; an API
+    request makes two: the prediction and its audit row).
     """
     one = _one(connection.dialect, table, tuple(row))
     values = list(one.values_of(row))

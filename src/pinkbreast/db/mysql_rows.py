@@ -11,9 +11,9 @@ all integers), with PyMySQL's own encoder for that type, is rendered by one ``ma
 ``repr`` (``str``) with PyMySQL's rule for floats; a column of text (and NULLs) is escaped in one
 piece, by the connection's quoting rules; a column holding one object in every row (the batch's
 moment) is rendered once; any other column goes value by value through ``Connection.escape``,
-PyMySQL's own path (dates, mixed types, subclasses). Rendering a 1,000-row batch of explained
-predictions: 24.7 → 13.5 ms of CPU (benchmarks/serving.md), of which 7.5 ms is ``repr`` of its
-30,000 floats.
+PyMySQL's own path (dates, mixed types, subclasses). What that saves on a batch of explained
+predictions, and what is left (mostly ``repr`` of its floats, which the text protocol needs),
+is measured in benchmarks/serving.md.
 """
 
 from __future__ import annotations
@@ -134,9 +134,9 @@ def _texts(connection: Any, values: Sequence[object]) -> list[str] | None:
 
 _SEPARATOR = "\x1f"  # ASCII unit separator: not in PyMySQL's escape table
 _QUOTED_SEPARATOR = "'" + _SEPARATOR + "'"
-# PyMySQL's escape_string maps characters through a table, a slow path of str.translate
-# (about 16 ns a character: 10 ms for the explanations of a 1,000-row batch). The same
-# mapping as chained replaces, the backslash first so that no added backslash is doubled:
+# PyMySQL's escape_string maps characters through a table, a slow path of str.translate (one
+# lookup per character of every explanation: benchmarks/serving.md). The same mapping as
+# chained replaces, the backslash first so that no added backslash is doubled:
 _REPLACEMENTS = (("\\", "\\\\"), ("\0", "\\0"), ("\n", "\\n"), ("\r", "\\r"),
                  ("\032", "\\Z"), ('"', '\\"'), ("'", "\\'"))  # fmt: skip
 

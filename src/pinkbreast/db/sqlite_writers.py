@@ -2,10 +2,10 @@
 
 Several processes write one SQLite file (the web workers, the command line). When a write
 finds the database's write lock taken, SQLite's busy handler sleeps — 1 ms, then 2, 5, 10 ms …
-— and tries again; a prediction's whole write transaction (two INSERTs and a commit) lasts
-about 0.3 ms. Measured on the default install at 8 clients, half the requests of the two
-workers found the lock taken and slept a millisecond or more for a lock that was free again
-a fraction of it later (benchmarks/serving.md).
+— and tries again, while a prediction's whole write transaction (two INSERTs and a commit)
+takes a fraction of that first sleep. On the default install at 8 clients, half the requests
+of the two workers found the lock taken and slept for a lock that was soon free again
+(measured: benchmarks/serving.md).
 
 :class:`QueuedConnection` is a ``sqlite3.Connection`` that takes an advisory lock on a file
 beside the database (``<database>-writer``) just before the statement that opens its write
